@@ -1,0 +1,153 @@
+// Shared contracts of the ARM sandbox: the seed document, principals, and the request/response shape
+// that route handlers work with.
+
+/** A security principal known to the sandbox (a managed identity, service principal or user). */
+export interface Principal {
+  /** Entra object id: the `oid` claim, and `principalId` in role assignments. */
+  objectId: string;
+  /** Application (client) id: the `appid` claim. */
+  appId: string;
+  /** Client id used to pick a user-assigned identity at the token endpoint (defaults to appId). */
+  clientId: string;
+  displayName: string;
+  type: 'ServicePrincipal' | 'User';
+}
+
+export interface SeedPrincipal extends Partial<Pick<Principal, 'clientId' | 'type'>> {
+  objectId: string;
+  appId: string;
+  displayName: string;
+  /** The identity the token endpoint issues when no client_id is asked for (one principal at most). */
+  systemAssigned?: boolean;
+}
+
+export interface SeedSubscription {
+  subscriptionId: string;
+  displayName?: string;
+  /** Region names offered to the subscription (e.g. "westeurope"). */
+  locations: string[];
+}
+
+export interface SeedReplica {
+  location: string;
+  /** Defaults to the location name. */
+  name?: string;
+  regionEndpointEnabled?: boolean;
+  zoneRedundancy?: 'Enabled' | 'Disabled';
+  tags?: Record<string, string>;
+  /**
+   * Seeds a replica whose creation is under way, as if `createdBy` (a principal object id) had just
+   * issued the PUT: the sandbox then decides its fate with the same rules as for a live create.
+   */
+  creating?: { createdBy: string };
+  /** Seeds a replica whose last operation ended Failed. */
+  failed?: boolean;
+}
+
+export interface SeedRegistry {
+  /** Full resource id: /subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.ContainerRegistry/registries/{name} */
+  id: string;
+  location: string;
+  sku: 'Basic' | 'Standard' | 'Premium';
+  tags?: Record<string, string>;
+  /** Resource ids of private endpoints connected to the registry. */
+  privateEndpoints?: string[];
+  /** Registry size; replica provisioning time grows with it. */
+  sizeGiB?: number;
+  /** Replicas other than the home replica, which always exists. */
+  replicas?: SeedReplica[];
+}
+
+export interface SeedPermission {
+  actions: string[];
+  notActions?: string[];
+  dataActions?: string[];
+  notDataActions?: string[];
+}
+
+export interface SeedRoleDefinition {
+  /** GUID name; generated when absent. */
+  name?: string;
+  roleName: string;
+  description?: string;
+  type?: 'BuiltInRole' | 'CustomRole';
+  permissions: SeedPermission[];
+  assignableScopes: string[];
+}
+
+export interface SeedRoleAssignment {
+  principalId: string;
+  /** Role by name (built-in or seeded) or by full role definition id. */
+  role: string;
+  scope: string;
+  principalType?: 'ServicePrincipal' | 'User' | 'Group';
+}
+
+export interface SeedDocument {
+  tenantId?: string;
+  principals?: SeedPrincipal[];
+  subscriptions?: SeedSubscription[];
+  registries?: SeedRegistry[];
+  roleDefinitions?: SeedRoleDefinition[];
+  roleAssignments?: SeedRoleAssignment[];
+}
+
+/** A request after authentication, as route handlers see it. */
+export interface SandboxRequest {
+  method: string;
+  /** The URL path, percent-decoded, without query string. */
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON body, or undefined when there was none. */
+  body: unknown;
+  /** The caller, from the bearer token. */
+  principal: Principal;
+  /** Base URL of the sandbox as the caller reached it, e.g. https://127.0.0.1:8443 */
+  baseUrl: string;
+}
+
+export interface SandboxResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** An ARM error; rendered as `{"error": {"code", "message"}}` with its HTTP status. */
+export class ArmError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ArmError';
+  }
+}
+
+export interface SandboxOptions {
+  /** Port to listen on; 0 picks a free one. */
+  port?: number;
+  host?: string;
+  /** Folder that holds the sandbox CA (created when missing, reused otherwise). */
+  tlsDir?: string;
+  seed?: SeedDocument;
+  /** Time scale for provisioning: 10 makes every operation ten times faster. */
+  speed?: number;
+  /** Secret that callers of the managed-identity endpoint must send as X-IDENTITY-HEADER. */
+  identityHeader?: string;
+  /** How long a just-deleted replica name cannot be created again, in (unscaled) seconds. */
+  recreateBlockSeconds?: number;
+}
+
+export interface RunningSandbox {
+  /** e.g. https://127.0.0.1:8443 */
+  url: string;
+  port: number;
+  /** PEM file of the CA that signed the server certificate: use as NODE_EXTRA_CA_CERTS. */
+  caPath: string;
+  /** Managed-identity endpoint (App Service protocol), for IDENTITY_ENDPOINT. */
+  identityEndpoint: string;
+  identityHeader: string;
+  close(): Promise<void>;
+}

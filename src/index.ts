@@ -1,0 +1,2 @@
+// Entry file loaded by the Functions worker (package.json `main`): importing a trigger module registers it.
+import './functions/health';
