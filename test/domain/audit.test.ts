@@ -1,0 +1,126 @@
+import {
+  GENESIS_HASH,
+  auditHash,
+  auditPartition,
+  auditRowKey,
+  auditRowKeyRange,
+  boundedDetail,
+  canonicalJson,
+  toKeySafe,
+  verifyChain,
+} from '../../src/domain/audit';
+import type { AuditEntry } from '../../src/domain/audit';
+
+function chain(count: number): AuditEntry[] {
+  const entries: AuditEntry[] = [];
+  let previousHash = GENESIS_HASH;
+  for (let sequence = 1; sequence <= count; sequence += 1) {
+    const unsigned = {
+      entryId: `e${sequence}`,
+      sequence,
+      time: new Date(Date.UTC(2026, 0, 1, 0, sequence)).toISOString(),
+      actor: { id: 'a' },
+      channel: 'api' as const,
+      operation: 'create',
+      target: 't',
+      step: 's',
+      outcome: 'accepted' as const,
+    };
+    const hash = auditHash(previousHash, unsigned);
+    entries.push({ ...unsigned, previousHash, hash });
+    previousHash = hash;
+  }
+  return entries;
+}
+
+describe('audit row keys', () => {
+  test('sort newer entries before older ones', () => {
+    const older = auditRowKey('2026-01-01T00:00:00.000Z', 'x');
+    const newer = auditRowKey('2026-01-01T00:00:00.001Z', 'x');
+    expect(newer < older).toBe(true);
+  });
+
+  test('differ for different entries at the same instant, and repeat for the same entry', () => {
+    const time = '2026-01-01T00:00:00.000Z';
+    expect(auditRowKey(time, 'a')).not.toBe(auditRowKey(time, 'b'));
+    expect(auditRowKey(time, 'a')).toBe(auditRowKey(time, 'a'));
+  });
+
+  test('a time window maps to a key range that holds exactly the entries inside it', () => {
+    const range = auditRowKeyRange('2026-01-01T00:01:00.000Z', '2026-01-01T00:02:00.000Z');
+    const inside = [
+      auditRowKey('2026-01-01T00:01:00.000Z', 'a'),
+      auditRowKey('2026-01-01T00:02:00.000Z', 'b'),
+    ];
+    const outside = [
+      auditRowKey('2026-01-01T00:00:59.999Z', 'c'),
+      auditRowKey('2026-01-01T00:02:00.001Z', 'd'),
+    ];
+    for (const key of inside) expect(key >= range.lowest! && key <= range.highest!).toBe(true);
+    for (const key of outside) expect(key >= range.lowest! && key <= range.highest!).toBe(false);
+  });
+
+  test('refuse a value that is not a time', () => {
+    expect(() => auditRowKey('yesterday', 'a')).toThrow(RangeError);
+  });
+});
+
+describe('audit partitions', () => {
+  test('one partition per registry, whatever the case or the replica', () => {
+    const registry =
+      '/subscriptions/S1/resourceGroups/RG/providers/Microsoft.ContainerRegistry/registries/Acr1';
+    expect(auditPartition(registry)).toBe('s1|rg|acr1');
+    expect(auditPartition(`${registry.toLowerCase()}/replications/westeurope`)).toBe('s1|rg|acr1');
+    expect(auditPartition('sweep')).toBe('fleet');
+  });
+
+  test('key-unsafe characters are encoded', () => {
+    expect(toKeySafe('a/b\\c#d?e%f\u0001')).toBe('a%2fb%5cc%23d%3fe%25f%01');
+  });
+});
+
+describe('hash chain verification', () => {
+  test('an untouched chain is intact', () => {
+    expect(verifyChain(chain(5), 5)).toEqual({ intact: true, entries: 5 });
+  });
+
+  test('a changed field breaks the chain at that entry', () => {
+    const entries = chain(4);
+    entries[2] = { ...entries[2]!, outcome: 'failed' };
+    expect(verifyChain(entries, 4).firstBreak).toEqual({ kind: 'changed', sequence: 3, entryId: 'e3' });
+  });
+
+  test('a removed entry in the middle or at the end is reported as missing', () => {
+    const entries = chain(4);
+    expect(verifyChain([entries[0]!, entries[2]!, entries[3]!], 4).firstBreak).toEqual({
+      kind: 'missing',
+      sequence: 2,
+    });
+    expect(verifyChain(entries.slice(0, 3), 4).firstBreak).toEqual({ kind: 'missing', sequence: 4 });
+  });
+
+  test('a re-signed entry that no longer points at its predecessor is reported as relinked', () => {
+    const entries = chain(3);
+    const forged = { ...entries[1]!, previousHash: GENESIS_HASH };
+    forged.hash = auditHash(forged.previousHash, forged);
+    expect(verifyChain([entries[0]!, forged, entries[2]!], 3).firstBreak).toEqual({
+      kind: 'relinked',
+      sequence: 2,
+      entryId: 'e2',
+    });
+  });
+});
+
+describe('canonical JSON and detail bounds', () => {
+  test('key order does not change the canonical form', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: 3 } })).toBe(
+      canonicalJson({ a: { c: 3, d: [2, { e: 0, f: 1 }] }, b: 1 }),
+    );
+  });
+
+  test('oversized detail is cut to a preview', () => {
+    const big = { text: 'x'.repeat(40000) };
+    expect(boundedDetail(big)).toMatchObject({ truncated: true });
+    expect(boundedDetail({ small: true })).toEqual({ small: true });
+  });
+});
