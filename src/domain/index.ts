@@ -1,0 +1,60 @@
+// Pure domain types and rules: no I/O and no SDK imports, so every layer may depend on them.
+export {
+  collectErrors,
+  fieldErrorsOf,
+  MAX_ECHOED_VALUE_LENGTH,
+  throwIfAny,
+  truncate,
+  ValidationError,
+  ValidationErrors,
+} from './validationError';
+export type { FieldError } from './validationError';
+export {
+  expectBoolean,
+  expectObject,
+  expectString,
+  isJsonObject,
+  optionalField,
+  ownField,
+  requiredField,
+  unknownFieldErrors,
+} from './jsonFields';
+export type { JsonObject } from './jsonFields';
+export {
+  formatRegistryId,
+  formatReplicaId,
+  isValidReplicaName,
+  parseRegistryId,
+  parseReplicaId,
+  registryId,
+  registryKey,
+  registryOfReplica,
+  replicaId,
+  replicaKey,
+  sameRegistry,
+  sameReplica,
+  validateRegistryName,
+  validateReplicaName,
+  validateResourceGroup,
+  validateSubscriptionId,
+} from './resourceId';
+export type { RegistryId, ReplicaId } from './resourceId';
+export { defaultReplicaName, normaliseRegion, sameRegion } from './region';
+export { MAX_TAG_NAME_LENGTH, MAX_TAG_VALUE_LENGTH, MAX_TAGS, parseTags, sameTags } from './tags';
+export type { Tags } from './tags';
+export {
+  applyUpdate,
+  BODY_FIELD,
+  DEFAULT_REPLICA_SETTINGS,
+  diffSettings,
+  parseCreateReplicaRequest,
+  parseUpdateReplicaRequest,
+  parseZoneRedundancy,
+} from './replicaSettings';
+export type {
+  CreateReplicaRequest,
+  ReplicaSettings,
+  SettingName,
+  UpdateReplicaRequest,
+  ZoneRedundancy,
+} from './replicaSettings';
