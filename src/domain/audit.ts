@@ -1,6 +1,9 @@
 // The audit trail's record shape and its tamper-evidence rules. Pure: storage lives in azure/auditStore.
 import { createHash } from 'node:crypto';
 
+import { parseRegistryId, parseReplicaId } from './resourceId';
+import type { RegistryId } from './resourceId';
+
 export type AuditChannel = 'api' | 'schedule' | 'chat';
 
 export type AuditOutcome =
@@ -161,15 +164,24 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-const REGISTRY_PATTERN =
-  /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.containerregistry\/registries\/([^/]+)/i;
-
 /** Entries about one registry (or any of its replicas) share a partition; everything else goes to `fleet`. */
 export function auditPartition(target: string): string {
-  const match = REGISTRY_PATTERN.exec(target);
-  if (match === null) return 'fleet';
-  const [, subscription = '', group = '', registry = ''] = match;
-  return toKeySafe(`${subscription}|${group}|${registry}`.toLowerCase());
+  const registry = registryOf(target);
+  if (registry === undefined) return 'fleet';
+  return toKeySafe(
+    `${registry.subscriptionId}|${registry.resourceGroup}|${registry.registryName}`.toLowerCase(),
+  );
+}
+
+function registryOf(target: string): RegistryId | undefined {
+  for (const parse of [parseReplicaId, parseRegistryId]) {
+    try {
+      return parse(target);
+    } catch {
+      // not this shape
+    }
+  }
+  return undefined;
 }
 
 /** Table keys may not hold / \ # ? or control characters: percent-encode those. */

@@ -58,3 +58,22 @@ export type {
   UpdateReplicaRequest,
   ZoneRedundancy,
 } from './replicaSettings';
+export {
+  GENESIS_HASH,
+  auditHash,
+  auditPartition,
+  auditRowKey,
+  auditRowKeyRange,
+  boundedDetail,
+  canonicalJson,
+  verifyChain,
+} from './audit';
+export type {
+  AuditActor,
+  AuditChannel,
+  AuditEntry,
+  AuditOutcome,
+  AuditRecord,
+  ChainBreak,
+  ChainVerdict,
+} from './audit';

@@ -68,9 +68,11 @@ describe('audit row keys', () => {
 describe('audit partitions', () => {
   test('one partition per registry, whatever the case or the replica', () => {
     const registry =
-      '/subscriptions/S1/resourceGroups/RG/providers/Microsoft.ContainerRegistry/registries/Acr1';
-    expect(auditPartition(registry)).toBe('s1|rg|acr1');
-    expect(auditPartition(`${registry.toLowerCase()}/replications/westeurope`)).toBe('s1|rg|acr1');
+      '/subscriptions/00000000-0000-0000-0000-0000000000A1/resourceGroups/RG/providers/Microsoft.ContainerRegistry/registries/Acr01';
+    expect(auditPartition(registry)).toBe('00000000-0000-0000-0000-0000000000a1|rg|acr01');
+    expect(auditPartition(`${registry.toLowerCase()}/replications/westeurope`)).toBe(
+      '00000000-0000-0000-0000-0000000000a1|rg|acr01',
+    );
     expect(auditPartition('sweep')).toBe('fleet');
   });
 
