@@ -1,11 +1,9 @@
-// The Microsoft.Authorization routes, called the way the HTTPS server will call them. Response bodies
-// are validated against the REST definitions of api-version 2022-04-01 (unknown properties refused).
+// The Microsoft.Authorization routes, called the way the HTTPS server will call them. Responses are
+// validated against the official REST definitions of api-version 2022-04-01 (status, schema, and no
+// undeclared properties).
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 
 import { handleAuthorization } from '../../sandbox/authorization';
 import {
@@ -16,14 +14,7 @@ import {
 import { RbacModel } from '../../sandbox/rbac';
 import type { Principal, SandboxRequest, SandboxResponse } from '../../sandbox/types';
 import { ArmError } from '../../sandbox/types';
-
-const SPECS =
-  process.env.AZURE_REST_API_SPECS ??
-  path.resolve(__dirname, '../../../shared/fixtures/azure-rest-api-specs');
-const AUTHZ = path.join(
-  SPECS,
-  'specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01',
-);
+import { armSpecRoot, validatePagedList, validateRequestBody, validateResponse } from '../support/armSpec';
 
 const BASE = 'https://127.0.0.1:8443';
 const V = 'api-version=2022-04-01';
@@ -96,50 +87,21 @@ function valuesOf(response: SandboxResponse): Json[] {
 }
 
 /** Every page of a list, following nextLink exactly as an SDK pager does. */
-function allPages(rbac: RbacModel, caller: string, target: string): { pages: number; values: Json[] } {
+function allPages(rbac: RbacModel, caller: string, target: string): { pages: Json[]; values: Json[] } {
   let response = call(rbac, caller, 'GET', target);
-  const values = [...valuesOf(response)];
-  let pages = 1;
+  const pages = [bodyOf(response)];
   for (let next = bodyOf(response).nextLink; typeof next === 'string'; next = bodyOf(response).nextLink) {
     const url = new URL(next);
     expect(url.origin).toBe(BASE);
     response = call(rbac, caller, 'GET', `${url.pathname}${url.search}`);
-    values.push(...valuesOf(response));
-    pages += 1;
+    pages.push(bodyOf(response));
   }
-  return { pages, values };
+  return { pages, values: pages.flatMap((page) => page.value as Json[]) };
 }
 
-const ajv = new Ajv({ strict: false, allErrors: true });
-addFormats(ajv);
-
-/** Swagger definitions closed to unknown properties, so a misspelt property fails validation. */
-function closed(definitions: Json): Json {
-  const close = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(close);
-    if (typeof node !== 'object' || node === null) return node;
-    const copy = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, close(v)]));
-    if ('properties' in copy && !('additionalProperties' in copy)) copy.additionalProperties = false;
-    return copy;
-  };
-  return close(definitions) as Json;
-}
-
-function specDefinitions(file: string): Json {
-  const spec = JSON.parse(readFileSync(path.join(AUTHZ, file), 'utf8')) as { definitions: Json };
-  return closed(spec.definitions);
-}
-
-const definitions = {
-  ...specDefinitions('authorization-RoleDefinitionsCalls.json'),
-  ...specDefinitions('authorization-RoleAssignmentsCalls.json'),
-};
-
-function expectConforms(definition: string, body: unknown): void {
-  const validate = ajv.compile({ $ref: `#/definitions/${definition}`, definitions });
-  const valid = validate(body);
-  expect(validate.errors ?? []).toEqual([]);
-  expect(valid).toBe(true);
+/** The response conforms to the operation's documented status and schema (undeclared properties refused). */
+function expectConforms(operationId: string, response: SandboxResponse): void {
+  expect(validateResponse(operationId, response.status, response.body)).toEqual([]);
 }
 
 function model(): RbacModel {
@@ -243,7 +205,7 @@ describe('role definitions over the API', () => {
       name: OWNER_ROLE_ID,
       properties: { roleName: 'Owner', type: 'BuiltInRole', assignableScopes: ['/'] },
     });
-    expectConforms('RoleDefinition', atSub.body);
+    expectConforms('RoleDefinitions_Get', atSub);
 
     // roleDefinitions.getById with a leading slash puts "//" on the wire; anyone signed in may read there.
     const atTenant = call(
@@ -253,6 +215,7 @@ describe('role definitions over the API', () => {
       `//providers/Microsoft.Authorization/roleDefinitions/${OWNER_ROLE_ID}?${V}`,
     );
     expect(bodyOf(atTenant).id).toBe(`/providers/Microsoft.Authorization/roleDefinitions/${OWNER_ROLE_ID}`);
+    expectConforms('RoleDefinitions_GetById', atTenant);
   });
 
   it('reads a role at a resource group with the id of its subscription', () => {
@@ -284,6 +247,7 @@ describe('role definitions over the API', () => {
   it('creates a custom role with 201, recording the caller, and answers 201 again for an update', () => {
     const rbac = model();
     const target = `${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLE}?${V}`;
+    expect(validateRequestBody('RoleDefinitions_CreateOrUpdate', customRoleBody([SUB]))).toEqual([]);
     const created = call(rbac, ADMIN, 'PUT', target, customRoleBody([SUB]));
     expect(created.status).toBe(201);
     expect(bodyOf(created)).toMatchObject({
@@ -299,7 +263,7 @@ describe('role definitions over the API', () => {
         updatedBy: ADMIN,
       },
     });
-    expectConforms('RoleDefinition', created.body);
+    expectConforms('RoleDefinitions_CreateOrUpdate', created);
 
     const updated = call(rbac, ADMIN, 'PUT', target, customRoleBody([SUB, `${SUB}/resourceGroups/other`]));
     expect(updated.status).toBe(201);
@@ -393,7 +357,7 @@ describe('role definitions over the API', () => {
       `${SUB}/providers/Microsoft.Authorization/roleDefinitions/${CONTAINER_REGISTRY_CONTRIBUTOR_ROLE_ID}`,
     );
     expect(bodyOf(response).nextLink).toBeUndefined();
-    expectConforms('RoleDefinitionListResult', response.body);
+    expectConforms('RoleDefinitions_List', response);
   });
 
   it('lists only custom roles with type eq CustomRole, and nothing for an unknown name', () => {
@@ -451,7 +415,8 @@ describe('role definitions over the API', () => {
       `${SUB}/providers/Microsoft.Authorization/roleDefinitions?${V}&$filter=type+eq+'BuiltInRole'`,
     );
     expect(values).toHaveLength(7);
-    expect(pages).toBe(4);
+    expect(pages).toHaveLength(4);
+    expect(validatePagedList('RoleDefinitions_List', pages)).toEqual([]);
     expect(new Set(values.map((v) => v.name)).size).toBe(7);
   });
 
@@ -462,8 +427,10 @@ describe('role definitions over the API', () => {
     const deleted = call(rbac, ADMIN, 'DELETE', target);
     expect(deleted.status).toBe(200);
     expect(bodyOf(deleted).name).toBe(ROLE);
-    expectConforms('RoleDefinition', deleted.body);
-    expect(call(rbac, ADMIN, 'DELETE', target)).toEqual({ status: 204 });
+    expectConforms('RoleDefinitions_Delete', deleted);
+    const again = call(rbac, ADMIN, 'DELETE', target);
+    expect(again).toEqual({ status: 204 });
+    expectConforms('RoleDefinitions_Delete', again);
   });
 });
 
@@ -493,7 +460,7 @@ describe('role assignments over the API', () => {
     const properties = body.properties as Json;
     expect(Date.parse(properties.createdOn as string)).not.toBeNaN();
     expect(properties.updatedOn).toBe(properties.createdOn);
-    expectConforms('RoleAssignment', body);
+    expectConforms('RoleAssignments_Create', response);
   });
 
   it('accepts the tenant-level role id and answers with the subscription-level one', () => {
@@ -518,6 +485,16 @@ describe('role assignments over the API', () => {
         'The role assignment already exists.',
       ]);
     }
+  });
+
+  it('answers 200 with the updated assignment when only its description changes under the same name', () => {
+    const rbac = model();
+    call(rbac, ADMIN, 'PUT', at(RG1), assignmentBody(readerId));
+    const body = { properties: { ...(assignmentBody(readerId).properties as Json), description: 'why' } };
+    const updated = call(rbac, ADMIN, 'PUT', at(RG1), body);
+    expect(updated.status).toBe(200);
+    expect((bodyOf(updated).properties as Json).description).toBe('why');
+    expectConforms('RoleAssignments_Create', updated);
   });
 
   it('refuses a caller without roleAssignments/write, Contributor included', () => {
@@ -566,7 +543,7 @@ describe('role assignments over the API', () => {
     call(rbac, ADMIN, 'PUT', at(RG1), assignmentBody(readerId));
     const byName = call(rbac, ADMIN, 'GET', at(RG1));
     expect(byName.status).toBe(200);
-    expectConforms('RoleAssignment', byName.body);
+    expectConforms('RoleAssignments_Get', byName);
     expect(call(rbac, ADMIN, 'GET', `/${at(RG1)}`).body).toEqual(byName.body);
     const error = armError(() => call(rbac, ADMIN, 'GET', at(SUB)));
     expect([error.status, error.code]).toEqual([404, 'RoleAssignmentNotFound']);
@@ -577,8 +554,10 @@ describe('role assignments over the API', () => {
     call(rbac, ADMIN, 'PUT', at(RG1), assignmentBody(readerId));
     const deleted = call(rbac, ADMIN, 'DELETE', at(RG1));
     expect(deleted.status).toBe(200);
-    expectConforms('RoleAssignment', deleted.body);
-    expect(call(rbac, ADMIN, 'DELETE', at(RG1))).toEqual({ status: 204 });
+    expectConforms('RoleAssignments_Delete', deleted);
+    const again = call(rbac, ADMIN, 'DELETE', at(RG1));
+    expect(again).toEqual({ status: 204 });
+    expectConforms('RoleAssignments_Delete', again);
   });
 
   it('lists for a scope with principalId and atScope() filters, for subscriptions and resource groups', () => {
@@ -607,7 +586,7 @@ describe('role assignments over the API', () => {
       'GET',
       `${SUB}/providers/Microsoft.Authorization/roleAssignments?${V}`,
     );
-    expectConforms('RoleAssignmentListResult', response.body);
+    expectConforms('RoleAssignments_ListForScope', response);
   });
 
   it('pages assignments through nextLink with $skipToken', () => {
@@ -629,7 +608,8 @@ describe('role assignments over the API', () => {
       `${RG1}/providers/Microsoft.Authorization/roleAssignments?${V}`,
     );
     expect(values).toHaveLength(7);
-    expect(pages).toBe(4);
+    expect(pages).toHaveLength(4);
+    expect(validatePagedList('RoleAssignments_ListForScope', pages)).toEqual([]);
   });
 
   it('refuses to list for a caller without roleAssignments/read', () => {
@@ -650,11 +630,11 @@ describe('effective permissions over the API', () => {
       `${SUB}/resourcegroups/rg1/providers/Microsoft.Authorization/permissions?${V}`,
     );
     expect(response.status).toBe(200);
-    expectConforms('PermissionGetResult', response.body);
+    expectConforms('Permissions_ListForResourceGroup', response);
     const example = JSON.parse(
       readFileSync(
         path.join(
-          SPECS,
+          armSpecRoot(),
           'specification/authorization/resource-manager/Microsoft.Authorization/stable/2015-07-01/examples/GetPermissions.json',
         ),
         'utf8',
@@ -689,6 +669,7 @@ describe('effective permissions over the API', () => {
       `${NET}/providers/Microsoft.Network//privateEndpoints/pe1/providers/Microsoft.Authorization/permissions?${V}`,
     );
     expect(valuesOf(response)).toHaveLength(1);
+    expectConforms('Permissions_ListForResource', response);
   });
 });
 
