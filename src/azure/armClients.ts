@@ -1,0 +1,68 @@
+// The one place that builds Azure Resource Manager clients. The endpoint comes from settings so the same
+// code talks to public Azure or to a local stand-in; tokens are always asked for ARM's audience.
+import { AuthorizationManagementClient } from '@azure/arm-authorization';
+import { ContainerRegistryManagementClient } from '@azure/arm-containerregistry';
+import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
+import { DefaultAzureCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
+
+import { armEndpoint, managedIdentityClientId } from '../config/settings';
+
+export const ARM_SCOPE = 'https://management.azure.com/.default';
+
+export class ArmClients {
+  private readonly registries = new Map<string, ContainerRegistryManagementClient>();
+  private readonly authorizations = new Map<string, AuthorizationManagementClient>();
+  private subscriptionClient: SubscriptionClient | undefined;
+
+  constructor(
+    readonly credential: TokenCredential,
+    readonly endpoint: string,
+  ) {}
+
+  containerRegistry(subscriptionId: string): ContainerRegistryManagementClient {
+    let client = this.registries.get(subscriptionId);
+    if (client === undefined) {
+      client = new ContainerRegistryManagementClient(this.credential, subscriptionId, {
+        endpoint: this.endpoint,
+        credentials: { scopes: [ARM_SCOPE] },
+      });
+      this.registries.set(subscriptionId, client);
+    }
+    return client;
+  }
+
+  authorization(subscriptionId: string): AuthorizationManagementClient {
+    let client = this.authorizations.get(subscriptionId);
+    if (client === undefined) {
+      client = new AuthorizationManagementClient(this.credential, subscriptionId, {
+        endpoint: this.endpoint,
+        credentialScopes: [ARM_SCOPE],
+      });
+      this.authorizations.set(subscriptionId, client);
+    }
+    return client;
+  }
+
+  subscriptions(): SubscriptionClient {
+    this.subscriptionClient ??= new SubscriptionClient(this.credential, {
+      endpoint: this.endpoint,
+      credentialScopes: [ARM_SCOPE],
+    });
+    return this.subscriptionClient;
+  }
+}
+
+let shared: ArmClients | undefined;
+
+/** Clients for the app's own identity, shared by every invocation in this process. */
+export function armClients(): ArmClients {
+  if (shared === undefined) {
+    const clientId = managedIdentityClientId();
+    const credential = new DefaultAzureCredential(
+      clientId === undefined ? {} : { managedIdentityClientId: clientId },
+    );
+    shared = new ArmClients(credential, armEndpoint());
+  }
+  return shared;
+}

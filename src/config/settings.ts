@@ -1,0 +1,40 @@
+// App settings, read once per use from the environment (the Functions host loads app settings, and
+// local.settings.json locally, into process.env).
+
+export const PUBLIC_ARM_ENDPOINT = 'https://management.azure.com';
+
+type Env = Record<string, string | undefined>;
+
+/** Azure Resource Manager's base URL: `ARM_ENDPOINT`, or public Azure when unset. */
+export function armEndpoint(env: Env = process.env): string {
+  const value = env.ARM_ENDPOINT?.trim();
+  return value === undefined || value === '' ? PUBLIC_ARM_ENDPOINT : value.replace(/\/+$/, '');
+}
+
+/** Client id of a user-assigned managed identity, when the app uses one. */
+export function managedIdentityClientId(env: Env = process.env): string | undefined {
+  const value = env.AZURE_CLIENT_ID?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** The audit trail's table name (`AUDIT_TABLE`): 3–63 alphanumerics starting with a letter. */
+export function auditTableName(env: Env = process.env): string {
+  const value = env.AUDIT_TABLE?.trim() || 'ReplicaAudit';
+  if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(value)) {
+    throw new Error(`AUDIT_TABLE must be 3-63 letters or digits starting with a letter, not "${value}"`);
+  }
+  return value;
+}
+
+/** Connection string of the storage account that holds app state (`AzureWebJobsStorage`). */
+export function storageConnectionString(env: Env = process.env): string {
+  const value = env.AzureWebJobsStorage?.trim();
+  if (value === undefined || value === '') throw new Error('AzureWebJobsStorage is not set');
+  return value === 'UseDevelopmentStorage=true' ? DEVELOPMENT_STORAGE : value;
+}
+
+/** What `UseDevelopmentStorage=true` means: Azurite's well-known account on loopback (not a secret). */
+const DEVELOPMENT_STORAGE =
+  'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
+  'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
+  'TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;';
