@@ -77,3 +77,21 @@ export type {
   ChainBreak,
   ChainVerdict,
 } from './audit';
+export {
+  DEFAULT_POLLING,
+  judgeState,
+  pastDeadline,
+  pollDelaySeconds,
+  replicaInstanceId,
+} from './replicaOperation';
+export type {
+  OperationPhase,
+  OperationProgress,
+  OperationResult,
+  OperationStatus,
+  PollingPolicy,
+  ReplicaOperationInput,
+  ReplicaOperationKind,
+  ReplicaOperationRequest,
+  StateVerdict,
+} from './replicaOperation';

@@ -1,0 +1,81 @@
+// Activities of a replica operation: each does one side effect, may run more than once, and is safe to.
+import * as df from 'durable-functions';
+import type { ActivityHandler } from 'durable-functions';
+
+import { armClients } from '../azure/armClients';
+import { auditStore } from '../azure/auditStoreFactory';
+import { ReplicaGateway } from '../azure/replicas';
+import { parseReplicaId } from '../domain';
+import type { AuditRecord, ReplicaOperationRequest } from '../domain';
+import { checkReplicaRequest } from './preflight';
+import type { PreflightVerdict } from './preflight';
+
+export const PREFLIGHT_ACTIVITY = 'replicaPreflight';
+export const START_ARM_OPERATION_ACTIVITY = 'replicaStartArmOperation';
+export const READ_REPLICA_ACTIVITY = 'replicaRead';
+export const WRITE_AUDIT_ACTIVITY = 'auditWrite';
+
+export interface ReplicaSnapshot {
+  exists: boolean;
+  provisioningState?: string;
+  displayStatus?: string;
+  statusMessage?: string;
+}
+
+export interface AuditWrite {
+  record: AuditRecord;
+  entryId: string;
+}
+
+function gateway(): ReplicaGateway {
+  return new ReplicaGateway(armClients());
+}
+
+export const preflight: ActivityHandler = async (
+  request: ReplicaOperationRequest,
+): Promise<PreflightVerdict> => checkReplicaRequest(gateway(), request);
+
+/** Starts the ARM operation and returns as soon as ARM accepted it; repeating it repeats an idempotent call. */
+export const startArmOperation: ActivityHandler = async (request: ReplicaOperationRequest): Promise<void> => {
+  const replica = parseReplicaId(request.replicaId);
+  const replicas = gateway();
+  switch (request.kind) {
+    case 'create':
+      if (request.location === undefined || request.settings === undefined)
+        throw new Error('create needs location and settings');
+      await replicas.startCreate(replica, request.location, request.settings);
+      return;
+    case 'update':
+      await replicas.startUpdate(replica, {
+        ...(request.update?.regionEndpointEnabled === undefined
+          ? {}
+          : { regionEndpointEnabled: request.update.regionEndpointEnabled }),
+        ...(request.update?.tags === undefined ? {} : { tags: { ...request.update.tags } }),
+      });
+      return;
+    case 'delete':
+      await replicas.startDelete(replica);
+      return;
+  }
+};
+
+export const readReplica: ActivityHandler = async (replicaId: string): Promise<ReplicaSnapshot> => {
+  const view = await gateway().getReplica(parseReplicaId(replicaId));
+  if (view === undefined) return { exists: false };
+  return {
+    exists: true,
+    provisioningState: view.provisioningState,
+    ...(view.displayStatus === undefined ? {} : { displayStatus: view.displayStatus }),
+    ...(view.statusMessage === undefined ? {} : { statusMessage: view.statusMessage }),
+  };
+};
+
+/** Appends one audit entry; the entry id makes a repeated write a no-op. */
+export const writeAudit: ActivityHandler = async (write: AuditWrite): Promise<void> => {
+  await auditStore().append(write.record, write.entryId);
+};
+
+df.app.activity(PREFLIGHT_ACTIVITY, { handler: preflight });
+df.app.activity(START_ARM_OPERATION_ACTIVITY, { handler: startArmOperation });
+df.app.activity(READ_REPLICA_ACTIVITY, { handler: readReplica });
+df.app.activity(WRITE_AUDIT_ACTIVITY, { handler: writeAudit });
