@@ -1,0 +1,47 @@
+// The ARM errors of Microsoft.Authorization, worded as ARM words them where known.
+
+import { ArmError } from './types';
+
+export function authorizationFailed(objectId: string, action: string, scope: string): ArmError {
+  return new ArmError(
+    403,
+    'AuthorizationFailed',
+    `The client '${objectId}' with object id '${objectId}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+  );
+}
+
+export function roleDefinitionDoesNotExist(status: 400 | 404, id: string): ArmError {
+  return new ArmError(
+    status,
+    'RoleDefinitionDoesNotExist',
+    `The specified role definition with ID '${id}' does not exist.`,
+  );
+}
+
+export function roleDefinitionWithSameNameExists(): ArmError {
+  return new ArmError(
+    409,
+    'RoleDefinitionWithSameNameExists',
+    'A role definition cannot be updated with a name that already exists.',
+  );
+}
+
+export function roleAssignmentExists(): ArmError {
+  return new ArmError(409, 'RoleAssignmentExists', 'The role assignment already exists.');
+}
+
+export function roleAssignmentUpdateNotPermitted(): ArmError {
+  return new ArmError(
+    409,
+    'RoleAssignmentUpdateNotPermitted',
+    'Tenant ID, application ID, principal ID, and scope are not allowed to be updated.',
+  );
+}
+
+export function roleAssignmentNotFound(name: string): ArmError {
+  return new ArmError(404, 'RoleAssignmentNotFound', `The role assignment '${name}' is not found.`);
+}
+
+export function badRequest(code: string, message: string): ArmError {
+  return new ArmError(400, code, message);
+}

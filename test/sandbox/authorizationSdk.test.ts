@@ -1,0 +1,247 @@
+// The real @azure/arm-authorization client against the Microsoft.Authorization routes. Until the
+// sandbox's HTTPS server exists, the SDK's transport is an in-process HttpClient that hands each
+// request to handleAuthorization and renders ArmErrors as ARM does; serialization, status checks,
+// error parsing and paging are the SDK's own. The token credential is a fixed stub.
+
+import type { RoleAssignment, RoleDefinition } from '@azure/arm-authorization';
+import { AuthorizationManagementClient } from '@azure/arm-authorization';
+import type { TokenCredential } from '@azure/core-auth';
+import type { HttpClient, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
+import { createHttpHeaders, RestError } from '@azure/core-rest-pipeline';
+
+import { handleAuthorization } from '../../sandbox/authorization';
+import { RbacModel } from '../../sandbox/rbac';
+import type { SandboxResponse } from '../../sandbox/types';
+import { ArmError } from '../../sandbox/types';
+
+const ENDPOINT = 'https://sandbox.test';
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const SUB_ID = '00000000-0000-0000-0000-0000000000a1';
+const SUB = `/subscriptions/${SUB_ID}`;
+const NET = `${SUB}/resourceGroups/net`;
+const PE = `${NET}/providers/Microsoft.Network/privateEndpoints/pe1`;
+const PROXY_WRITE = 'Microsoft.Network/privateEndpoints/privateLinkServiceProxies/write';
+
+const APP = '11111111-1111-1111-1111-111111111111';
+const ADMIN = '22222222-2222-2222-2222-222222222222';
+const CONTRIBUTOR = '33333333-3333-3333-3333-333333333333';
+const ROLE = 'aaaaaaaa-0000-4000-8000-000000000001';
+const ASSIGNMENT = 'bbbbbbbb-0000-4000-8000-000000000001';
+
+const credential: TokenCredential = {
+  getToken: () => Promise.resolve({ token: 'sandbox-token', expiresOnTimestamp: Date.now() + 3_600_000 }),
+};
+
+function inProcess(rbac: RbacModel, caller: string): HttpClient {
+  return {
+    sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
+      const url = new URL(request.url);
+      let response: SandboxResponse;
+      try {
+        response = handleAuthorization(
+          {
+            method: request.method,
+            path: decodeURIComponent(url.pathname),
+            query: url.searchParams,
+            headers: request.headers.toJSON(),
+            body: typeof request.body === 'string' ? (JSON.parse(request.body) as unknown) : undefined,
+            principal: {
+              objectId: caller,
+              appId: caller,
+              clientId: caller,
+              displayName: caller,
+              type: 'ServicePrincipal',
+            },
+            baseUrl: url.origin,
+          },
+          rbac,
+        ) ?? { status: 404, body: { error: { code: 'NotFound', message: 'No route.' } } };
+      } catch (e) {
+        if (!(e instanceof ArmError)) throw e;
+        response = { status: e.status, body: { error: { code: e.code, message: e.message } } };
+      }
+      return Promise.resolve({
+        request,
+        status: response.status,
+        headers: createHttpHeaders({
+          'content-type': 'application/json; charset=utf-8',
+          ...response.headers,
+        }),
+        ...(response.body === undefined ? {} : { bodyAsText: JSON.stringify(response.body) }),
+      });
+    },
+  };
+}
+
+function clientFor(rbac: RbacModel, caller: string): AuthorizationManagementClient {
+  return new AuthorizationManagementClient(credential, SUB_ID, {
+    endpoint: ENDPOINT,
+    credentialScopes: ['https://management.azure.com/.default'],
+    httpClient: inProcess(rbac, caller),
+  });
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
+async function restError(promise: Promise<unknown>): Promise<RestError> {
+  try {
+    await promise;
+  } catch (e) {
+    if (e instanceof RestError) return e;
+    throw e;
+  }
+  throw new Error('expected a RestError');
+}
+
+function model(): RbacModel {
+  const rbac = new RbacModel(TENANT);
+  rbac.seed(
+    [
+      {
+        name: 'aaaaaaaa-0000-4000-8000-0000000000ff',
+        roleName: 'Registry operator',
+        permissions: [{ actions: ['Microsoft.ContainerRegistry/*'] }],
+        assignableScopes: [SUB],
+      },
+    ],
+    [
+      { principalId: ADMIN, role: 'User Access Administrator', scope: SUB },
+      { principalId: CONTRIBUTOR, role: 'Contributor', scope: SUB },
+      { principalId: APP, role: 'Registry operator', scope: SUB },
+    ],
+  );
+  return rbac;
+}
+
+const proxyRole: RoleDefinition = {
+  roleName: 'ACR replica private link',
+  description: 'Lets replica creation attach to private endpoints.',
+  roleType: 'CustomRole',
+  permissions: [{ actions: [PROXY_WRITE], notActions: [], dataActions: [], notDataActions: [] }],
+  assignableScopes: [NET],
+};
+
+describe('@azure/arm-authorization against the sandbox routes', () => {
+  it('creates a custom role (201 is the only status the SDK takes) and updates it the same way', async () => {
+    const client = clientFor(model(), ADMIN);
+    const created = await client.roleDefinitions.createOrUpdate(NET.slice(1), ROLE, proxyRole);
+    expect(created).toMatchObject({
+      name: ROLE,
+      roleName: proxyRole.roleName,
+      roleType: 'CustomRole',
+      createdBy: ADMIN,
+    });
+    expect(created.createdOn).toBeInstanceOf(Date);
+    const updated = await client.roleDefinitions.createOrUpdate(NET.slice(1), ROLE, {
+      ...proxyRole,
+      description: 'v2',
+    });
+    expect(updated.description).toBe('v2');
+  });
+
+  it('finds roles by name through the paged list, and reads one by its full id', async () => {
+    const rbac = model();
+    rbac.pageSize = 2;
+    const client = clientFor(rbac, ADMIN);
+    const byName = await collect(
+      client.roleDefinitions.list(SUB.slice(1), { filter: "roleName eq 'Reader'" }),
+    );
+    expect(byName.map((r) => r.id)).toEqual([
+      `${SUB}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`,
+    ]);
+    const builtIns = await collect(
+      client.roleDefinitions.list(SUB.slice(1), { filter: "type eq 'BuiltInRole'" }),
+    );
+    expect(builtIns).toHaveLength(7);
+    const reader = await client.roleDefinitions.getById(byName[0]?.id ?? '');
+    expect(reader.permissions).toEqual([
+      { actions: ['*/read'], notActions: [], dataActions: [], notDataActions: [] },
+    ]);
+  });
+
+  it('surfaces AuthorizationFailed as a 403 RestError with its code', async () => {
+    const error = await restError(
+      clientFor(model(), CONTRIBUTOR).roleDefinitions.createOrUpdate(NET.slice(1), ROLE, proxyRole),
+    );
+    expect(error.statusCode).toBe(403);
+    expect(error.code).toBe('AuthorizationFailed');
+  });
+
+  it('creates an assignment, answers a duplicate with 409 RoleAssignmentExists, and reads it back by id', async () => {
+    const rbac = model();
+    const client = clientFor(rbac, ADMIN);
+    const role = await client.roleDefinitions.createOrUpdate(NET.slice(1), ROLE, proxyRole);
+    const parameters = {
+      roleDefinitionId: role.id ?? '',
+      principalId: APP,
+      principalType: 'ServicePrincipal',
+    };
+    const assignment: RoleAssignment = await client.roleAssignments.create(
+      NET.slice(1),
+      ASSIGNMENT,
+      parameters,
+    );
+    expect(assignment).toMatchObject({ name: ASSIGNMENT, scope: NET, principalId: APP, createdBy: ADMIN });
+    expect(assignment.createdOn).toBeInstanceOf(Date);
+
+    const duplicate = await restError(
+      client.roleAssignments.create(NET.slice(1), 'bbbbbbbb-0000-4000-8000-000000000002', parameters),
+    );
+    expect([duplicate.statusCode, duplicate.code]).toEqual([409, 'RoleAssignmentExists']);
+
+    const byId = await client.roleAssignments.getById(assignment.id ?? '');
+    expect(byId.roleDefinitionId).toBe(role.id);
+  });
+
+  it('lists assignments for a scope, subscription and resource group, following nextLink pages', async () => {
+    const rbac = model();
+    rbac.pageSize = 2;
+    const client = clientFor(rbac, ADMIN);
+    const readerId = `${SUB}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`;
+    for (let i = 1; i <= 3; i += 1) {
+      await client.roleAssignments.create(NET, `bbbbbbbb-0000-4000-8000-00000000001${i}`, {
+        roleDefinitionId: readerId,
+        principalId: `55555555-0000-4000-8000-00000000000${i}`,
+        principalType: 'ServicePrincipal',
+      });
+    }
+    expect(await collect(client.roleAssignments.listForScope(NET.slice(1)))).toHaveLength(6);
+    expect(await collect(client.roleAssignments.listForSubscription())).toHaveLength(6);
+    expect(
+      await collect(client.roleAssignments.listForResourceGroup('net', { filter: 'atScope()' })),
+    ).toHaveLength(6);
+    const forApp = await collect(
+      client.roleAssignments.listForScope(SUB.slice(1), { filter: `principalId eq '${APP}'` }),
+    );
+    expect(forApp.map((a) => a.principalId)).toEqual([APP]);
+  });
+
+  it('shows the private-link permission in listForResource and listForResourceGroup once granted', async () => {
+    const rbac = model();
+    const admin = clientFor(rbac, ADMIN);
+    const app = clientFor(rbac, APP);
+    const atPe = async (): Promise<string[]> =>
+      (
+        await collect(
+          app.permissions.listForResource('net', 'Microsoft.Network', '', 'privateEndpoints', 'pe1'),
+        )
+      ).flatMap((p) => p.actions ?? []);
+
+    expect(await atPe()).not.toContain(PROXY_WRITE);
+    const role = await admin.roleDefinitions.createOrUpdate(NET.slice(1), ROLE, proxyRole);
+    await admin.roleAssignments.create(NET.slice(1), ASSIGNMENT, {
+      roleDefinitionId: role.id ?? '',
+      principalId: APP,
+      principalType: 'ServicePrincipal',
+    });
+
+    expect(await atPe()).toContain(PROXY_WRITE);
+    expect(rbac.isAllowed(APP, PE, PROXY_WRITE)).toBe(true);
+    const atRg = await collect(app.permissions.listForResourceGroup('net'));
+    expect(atRg.flatMap((p) => p.actions ?? [])).toEqual(['Microsoft.ContainerRegistry/*', PROXY_WRITE]);
+  });
+});
