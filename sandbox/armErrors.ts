@@ -1,14 +1,6 @@
 // ARM's common error answers, with the codes and message styles ARM uses.
 import { ArmError } from './types';
 
-export function authorizationFailed(principalId: string, action: string, scope: string): ArmError {
-  return new ArmError(
-    403,
-    'AuthorizationFailed',
-    `The client '${principalId}' with object id '${principalId}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
-  );
-}
-
 export function subscriptionNotFound(subscriptionId: string): ArmError {
   return new ArmError(404, 'SubscriptionNotFound', `The subscription '${subscriptionId}' could not be found.`);
 }

@@ -1,16 +1,11 @@
 // Everything route handlers work with. `state` and `rbac` are replaced on reset, so handlers read them
 // from the context on every request instead of keeping references.
-import { authorizationFailed } from './armErrors';
 import type { Clock } from './clock';
 import type { FaultBook } from './faults';
+import type { RbacModel } from './rbac';
 import type { LifecycleEnv } from './replicaLifecycle';
 import type { SandboxState } from './state';
 import type { Principal, ProvisioningTimings } from './types';
-
-/** The part of the RBAC model that ARM operations consult. */
-export interface PermissionModel {
-  isAllowed(principalId: string, scope: string, action: string): boolean;
-}
 
 export interface SandboxConfig {
   pageSize: number;
@@ -21,7 +16,7 @@ export interface SandboxConfig {
 
 export interface SandboxContext {
   state: SandboxState;
-  rbac: PermissionModel;
+  rbac: RbacModel;
   clock: Clock;
   faults: FaultBook;
   config: SandboxConfig;
@@ -29,7 +24,7 @@ export interface SandboxContext {
 
 /** Throws ARM's 403 unless the principal may perform `action` at `scope`. */
 export function authorize(ctx: SandboxContext, principal: Principal, scope: string, action: string): void {
-  if (!ctx.rbac.isAllowed(principal.objectId, scope, action)) throw authorizationFailed(principal.objectId, action, scope);
+  ctx.rbac.authorize(principal.objectId, scope, action);
 }
 
 export function lifecycleEnv(ctx: SandboxContext): LifecycleEnv {
