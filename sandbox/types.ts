@@ -11,9 +11,11 @@ export interface Principal {
   clientId: string;
   displayName: string;
   type: 'ServicePrincipal' | 'User';
+  /** Resource id of a user-assigned identity, which the token endpoint also accepts as `mi_res_id`. */
+  resourceId?: string;
 }
 
-export interface SeedPrincipal extends Partial<Pick<Principal, 'clientId' | 'type'>> {
+export interface SeedPrincipal extends Partial<Pick<Principal, 'clientId' | 'type' | 'resourceId'>> {
   objectId: string;
   appId: string;
   displayName: string;
@@ -26,6 +28,11 @@ export interface SeedSubscription {
   displayName?: string;
   /** Region names offered to the subscription (e.g. "westeurope"). */
   locations: string[];
+  /**
+   * Resource groups that exist without holding a seeded registry or private endpoint (those groups
+   * exist implicitly).
+   */
+  resourceGroups?: string[];
 }
 
 export interface SeedReplica {
@@ -42,6 +49,8 @@ export interface SeedReplica {
   creating?: { createdBy: string };
   /** Seeds a replica whose last operation ended Failed. */
   failed?: boolean;
+  /** Principal object id recorded in systemData as creator (defaults to the registry's). */
+  createdBy?: string;
 }
 
 export interface SeedRegistry {
@@ -56,6 +65,8 @@ export interface SeedRegistry {
   sizeGiB?: number;
   /** Replicas other than the home replica, which always exists. */
   replicas?: SeedReplica[];
+  /** Principal object id recorded in systemData as creator (defaults to a seed marker). */
+  createdBy?: string;
 }
 
 export interface SeedPermission {
@@ -90,6 +101,45 @@ export interface SeedDocument {
   registries?: SeedRegistry[];
   roleDefinitions?: SeedRoleDefinition[];
   roleAssignments?: SeedRoleAssignment[];
+  /** Fault rules to install with the seed (same shape as `POST /admin/faults`). */
+  faults?: FaultRule[];
+}
+
+/** Which requests a fault rule applies to; every given field must match. */
+export interface FaultMatch {
+  subscriptionId?: string;
+  /** Operation name as in the request log, e.g. "Replications_Create". */
+  operation?: string;
+  method?: string;
+  /** Case-insensitive substring of the request path. */
+  pathIncludes?: string;
+}
+
+/**
+ * A fault to inject. HTTP faults (`latency`, `throttle`, `error`, `drop`) act on matching ARM requests,
+ * never on admin or token routes. `replicationFailure` makes matching replica creates end Failed.
+ */
+export interface FaultRule {
+  /** Assigned when absent. */
+  id?: string;
+  kind: 'latency' | 'throttle' | 'error' | 'drop' | 'replicationFailure';
+  match?: FaultMatch;
+  /** Probability that a matching request is hit, 0..1 (default 1). */
+  rate?: number;
+  /** The rule hits only this many more requests (or creates), then retires. */
+  count?: number;
+  /** `latency`: delay in milliseconds, plus up to `jitterMs` more. */
+  latencyMs?: number;
+  jitterMs?: number;
+  /** `error`: 500 (default) or 503. */
+  status?: 500 | 503;
+  /** `throttle` (default 1) and `error` with 503 (no header when absent): the Retry-After value. */
+  retryAfterSeconds?: number;
+  /** `replicationFailure`: the registry (full resource id) and optionally the location concerned. */
+  registryId?: string;
+  location?: string;
+  errorCode?: string;
+  errorMessage?: string;
 }
 
 /** A request after authentication, as route handlers see it. */
@@ -138,6 +188,23 @@ export interface SandboxOptions {
   identityHeader?: string;
   /** How long a just-deleted replica name cannot be created again, in (unscaled) seconds. */
   recreateBlockSeconds?: number;
+  /** Tenant of the sandbox (defaults to the seed's, else a fixed id). */
+  tenantId?: string;
+  /** Items per page of list operations (ARM's `nextLink` paging). */
+  pageSize?: number;
+  /** Operation durations, in unscaled seconds. */
+  timings?: Partial<ProvisioningTimings>;
+}
+
+/** Durations of replica operations, in seconds before scaling by `speed`. */
+export interface ProvisioningTimings {
+  createSeconds: number;
+  /** Added to a create per GiB of registry content. */
+  createSecondsPerGiB: number;
+  updateSeconds: number;
+  deleteSeconds: number;
+  /** Retry-After sent with long-running operation responses. */
+  retryAfterSeconds: number;
 }
 
 export interface RunningSandbox {
