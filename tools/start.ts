@@ -1,0 +1,86 @@
+// `npm start`: Azurite, the ARM sandbox with the demo fleet, and the devhost running this app, in one
+// terminal. Ctrl-C stops all three.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+import { startSandbox } from '../sandbox/server';
+import { readSeedFile } from '../sandbox/seed';
+import { startAzurite, stopChild } from './azurite';
+
+const repoRoot = path.resolve(__dirname, '../..');
+
+async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function main(): Promise<void> {
+  const devhostPort = Number(process.env.DEVHOST_PORT ?? 7071);
+  const azurite = await startAzurite({ port: 10002, location: path.join(repoRoot, '.azurite') });
+  const sandbox = await startSandbox({
+    port: Number(process.env.SANDBOX_PORT ?? 8443),
+    tlsDir: path.join(repoRoot, '.local/sandbox-tls'),
+    seed: await readSeedFile(process.env.SANDBOX_SEED ?? path.join(repoRoot, 'sandbox/seeds/demo.json')),
+    speed: Number(process.env.SANDBOX_SPEED ?? 1),
+  });
+  const devhost = spawn(process.execPath, [path.join(repoRoot, 'dist/devhost/main.js'), repoRoot], {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      DEVHOST_PORT: String(devhostPort),
+      NODE_EXTRA_CA_CERTS: sandbox.caPath,
+      AzureWebJobsStorage: azurite.connectionString,
+      ARM_ENDPOINT: sandbox.url,
+      IDENTITY_ENDPOINT: sandbox.identityEndpoint,
+      IDENTITY_HEADER: sandbox.identityHeader,
+    },
+  });
+
+  let stopping = false;
+  const stop = async (code: number): Promise<never> => {
+    if (!stopping) {
+      stopping = true;
+      process.stdout.write('\nstopping the devhost, the ARM sandbox and Azurite...\n');
+      await stopChild(devhost);
+      await Promise.allSettled([sandbox.close(), azurite.stop()]);
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  devhost.once('exit', (code) => void stop(code ?? 1));
+
+  const base = `http://localhost:${devhostPort}`;
+  await waitForHealth(`${base}/api/health`, 60000);
+  process.stdout.write(
+    [
+      '',
+      'acr-replica-guard is running on local stand-ins:',
+      `  app (devhost)   ${base}/api`,
+      `  ARM sandbox     ${sandbox.url}   (CA: ${sandbox.caPath})`,
+      `  Azurite tables  http://127.0.0.1:${azurite.port}   (data in .azurite/)`,
+      '',
+      'Try:',
+      `  curl ${base}/api/health`,
+      '',
+      'Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `npm start failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
