@@ -170,8 +170,8 @@ export class RbacModel {
       this.createRoleAssignment(scope, name, {
         roleDefinitionId: roleDefinitionIdAt(scope, role.name),
         principalId: seed.principalId,
-        // Seeds are mostly managed identities; say so unless told otherwise.
-        principalType: seed.principalType ?? 'ServicePrincipal',
+        // Seeds are mostly managed identities; say so unless told or the directory knows otherwise.
+        principalType: seed.principalType ?? this.directory?.(seed.principalId) ?? 'ServicePrincipal',
       });
     }
   }

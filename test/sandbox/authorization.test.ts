@@ -34,7 +34,7 @@ const NOBODY = '44444444-4444-4444-4444-444444444444';
 const ROLE = 'aaaaaaaa-0000-4000-8000-000000000001';
 const ASSIGNMENT = 'bbbbbbbb-0000-4000-8000-000000000001';
 
-// ---- helpers ----
+// ---- request plumbing ----
 
 function principal(objectId: string): Principal {
   return { objectId, appId: objectId, clientId: objectId, displayName: objectId, type: 'ServicePrincipal' };

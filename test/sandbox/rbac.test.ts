@@ -605,6 +605,12 @@ describe('RbacModel seeding', () => {
     expect(rbac.listRoleAssignments(RG1, { principalId: APP })[0]?.principalType).toBe('ServicePrincipal');
   });
 
+  it("takes a seeded assignment's principal type from the directory when the seed does not say", () => {
+    const rbac = new RbacModel(TENANT, { directory: (id) => (id === ADMIN ? 'User' : undefined) });
+    rbac.seed([], [{ principalId: ADMIN, role: 'Owner', scope: SUB }]);
+    expect(rbac.listRoleAssignments(SUB)[0]?.principalType).toBe('User');
+  });
+
   it('generates a GUID for a seeded role without one', () => {
     const rbac = new RbacModel(TENANT);
     rbac.seed(
