@@ -38,7 +38,12 @@ export function handleAdmin(request: AdminRequest, host: AdminHost): AdminRespon
   try {
     return dispatch(request, host);
   } catch (error) {
-    if (error instanceof SeedError || error instanceof FaultRuleError || error instanceof AdminInputError || error instanceof RangeError) {
+    if (
+      error instanceof SeedError ||
+      error instanceof FaultRuleError ||
+      error instanceof AdminInputError ||
+      error instanceof RangeError
+    ) {
       return fail(400, 'InvalidRequest', error.message);
     }
     throw error;
@@ -49,7 +54,7 @@ function dispatch({ method, path, query, body }: AdminRequest, host: AdminHost):
   const route = `${method} ${path.replace(/\/+$/, '')}`;
   switch (route) {
     case 'POST /seed':
-      host.seed(requireObject(body) as SeedDocument);
+      host.seed(requireObject(body));
       return { status: 200, body: { seeded: true } };
     case 'POST /reset':
       host.reset({ empty: (body as { empty?: unknown } | undefined)?.empty === true });
@@ -85,7 +90,9 @@ function dispatch({ method, path, query, body }: AdminRequest, host: AdminHost):
     default: {
       const faultId = /^DELETE \/faults\/([^/]+)$/.exec(route)?.[1];
       if (faultId !== undefined) {
-        return host.ctx.faults.remove(decodeURIComponent(faultId)) ? { status: 204 } : fail(404, 'NotFound', `No fault rule '${faultId}'.`);
+        return host.ctx.faults.remove(decodeURIComponent(faultId))
+          ? { status: 204 }
+          : fail(404, 'NotFound', `No fault rule '${faultId}'.`);
       }
       return fail(404, 'NotFound', `No admin route '${route}'.`);
     }
@@ -105,7 +112,10 @@ function issueToken(body: unknown, host: AdminHost): AdminResponse {
     audience: typeof resource === 'string' ? resource : DEFAULT_AUDIENCE,
     ...(typeof expiresInSeconds === 'number' ? { lifetimeSeconds: expiresInSeconds } : {}),
   });
-  return { status: 200, body: { accessToken: issued.accessToken, expiresOn: issued.expiresOn, tokenType: 'Bearer' } };
+  return {
+    status: 200,
+    body: { accessToken: issued.accessToken, expiresOn: issued.expiresOn, tokenType: 'Bearer' },
+  };
 }
 
 function setClock(body: unknown, ctx: SandboxContext): AdminResponse {
@@ -135,7 +145,11 @@ function describeState(ctx: SandboxContext, subscriptionId: string | undefined):
     clock: describeClock(ctx),
     subscriptions: [...ctx.state.subscriptions.values()]
       .filter((s) => subscriptionId === undefined || key(s.subscriptionId) === key(subscriptionId))
-      .map((s) => ({ subscriptionId: s.subscriptionId, locations: s.locations, resourceGroups: [...s.resourceGroups.values()] })),
+      .map((s) => ({
+        subscriptionId: s.subscriptionId,
+        locations: s.locations,
+        resourceGroups: [...s.resourceGroups.values()],
+      })),
     registries: registries.map((registry) => {
       settleRegistry(registry, env);
       return {
@@ -145,7 +159,8 @@ function describeState(ctx: SandboxContext, subscriptionId: string | undefined):
         sizeGiB: registry.sizeGiB,
         privateEndpoints: registry.privateEndpoints,
         replicas: [...registry.replicas.values()].map((replica) => {
-          const operation = replica.operationId === undefined ? undefined : ctx.state.operations.get(replica.operationId);
+          const operation =
+            replica.operationId === undefined ? undefined : ctx.state.operations.get(replica.operationId);
           const view = viewReplica(replica, env);
           return {
             name: replica.name,

@@ -2,7 +2,11 @@
 import { ArmError } from './types';
 
 export function subscriptionNotFound(subscriptionId: string): ArmError {
-  return new ArmError(404, 'SubscriptionNotFound', `The subscription '${subscriptionId}' could not be found.`);
+  return new ArmError(
+    404,
+    'SubscriptionNotFound',
+    `The subscription '${subscriptionId}' could not be found.`,
+  );
 }
 
 export function resourceGroupNotFound(resourceGroup: string): ArmError {
@@ -19,10 +23,18 @@ export function resourceNotFound(typeAndName: string, resourceGroup: string): Ar
 }
 
 export function parentResourceNotFound(parent: string): ArmError {
-  return new ArmError(404, 'ParentResourceNotFound', `Can not perform requested operation on nested resource. Parent resource '${parent}' not found.`);
+  return new ArmError(
+    404,
+    'ParentResourceNotFound',
+    `Can not perform requested operation on nested resource. Parent resource '${parent}' not found.`,
+  );
 }
 
-export function locationNotAvailable(location: string, resourceType: string, available: readonly string[]): ArmError {
+export function locationNotAvailable(
+  location: string,
+  resourceType: string,
+  available: readonly string[],
+): ArmError {
   return new ArmError(
     400,
     'LocationNotAvailableForResourceType',
@@ -35,7 +47,11 @@ export function invalidRequestContent(message: string): ArmError {
 }
 
 export function missingApiVersion(): ArmError {
-  return new ArmError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
+  return new ArmError(
+    400,
+    'MissingApiVersionParameter',
+    'The api-version query parameter (?api-version=) is required for all requests.',
+  );
 }
 
 export function unsupportedApiVersion(apiVersion: string, supported: readonly string[]): ArmError {
@@ -51,5 +67,9 @@ export function pathNotFound(path: string): ArmError {
 }
 
 export function methodNotAllowed(method: string): ArmError {
-  return new ArmError(405, 'MethodNotAllowed', `The requested resource does not support http method '${method}'.`);
+  return new ArmError(
+    405,
+    'MethodNotAllowed',
+    `The requested resource does not support http method '${method}'.`,
+  );
 }

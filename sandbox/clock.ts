@@ -43,5 +43,6 @@ export function createClock(speed = 1, wallNow: () => number = Date.now): Clock 
 }
 
 function assertSpeed(speed: number): void {
-  if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`Invalid speed ${speed}: must be a positive number.`);
+  if (!(speed > 0) || !Number.isFinite(speed))
+    throw new RangeError(`Invalid speed ${speed}: must be a positive number.`);
 }

@@ -1,10 +1,11 @@
 // Everything route handlers work with. `state` and `rbac` are replaced on reset, so handlers read them
 // from the context on every request instead of keeping references.
 import type { Clock } from './clock';
-import type { FaultBook } from './faults';
-import type { RbacModel } from './rbac';
+import { createClock } from './clock';
+import { FaultBook } from './faults';
+import { RbacModel } from './rbac';
 import type { LifecycleEnv } from './replicaLifecycle';
-import type { SandboxState } from './state';
+import { SandboxState } from './state';
 import type { Principal, ProvisioningTimings } from './types';
 
 export interface SandboxConfig {
@@ -35,4 +36,31 @@ export function lifecycleEnv(ctx: SandboxContext): LifecycleEnv {
     isAllowed: (principalId, scope, action) => ctx.rbac.isAllowed(principalId, scope, action),
     takeReplicationFailure: (registryId, location) => ctx.faults.takeReplicationFailure(registryId, location),
   };
+}
+
+export function createSandboxContext(tenantId: string, speed: number, config: SandboxConfig): SandboxContext {
+  const ctx: SandboxContext = {
+    state: new SandboxState(tenantId),
+    rbac: createRbac(tenantId, () => ctx.state, config.pageSize),
+    clock: createClock(speed),
+    faults: new FaultBook(),
+    config,
+  };
+  return ctx;
+}
+
+/** Forgets every resource, role and fault; the clock keeps running. */
+export function clearSandboxContext(ctx: SandboxContext): void {
+  const tenantId = ctx.state.tenantId;
+  ctx.state = new SandboxState(tenantId);
+  ctx.rbac = createRbac(tenantId, () => ctx.state, ctx.config.pageSize);
+  ctx.faults.clear();
+}
+
+/** The RBAC model, told which principals exist so that it refuses assignments to unknown ones as ARM does. */
+function createRbac(tenantId: string, state: () => SandboxState, pageSize: number): RbacModel {
+  return new RbacModel(tenantId, {
+    pageSize,
+    directory: (objectId) => state().principal(objectId)?.type,
+  });
 }

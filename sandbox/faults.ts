@@ -23,7 +23,13 @@ export interface FaultDecision {
   terminal?: TerminalFault;
 }
 
-const KINDS: ReadonlySet<FaultRule['kind']> = new Set(['latency', 'throttle', 'error', 'drop', 'replicationFailure']);
+const KINDS: ReadonlySet<FaultRule['kind']> = new Set([
+  'latency',
+  'throttle',
+  'error',
+  'drop',
+  'replicationFailure',
+]);
 
 export class FaultBook {
   private rules: FaultRule[] = [];
@@ -44,7 +50,9 @@ export class FaultBook {
   /** Removes every rule, or those scoped to one subscription. */
   clear(subscriptionId?: string): void {
     this.rules =
-      subscriptionId === undefined ? [] : this.rules.filter((rule) => !sameText(rule.match?.subscriptionId, subscriptionId));
+      subscriptionId === undefined
+        ? []
+        : this.rules.filter((rule) => !sameText(rule.match?.subscriptionId, subscriptionId));
   }
 
   remove(id: string): boolean {
@@ -71,7 +79,10 @@ export class FaultBook {
   }
 
   /** Consumes a `replicationFailure` rule matching a replica create, if any. */
-  takeReplicationFailure(registryId: string, location: string): { code: string; message: string } | undefined {
+  takeReplicationFailure(
+    registryId: string,
+    location: string,
+  ): { code: string; message: string } | undefined {
     const rule = this.rules.find(
       (r) =>
         r.kind === 'replicationFailure' &&
@@ -118,7 +129,8 @@ function matches(match: FaultMatch | undefined, request: RequestFacts): boolean 
     (match.subscriptionId === undefined || sameText(match.subscriptionId, request.subscriptionId)) &&
     (match.operation === undefined || sameText(match.operation, request.operation)) &&
     (match.method === undefined || sameText(match.method, request.method)) &&
-    (match.pathIncludes === undefined || request.path.toLowerCase().includes(match.pathIncludes.toLowerCase()))
+    (match.pathIncludes === undefined ||
+      request.path.toLowerCase().includes(match.pathIncludes.toLowerCase()))
   );
 }
 
@@ -129,13 +141,18 @@ function sameText(a: string | undefined, b: string | undefined): boolean {
 function validateRule(rule: FaultRule): FaultRule {
   const problems: string[] = [];
   if (!KINDS.has(rule.kind)) problems.push(`kind must be one of ${[...KINDS].join(', ')}`);
-  if (rule.rate !== undefined && !(rule.rate >= 0 && rule.rate <= 1)) problems.push('rate must be between 0 and 1');
-  if (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count > 0)) problems.push('count must be a positive integer');
+  if (rule.rate !== undefined && !(rule.rate >= 0 && rule.rate <= 1))
+    problems.push('rate must be between 0 and 1');
+  if (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count > 0))
+    problems.push('count must be a positive integer');
   if (rule.latencyMs !== undefined && !(rule.latencyMs >= 0)) problems.push('latencyMs must be >= 0');
   if (rule.jitterMs !== undefined && !(rule.jitterMs >= 0)) problems.push('jitterMs must be >= 0');
-  if (rule.status !== undefined && rule.status !== 500 && rule.status !== 503) problems.push('status must be 500 or 503');
-  if (rule.retryAfterSeconds !== undefined && !(rule.retryAfterSeconds >= 0)) problems.push('retryAfterSeconds must be >= 0');
-  if (rule.kind === 'replicationFailure' && !rule.registryId) problems.push('replicationFailure needs registryId');
+  if (rule.status !== undefined && rule.status !== 500 && rule.status !== 503)
+    problems.push('status must be 500 or 503');
+  if (rule.retryAfterSeconds !== undefined && !(rule.retryAfterSeconds >= 0))
+    problems.push('retryAfterSeconds must be >= 0');
+  if (rule.kind === 'replicationFailure' && !rule.registryId)
+    problems.push('replicationFailure needs registryId');
   if (problems.length > 0) throw new FaultRuleError(`Invalid fault rule: ${problems.join('; ')}.`);
   return { ...rule, ...(rule.match ? { match: { ...rule.match } } : {}) };
 }

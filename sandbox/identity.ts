@@ -83,7 +83,8 @@ export function createTokenIssuer(
 
     verify(token) {
       const claims = decodeVerified(token, sign);
-      if (!claims) return { rejection: { code: 'InvalidAuthenticationToken', message: 'The access token is invalid.' } };
+      if (!claims)
+        return { rejection: { code: 'InvalidAuthenticationToken', message: 'The access token is invalid.' } };
       const now = nowSeconds();
       if (claims.exp <= now) {
         return {
@@ -94,7 +95,9 @@ export function createTokenIssuer(
         };
       }
       if (claims.nbf > now + 300) {
-        return { rejection: { code: 'InvalidAuthenticationToken', message: 'The access token is not yet valid.' } };
+        return {
+          rejection: { code: 'InvalidAuthenticationToken', message: 'The access token is not yet valid.' },
+        };
       }
       if (claims.iss !== issuerFor(tenantId)) {
         return {
@@ -187,10 +190,14 @@ export function handleManagedIdentityRequest(
     body: { statusCode: status, message, correlationId: randomUUID() },
   });
   if (request.identityHeader === undefined) return fail(400, 'The X-IDENTITY-HEADER header is required.');
-  if (!safeEquals(request.identityHeader, expectedHeader)) return fail(401, 'The X-IDENTITY-HEADER header is invalid.');
+  if (!safeEquals(request.identityHeader, expectedHeader))
+    return fail(401, 'The X-IDENTITY-HEADER header is invalid.');
   const apiVersion = request.query.get('api-version');
   if (apiVersion !== MANAGED_IDENTITY_API_VERSION) {
-    return fail(400, `The api-version '${apiVersion ?? ''}' is not supported; use '${MANAGED_IDENTITY_API_VERSION}'.`);
+    return fail(
+      400,
+      `The api-version '${apiVersion ?? ''}' is not supported; use '${MANAGED_IDENTITY_API_VERSION}'.`,
+    );
   }
   const resource = request.query.get('resource');
   if (!resource) return fail(400, 'The resource parameter is required.');

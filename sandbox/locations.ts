@@ -43,7 +43,12 @@ export const subscriptionRoutes: Route[] = [
     handle: (req, params, ctx) => {
       const subscription = requireSubscription(ctx, params);
       authorize(ctx, req.principal, subscriptionScope(subscription.subscriptionId), SUBSCRIPTION_READ);
-      return { status: 200, body: { value: subscription.locations.map((name) => renderLocation(subscription.subscriptionId, name)) } };
+      return {
+        status: 200,
+        body: {
+          value: subscription.locations.map((name) => renderLocation(subscription.subscriptionId, name)),
+        },
+      };
     },
   },
 ];
@@ -55,7 +60,11 @@ function renderSubscription(subscription: SubscriptionRecord, ctx: SandboxContex
     tenantId: ctx.state.tenantId,
     displayName: subscription.displayName,
     state: 'Enabled',
-    subscriptionPolicies: { locationPlacementId: 'Public_2014-09-01', quotaId: 'PayAsYouGo_2014-09-01', spendingLimit: 'Off' },
+    subscriptionPolicies: {
+      locationPlacementId: 'Public_2014-09-01',
+      quotaId: 'PayAsYouGo_2014-09-01',
+      spendingLimit: 'Off',
+    },
     authorizationSource: 'RoleBased',
     managedByTenants: [],
   };
@@ -64,7 +73,15 @@ function renderSubscription(subscription: SubscriptionRecord, ctx: SandboxContex
 export function renderLocation(subscriptionId: string, name: string): unknown {
   const id = `${subscriptionScope(subscriptionId)}/locations/${name}`;
   const info = REGIONS[name.toLowerCase()];
-  if (!info) return { id, name, type: 'Region', displayName: name, regionalDisplayName: name, metadata: { regionType: 'Physical', regionCategory: 'Other' } };
+  if (!info)
+    return {
+      id,
+      name,
+      type: 'Region',
+      displayName: name,
+      regionalDisplayName: name,
+      metadata: { regionType: 'Physical', regionCategory: 'Other' },
+    };
   return {
     id,
     name,
@@ -80,7 +97,14 @@ export function renderLocation(subscriptionId: string, name: string): unknown {
       latitude: info.latitude,
       physicalLocation: info.physicalLocation,
       ...(info.pairedRegion
-        ? { pairedRegion: [{ name: info.pairedRegion, id: `${subscriptionScope(subscriptionId)}/locations/${info.pairedRegion}` }] }
+        ? {
+            pairedRegion: [
+              {
+                name: info.pairedRegion,
+                id: `${subscriptionScope(subscriptionId)}/locations/${info.pairedRegion}`,
+              },
+            ],
+          }
         : {}),
     },
   };

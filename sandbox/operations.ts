@@ -13,7 +13,12 @@ import type { OperationRecord } from './state';
 import { ArmError } from './types';
 import type { SandboxResponse } from './types';
 
-export function asyncOperationUrl(baseUrl: string, replicaId: string, operationId: string, apiVersion: string): string {
+export function asyncOperationUrl(
+  baseUrl: string,
+  replicaId: string,
+  operationId: string,
+  apiVersion: string,
+): string {
   return `${baseUrl}${replicaId}/operationStatuses/${operationId}?api-version=${apiVersion}`;
 }
 
@@ -41,12 +46,22 @@ export const operationRoutes: Route[] = [
     apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
     handle: (req, params, ctx) => {
       const replicaId = replicationId(
-        { subscriptionId: params['subscriptionId'] ?? '', resourceGroup: params['resourceGroupName'] ?? '', name: params['registryName'] ?? '' },
+        {
+          subscriptionId: params['subscriptionId'] ?? '',
+          resourceGroup: params['resourceGroupName'] ?? '',
+          name: params['registryName'] ?? '',
+        },
         params['replicationName'] ?? '',
       );
-      const registry = requireRegistry(req, params, ctx, { action: 'replications/operationStatuses/read', scope: replicaId });
+      const registry = requireRegistry(req, params, ctx, {
+        action: 'replications/operationStatuses/read',
+        scope: replicaId,
+      });
       const operation = findOperation(ctx, params['operationId'] ?? '');
-      if (key(operation.registryKey) !== key(registry.id) || key(operation.replicaName) !== key(params['replicationName'] ?? '')) {
+      if (
+        key(operation.registryKey) !== key(registry.id) ||
+        key(operation.replicaName) !== key(params['replicationName'] ?? '')
+      ) {
         throw operationNotFound(params['operationId'] ?? '');
       }
       const status = operationStatus(operation, ctx.clock.now());
@@ -59,19 +74,32 @@ export const operationRoutes: Route[] = [
   },
   {
     method: 'GET',
-    template: '/subscriptions/{subscriptionId}/providers/Microsoft.ContainerRegistry/locations/{location}/operationResults/{operationId}',
+    template:
+      '/subscriptions/{subscriptionId}/providers/Microsoft.ContainerRegistry/locations/{location}/operationResults/{operationId}',
     operation: 'Replications_GetOperationResult',
     apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
     handle: (req, params, ctx): SandboxResponse => {
       const subscriptionId = params['subscriptionId'] ?? '';
       if (!ctx.state.subscription(subscriptionId)) throw subscriptionNotFound(subscriptionId);
       // Checked at subscription scope: a caller without subscription read sees 403 while polling.
-      authorize(ctx, req.principal, subscriptionScope(subscriptionId), 'Microsoft.ContainerRegistry/locations/operationResults/read');
+      authorize(
+        ctx,
+        req.principal,
+        subscriptionScope(subscriptionId),
+        'Microsoft.ContainerRegistry/locations/operationResults/read',
+      );
       const operation = findOperation(ctx, params['operationId'] ?? '');
-      if (key(operation.subscriptionId) !== key(subscriptionId)) throw operationNotFound(params['operationId'] ?? '');
+      if (key(operation.subscriptionId) !== key(subscriptionId))
+        throw operationNotFound(params['operationId'] ?? '');
       const status = operationStatus(operation, ctx.clock.now());
       if (status === 'InProgress') {
-        return { status: 202, headers: { Location: `${req.baseUrl}${req.path}?${req.query.toString()}`, ...retryAfterHeader(ctx) } };
+        return {
+          status: 202,
+          headers: {
+            Location: `${req.baseUrl}${req.path}?${req.query.toString()}`,
+            ...retryAfterHeader(ctx),
+          },
+        };
       }
       const registry = ctx.state.registry(operation.registryKey);
       if (registry) settleRegistry(registry, lifecycleEnv(ctx));
@@ -90,10 +118,17 @@ function operationNotFound(operationId: string): ArmError {
   return new ArmError(404, 'OperationNotFound', `The operation '${operationId}' could not be found.`);
 }
 
-function renderStatus(operation: OperationRecord, status: ReturnType<typeof operationStatus>, path: string, ctx: SandboxContext): unknown {
+function renderStatus(
+  operation: OperationRecord,
+  status: ReturnType<typeof operationStatus>,
+  path: string,
+  ctx: SandboxContext,
+): unknown {
   const ended = status !== 'InProgress';
   const endTime =
-    status === 'Canceled' && operation.canceledAt !== undefined ? operation.canceledAt : operationEndsAt(operation);
+    status === 'Canceled' && operation.canceledAt !== undefined
+      ? operation.canceledAt
+      : operationEndsAt(operation);
   return {
     id: path,
     name: operation.id,
@@ -101,6 +136,8 @@ function renderStatus(operation: OperationRecord, status: ReturnType<typeof oper
     startTime: new Date(operation.wallStartedAt).toISOString(),
     ...(ended ? { endTime: new Date(ctx.clock.wallTimeOf(endTime)).toISOString() } : {}),
     ...(status === 'Failed' && operation.error ? { error: operation.error } : {}),
-    ...(status === 'Canceled' ? { error: { code: 'OperationCanceled', message: 'The operation was canceled by a later delete.' } } : {}),
+    ...(status === 'Canceled'
+      ? { error: { code: 'OperationCanceled', message: 'The operation was canceled by a later delete.' } }
+      : {}),
   };
 }

@@ -26,7 +26,8 @@ function skipTokenOf(req: SandboxRequest): number {
   const token = req.query.get('$skipToken');
   if (token === null) return 0;
   const offset = Number(token);
-  if (!Number.isInteger(offset) || offset < 0) throw invalidRequestContent(`The $skipToken '${token}' is invalid.`);
+  if (!Number.isInteger(offset) || offset < 0)
+    throw invalidRequestContent(`The $skipToken '${token}' is invalid.`);
   return offset;
 }
 

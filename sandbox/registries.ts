@@ -47,14 +47,21 @@ export const registryRoutes: Route[] = [
   },
   {
     method: 'GET',
-    template: '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/registries',
+    template:
+      '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/registries',
     operation: 'Registries_ListByResourceGroup',
     apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
     handle: (req, params, ctx) => {
       const subscription = requireSubscription(ctx, params);
       const group = params['resourceGroupName'] ?? '';
-      authorize(ctx, req.principal, resourceGroupScope(subscription.subscriptionId, group), `${REGISTRY_TYPE}/read`);
-      if (!ctx.state.resourceGroupExists(subscription.subscriptionId, group)) throw resourceGroupNotFound(group);
+      authorize(
+        ctx,
+        req.principal,
+        resourceGroupScope(subscription.subscriptionId, group),
+        `${REGISTRY_TYPE}/read`,
+      );
+      if (!ctx.state.resourceGroupExists(subscription.subscriptionId, group))
+        throw resourceGroupNotFound(group);
       return listRegistries(ctx.state.registriesIn(subscription.subscriptionId, group), req, ctx);
     },
   },
@@ -63,7 +70,10 @@ export const registryRoutes: Route[] = [
     template: REGISTRY_PATH,
     operation: 'Registries_Get',
     apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
-    handle: (req, params, ctx) => ({ status: 200, body: renderRegistry(requireRegistry(req, params, ctx, { action: 'read' })) }),
+    handle: (req, params, ctx) => ({
+      status: 200,
+      body: renderRegistry(requireRegistry(req, params, ctx, { action: 'read' })),
+    }),
   },
   {
     method: 'PUT',
@@ -104,7 +114,12 @@ export interface RegistryAccess {
  * Resolves the registry of a registry-scoped route, in ARM's order: subscription, authorization,
  * resource group, resource.
  */
-export function requireRegistry(req: SandboxRequest, params: RouteParams, ctx: SandboxContext, access: RegistryAccess): RegistryRecord {
+export function requireRegistry(
+  req: SandboxRequest,
+  params: RouteParams,
+  ctx: SandboxContext,
+  access: RegistryAccess,
+): RegistryRecord {
   const subscription = requireSubscription(ctx, params);
   const group = params['resourceGroupName'] ?? '';
   const name = params['registryName'] ?? '';
@@ -112,11 +127,18 @@ export function requireRegistry(req: SandboxRequest, params: RouteParams, ctx: S
   authorize(ctx, req.principal, access.scope ?? id, `${REGISTRY_TYPE}/${access.action}`);
   if (!ctx.state.resourceGroupExists(subscription.subscriptionId, group)) throw resourceGroupNotFound(group);
   const registry = ctx.state.registry(id);
-  if (!registry) throw access.asParent ? parentResourceNotFound(`${REGISTRY_TYPE}/${name}`) : resourceNotFound(`${REGISTRY_TYPE}/${name}`, group);
+  if (!registry)
+    throw access.asParent
+      ? parentResourceNotFound(`${REGISTRY_TYPE}/${name}`)
+      : resourceNotFound(`${REGISTRY_TYPE}/${name}`, group);
   return registry;
 }
 
-function listRegistries(registries: RegistryRecord[], req: SandboxRequest, ctx: SandboxContext): SandboxResponse {
+function listRegistries(
+  registries: RegistryRecord[],
+  req: SandboxRequest,
+  ctx: SandboxContext,
+): SandboxResponse {
   const page = pageOf(byName(registries), req, ctx.config.pageSize);
   return { status: 200, body: { ...page, value: page.value.map(renderRegistry) } };
 }
@@ -142,7 +164,11 @@ function putRegistry(req: SandboxRequest, params: RouteParams, ctx: SandboxConte
     return { status: 200, body: renderRegistry(existing) };
   }
   if (!REGISTRY_NAME.test(name)) {
-    throw new ArmError(400, 'InvalidResourceName', `Registry name '${name}' must be 5 to 50 alphanumeric characters.`);
+    throw new ArmError(
+      400,
+      'InvalidResourceName',
+      `Registry name '${name}' must be 5 to 50 alphanumeric characters.`,
+    );
   }
   const registry = newRegistry({
     id,
@@ -177,7 +203,11 @@ export interface NewRegistry {
 
 /** A registry record with its home replica (named after the registry's location, as ACR does). */
 export function newRegistry(input: NewRegistry): RegistryRecord {
-  const systemData = createdSystemData(input.createdBy.objectId, identityTypeOf(input.createdBy), input.wallNow);
+  const systemData = createdSystemData(
+    input.createdBy.objectId,
+    identityTypeOf(input.createdBy),
+    input.wallNow,
+  );
   const registry: RegistryRecord = {
     id: input.id,
     subscriptionId: input.subscriptionId,
@@ -216,7 +246,8 @@ interface RegistryBody {
 }
 
 function parseRegistryBody(body: unknown): RegistryBody {
-  if (typeof body !== 'object' || body === null) throw invalidRequestContent('The request content is missing or is not a JSON object.');
+  if (typeof body !== 'object' || body === null)
+    throw invalidRequestContent('The request content is missing or is not a JSON object.');
   const { location, sku, tags } = body as { location?: unknown; sku?: { name?: unknown }; tags?: unknown };
   if (typeof location !== 'string' || location === '') {
     throw new ArmError(400, 'LocationRequired', 'The location property is required for this definition.');
@@ -227,7 +258,9 @@ function parseRegistryBody(body: unknown): RegistryBody {
 }
 
 export function isTags(value: unknown): value is Record<string, string> {
-  return typeof value === 'object' && value !== null && Object.values(value).every((v) => typeof v === 'string');
+  return (
+    typeof value === 'object' && value !== null && Object.values(value).every((v) => typeof v === 'string')
+  );
 }
 
 function invalidLocationChange(registry: RegistryRecord, location: string): ArmError {
@@ -286,7 +319,11 @@ function privateEndpointConnections(registry: RegistryRecord): unknown[] {
       type: PRIVATE_ENDPOINT_CONNECTION_TYPE,
       properties: {
         privateEndpoint: { id: endpointId },
-        privateLinkServiceConnectionState: { status: 'Approved', description: 'Auto-Approved', actionsRequired: 'None' },
+        privateLinkServiceConnectionState: {
+          status: 'Approved',
+          description: 'Auto-Approved',
+          actionsRequired: 'None',
+        },
         provisioningState: 'Succeeded',
       },
     };

@@ -48,13 +48,22 @@ export function operationStatus(op: OperationRecord, now: number): OperationStat
 }
 
 /** What a replica shows at virtual time `now`. */
-export function viewReplica(replica: ReplicaRecord, env: Pick<LifecycleEnv, 'operations' | 'clock'>): ReplicaView {
+export function viewReplica(
+  replica: ReplicaRecord,
+  env: Pick<LifecycleEnv, 'operations' | 'clock'>,
+): ReplicaView {
   const op = replica.operationId === undefined ? undefined : env.operations.get(replica.operationId);
   if (!op) return ready(replica.wallSince);
   const now = env.clock.now();
   const status = operationStatus(op, now);
   if (status === 'InProgress') {
-    if (op.kind === 'delete') return { provisioningState: 'Deleting', displayStatus: 'Deleting', message: 'The replication is being deleted.', since: op.wallStartedAt };
+    if (op.kind === 'delete')
+      return {
+        provisioningState: 'Deleting',
+        displayStatus: 'Deleting',
+        message: 'The replication is being deleted.',
+        since: op.wallStartedAt,
+      };
     return {
       provisioningState: op.kind === 'create' ? 'Creating' : 'Updating',
       displayStatus: 'Provisioning',
@@ -64,17 +73,30 @@ export function viewReplica(replica: ReplicaRecord, env: Pick<LifecycleEnv, 'ope
   }
   const endedAt = env.clock.wallTimeOf(operationEndsAt(op));
   if (status === 'Failed') {
-    return { provisioningState: 'Failed', displayStatus: 'Failed', message: op.error?.message ?? 'The replication failed.', since: endedAt };
+    return {
+      provisioningState: 'Failed',
+      displayStatus: 'Failed',
+      message: op.error?.message ?? 'The replication failed.',
+      since: endedAt,
+    };
   }
   return ready(endedAt);
 }
 
 function ready(since: number): ReplicaView {
-  return { provisioningState: 'Succeeded', displayStatus: 'Ready', message: 'The replication is ready.', since };
+  return {
+    provisioningState: 'Succeeded',
+    displayStatus: 'Ready',
+    message: 'The replication is ready.',
+    since,
+  };
 }
 
 /** Removes replicas whose deletion has completed, remembering when, for the recreate block. */
-export function settleRegistry(registry: RegistryRecord, env: Pick<LifecycleEnv, 'operations' | 'clock'>): void {
+export function settleRegistry(
+  registry: RegistryRecord,
+  env: Pick<LifecycleEnv, 'operations' | 'clock'>,
+): void {
   const now = env.clock.now();
   for (const [name, replica] of registry.replicas) {
     const op = replica.operationId === undefined ? undefined : env.operations.get(replica.operationId);
@@ -92,8 +114,14 @@ export function isBusy(replica: ReplicaRecord, env: Pick<LifecycleEnv, 'operatio
 }
 
 /** True when the creator lacks the private-link permission on any of the registry's private endpoints. */
-export function createWouldStick(registry: RegistryRecord, principalId: string, env: Pick<LifecycleEnv, 'isAllowed'>): boolean {
-  return registry.privateEndpoints.some((endpoint) => !env.isAllowed(principalId, endpoint, PRIVATE_LINK_PROXY_WRITE));
+export function createWouldStick(
+  registry: RegistryRecord,
+  principalId: string,
+  env: Pick<LifecycleEnv, 'isAllowed'>,
+): boolean {
+  return registry.privateEndpoints.some(
+    (endpoint) => !env.isAllowed(principalId, endpoint, PRIVATE_LINK_PROXY_WRITE),
+  );
 }
 
 export function createDurationMs(timings: ProvisioningTimings, sizeGiB: number): number {
@@ -146,16 +174,23 @@ export function startUpdate(
     outcome: 'Succeeded',
   });
   if (changes.tags !== undefined) replica.tags = changes.tags;
-  if (changes.regionEndpointEnabled !== undefined) replica.regionEndpointEnabled = changes.regionEndpointEnabled;
+  if (changes.regionEndpointEnabled !== undefined)
+    replica.regionEndpointEnabled = changes.regionEndpointEnabled;
   replica.systemData = modifiedSystemData(replica.systemData, principal, env.clock.wallNow());
   replica.operationId = operation.id;
   return operation;
 }
 
 /** Starts deleting a replica; an operation still under way on it (e.g. a stuck create) is canceled. */
-export function startDelete(registry: RegistryRecord, replica: ReplicaRecord, apiVersion: string, env: LifecycleEnv): OperationRecord {
+export function startDelete(
+  registry: RegistryRecord,
+  replica: ReplicaRecord,
+  apiVersion: string,
+  env: LifecycleEnv,
+): OperationRecord {
   const current = replica.operationId === undefined ? undefined : env.operations.get(replica.operationId);
-  if (current && operationStatus(current, env.clock.now()) === 'InProgress') current.canceledAt = env.clock.now();
+  if (current && operationStatus(current, env.clock.now()) === 'InProgress')
+    current.canceledAt = env.clock.now();
   const operation = recordOperation(env, registry, replica.name, replica.location, 'delete', apiVersion, {
     durationMs: env.timings.deleteSeconds * 1000,
     outcome: 'Succeeded',
@@ -172,11 +207,22 @@ export function seedFailedReplica(
   createdBy: Principal,
   env: LifecycleEnv,
 ): ReplicaRecord {
-  const operation = recordOperation(env, registry, name, settings.location, 'create', CONTAINER_REGISTRY_API_VERSION, {
-    durationMs: 0,
-    outcome: 'Failed',
-    error: { code: 'ReplicationProvisioningFailed', message: `The replication '${name}' failed to provision in location '${settings.location}'.` },
-  });
+  const operation = recordOperation(
+    env,
+    registry,
+    name,
+    settings.location,
+    'create',
+    CONTAINER_REGISTRY_API_VERSION,
+    {
+      durationMs: 0,
+      outcome: 'Failed',
+      error: {
+        code: 'ReplicationProvisioningFailed',
+        message: `The replication '${name}' failed to provision in location '${settings.location}'.`,
+      },
+    },
+  );
   const replica: ReplicaRecord = {
     name,
     ...settings,

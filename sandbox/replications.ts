@@ -7,7 +7,14 @@ import { lifecycleEnv } from './context';
 import { asyncOperationUrl, operationResultUrl, retryAfterHeader } from './operations';
 import { byName, pageOf } from './paging';
 import type { ReplicaSettings, ReplicaView } from './replicaLifecycle';
-import { isBusy, settleRegistry, startCreate, startDelete, startUpdate, viewReplica } from './replicaLifecycle';
+import {
+  isBusy,
+  settleRegistry,
+  startCreate,
+  startDelete,
+  startUpdate,
+  viewReplica,
+} from './replicaLifecycle';
 import { REGISTRY_TYPE, REPLICATION_TYPE, key, replicationId } from './resourceIds';
 import type { Route, RouteParams } from './router';
 import { isHomeReplica, isTags, requireRegistry } from './registries';
@@ -30,7 +37,10 @@ export const replicationRoutes: Route[] = [
       const registry = requireRegistry(req, params, ctx, { action: 'replications/read' });
       settleRegistry(registry, lifecycleEnv(ctx));
       const page = pageOf(byName([...registry.replicas.values()]), req, ctx.config.pageSize);
-      return { status: 200, body: { ...page, value: page.value.map((r) => renderReplica(registry, r, ctx)) } };
+      return {
+        status: 200,
+        body: { ...page, value: page.value.map((r) => renderReplica(registry, r, ctx)) },
+      };
     },
   },
   {
@@ -71,18 +81,24 @@ function putReplication(req: SandboxRequest, params: RouteParams, ctx: SandboxCo
   const registry = registryFor(req, params, ctx, 'replications/write', true);
   const body = parseCreateBody(req.body);
   if (!REPLICATION_NAME.test(name)) {
-    throw new ArmError(400, 'InvalidResourceName', `Replication name '${name}' must be 5 to 50 alphanumeric characters.`);
+    throw new ArmError(
+      400,
+      'InvalidResourceName',
+      `Replication name '${name}' must be 5 to 50 alphanumeric characters.`,
+    );
   }
   requirePremium(registry);
   const subscription = ctx.state.subscription(registry.subscriptionId);
   const offered = subscription?.locations ?? [];
-  if (!offered.some((l) => key(l) === key(body.location))) throw locationNotAvailable(body.location, REPLICATION_TYPE, offered);
+  if (!offered.some((l) => key(l) === key(body.location)))
+    throw locationNotAvailable(body.location, REPLICATION_TYPE, offered);
 
   const env = lifecycleEnv(ctx);
   const existing = registry.replicas.get(key(name));
   if (existing) {
     refuseWhileBusy(existing, ctx);
-    if (key(existing.location) !== key(body.location)) throw locationChange(registry, existing, body.location);
+    if (key(existing.location) !== key(body.location))
+      throw locationChange(registry, existing, body.location);
     const wantedZones = body.zoneRedundancy ?? existing.zoneRedundancy;
     if (wantedZones !== existing.zoneRedundancy) throw zoneRedundancyChange(existing);
     const failed = viewReplica(existing, env).provisioningState === 'Failed';
@@ -115,7 +131,8 @@ function patchReplication(req: SandboxRequest, params: RouteParams, ctx: Sandbox
   const { registry, replica } = requireReplica(req, params, ctx, 'write');
   const changes = parseUpdateBody(req.body);
   refuseWhileBusy(replica, ctx);
-  if (changes.zoneRedundancy !== undefined && changes.zoneRedundancy !== replica.zoneRedundancy) throw zoneRedundancyChange(replica);
+  if (changes.zoneRedundancy !== undefined && changes.zoneRedundancy !== replica.zoneRedundancy)
+    throw zoneRedundancyChange(replica);
   const env = lifecycleEnv(ctx);
   if (viewReplica(replica, env).provisioningState === 'Failed') {
     // Sandbox choice: a Failed replica is healed by delete and create, not by an update.
@@ -130,7 +147,9 @@ function patchReplication(req: SandboxRequest, params: RouteParams, ctx: Sandbox
     replica,
     {
       ...(changes.tags !== undefined ? { tags: changes.tags } : {}),
-      ...(changes.regionEndpointEnabled !== undefined ? { regionEndpointEnabled: changes.regionEndpointEnabled } : {}),
+      ...(changes.regionEndpointEnabled !== undefined
+        ? { regionEndpointEnabled: changes.regionEndpointEnabled }
+        : {}),
     },
     req.principal,
     apiVersionOf(req),
@@ -161,14 +180,26 @@ function deleteReplication(req: SandboxRequest, params: RouteParams, ctx: Sandbo
   return {
     status: 202,
     headers: {
-      Location: operationResultUrl(req.baseUrl, registry.subscriptionId, replica.location, operationId, apiVersionOf(req)),
+      Location: operationResultUrl(
+        req.baseUrl,
+        registry.subscriptionId,
+        replica.location,
+        operationId,
+        apiVersionOf(req),
+      ),
       ...retryAfterHeader(ctx),
     },
   };
 }
 
 /** The registry (settled) after authorization; replica-level actions are checked at the replica's id. */
-function registryFor(req: SandboxRequest, params: RouteParams, ctx: SandboxContext, action: string, asParent: boolean): RegistryRecord {
+function registryFor(
+  req: SandboxRequest,
+  params: RouteParams,
+  ctx: SandboxContext,
+  action: string,
+  asParent: boolean,
+): RegistryRecord {
   const registry = requireRegistry(req, params, ctx, { action, scope: replicaScope(params), asParent });
   settleRegistry(registry, lifecycleEnv(ctx));
   return registry;
@@ -183,7 +214,8 @@ function requireReplica(
   const registry = registryFor(req, params, ctx, `replications/${action}`, false);
   const name = params['replicationName'] ?? '';
   const replica = registry.replicas.get(key(name));
-  if (!replica) throw resourceNotFound(`${REGISTRY_TYPE}/${registry.name}/replications/${name}`, registry.resourceGroup);
+  if (!replica)
+    throw resourceNotFound(`${REGISTRY_TYPE}/${registry.name}/replications/${name}`, registry.resourceGroup);
   return { registry, replica };
 }
 
@@ -209,13 +241,22 @@ function accepted201(
     status: 201,
     body: renderReplica(registry, replica, ctx),
     headers: {
-      'Azure-AsyncOperation': asyncOperationUrl(req.baseUrl, replicationId(registry, replica.name), operationId, apiVersionOf(req)),
+      'Azure-AsyncOperation': asyncOperationUrl(
+        req.baseUrl,
+        replicationId(registry, replica.name),
+        operationId,
+        apiVersionOf(req),
+      ),
       ...retryAfterHeader(ctx),
     },
   };
 }
 
-export function renderReplica(registry: RegistryRecord, replica: ReplicaRecord, ctx: SandboxContext): unknown {
+export function renderReplica(
+  registry: RegistryRecord,
+  replica: ReplicaRecord,
+  ctx: SandboxContext,
+): unknown {
   const view: ReplicaView = viewReplica(replica, lifecycleEnv(ctx));
   return {
     id: replicationId(registry, replica.name),
@@ -226,7 +267,11 @@ export function renderReplica(registry: RegistryRecord, replica: ReplicaRecord, 
     systemData: replica.systemData,
     properties: {
       provisioningState: view.provisioningState,
-      status: { displayStatus: view.displayStatus, message: view.message, timestamp: new Date(view.since).toISOString() },
+      status: {
+        displayStatus: view.displayStatus,
+        message: view.message,
+        timestamp: new Date(view.since).toISOString(),
+      },
       regionEndpointEnabled: replica.regionEndpointEnabled,
       zoneRedundancy: replica.zoneRedundancy,
     },
@@ -306,7 +351,8 @@ function parseUpdateBody(body: unknown): Omit<CreateBody, 'location'> {
 
 function parseMutable(object: object): Omit<CreateBody, 'location'> {
   const { tags, properties } = object as { tags?: unknown; properties?: unknown };
-  if (tags !== undefined && tags !== null && !isTags(tags)) throw invalidRequestContent('The tags must be an object of strings.');
+  if (tags !== undefined && tags !== null && !isTags(tags))
+    throw invalidRequestContent('The tags must be an object of strings.');
   const props = (typeof properties === 'object' && properties !== null ? properties : {}) as {
     regionEndpointEnabled?: unknown;
     zoneRedundancy?: unknown;
@@ -314,12 +360,18 @@ function parseMutable(object: object): Omit<CreateBody, 'location'> {
   if (props.regionEndpointEnabled !== undefined && typeof props.regionEndpointEnabled !== 'boolean') {
     throw invalidRequestContent('properties.regionEndpointEnabled must be a boolean.');
   }
-  if (props.zoneRedundancy !== undefined && props.zoneRedundancy !== 'Enabled' && props.zoneRedundancy !== 'Disabled') {
+  if (
+    props.zoneRedundancy !== undefined &&
+    props.zoneRedundancy !== 'Enabled' &&
+    props.zoneRedundancy !== 'Disabled'
+  ) {
     throw invalidRequestContent("properties.zoneRedundancy must be 'Enabled' or 'Disabled'.");
   }
   return {
     ...(isTags(tags) ? { tags } : {}),
-    ...(typeof props.regionEndpointEnabled === 'boolean' ? { regionEndpointEnabled: props.regionEndpointEnabled } : {}),
+    ...(typeof props.regionEndpointEnabled === 'boolean'
+      ? { regionEndpointEnabled: props.regionEndpointEnabled }
+      : {}),
     ...(props.zoneRedundancy !== undefined ? { zoneRedundancy: props.zoneRedundancy } : {}),
   };
 }

@@ -14,9 +14,11 @@ export interface ResourceGroupRef {
 
 export const REGISTRY_TYPE = 'Microsoft.ContainerRegistry/registries';
 export const REPLICATION_TYPE = 'Microsoft.ContainerRegistry/registries/replications';
-export const PRIVATE_ENDPOINT_CONNECTION_TYPE = 'Microsoft.ContainerRegistry/registries/privateEndpointConnections';
+export const PRIVATE_ENDPOINT_CONNECTION_TYPE =
+  'Microsoft.ContainerRegistry/registries/privateEndpointConnections';
 
-const REGISTRY_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerRegistry\/registries\/([^/]+)$/i;
+const REGISTRY_ID =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerRegistry\/registries\/([^/]+)$/i;
 const RESOURCE_GROUP_SCOPED = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)(?:\/|$)/i;
 
 export function subscriptionScope(subscriptionId: string): string {

@@ -20,9 +20,7 @@ export interface CompiledRoute extends Route {
 }
 
 export type RouteLookup =
-  | { kind: 'found'; route: CompiledRoute; params: RouteParams }
-  | { kind: 'wrongMethod' }
-  | { kind: 'none' };
+  { kind: 'found'; route: CompiledRoute; params: RouteParams } | { kind: 'wrongMethod' } | { kind: 'none' };
 
 export function compileRoutes(routes: readonly Route[]): CompiledRoute[] {
   return routes.map((route) => {
@@ -63,6 +61,14 @@ export function authorizationOperationName(method: string, path: string): string
   const type = match[1] ?? '';
   const named = match[2] !== undefined;
   const verb =
-    method === 'GET' ? (named ? 'Get' : 'List') : method === 'PUT' ? 'Create' : method === 'DELETE' ? 'Delete' : method;
+    method === 'GET'
+      ? named
+        ? 'Get'
+        : 'List'
+      : method === 'PUT'
+        ? 'Create'
+        : method === 'DELETE'
+          ? 'Delete'
+          : method;
   return `${type.charAt(0).toUpperCase()}${type.slice(1)}_${verb}`;
 }

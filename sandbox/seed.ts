@@ -10,7 +10,7 @@ import { key, parseRegistryId, parseResourceGroupScoped } from './resourceIds';
 import { CONTAINER_REGISTRY_API_VERSION } from './apiVersions';
 import type { RegistryRecord } from './state';
 import { createdSystemData, identityTypeOf } from './state';
-import type { Principal, SeedDocument, SeedRegistry, SeedReplica, SeedRoleAssignment, SeedRoleDefinition } from './types';
+import type { Principal, SeedDocument, SeedRegistry, SeedReplica } from './types';
 
 /** Recorded as creator of seeded resources that name none. */
 export const SEED_CREATOR: Principal = {
@@ -25,16 +25,16 @@ export class SeedError extends Error {
   override readonly name = 'SeedError';
 }
 
-export type SeedRbac = (definitions: SeedRoleDefinition[], assignments: SeedRoleAssignment[]) => void;
-
 export async function readSeedFile(file: string): Promise<SeedDocument> {
   return JSON.parse(await readFile(file, 'utf8')) as SeedDocument;
 }
 
-export function applySeed(doc: SeedDocument, ctx: SandboxContext, seedRbac: SeedRbac): void {
+export function applySeed(doc: SeedDocument, ctx: SandboxContext): void {
   const { state } = ctx;
   if (doc.tenantId !== undefined && key(doc.tenantId) !== key(state.tenantId)) {
-    throw new SeedError(`The seed's tenant '${doc.tenantId}' differs from the sandbox tenant '${state.tenantId}'.`);
+    throw new SeedError(
+      `The seed's tenant '${doc.tenantId}' differs from the sandbox tenant '${state.tenantId}'.`,
+    );
   }
   for (const p of doc.principals ?? []) {
     if (!p.objectId || !p.appId) throw new SeedError('Every principal needs objectId and appId.');
@@ -60,7 +60,11 @@ export function applySeed(doc: SeedDocument, ctx: SandboxContext, seedRbac: Seed
     });
   }
   // Role assignments first: seeded creates are judged against them.
-  seedRbac(doc.roleDefinitions ?? [], doc.roleAssignments ?? []);
+  try {
+    ctx.rbac.seed(doc.roleDefinitions ?? [], doc.roleAssignments ?? []);
+  } catch (error) {
+    throw new SeedError(error instanceof Error ? error.message : String(error));
+  }
   for (const seed of doc.registries ?? []) seedRegistry(seed, ctx);
   if (doc.faults) ctx.faults.add(doc.faults);
 }
@@ -70,13 +74,19 @@ function seedRegistry(seed: SeedRegistry, ctx: SandboxContext): void {
   const ref = parseRegistryId(seed.id);
   if (!ref) throw new SeedError(`'${seed.id}' is not a container registry resource id.`);
   const subscription = state.subscription(ref.subscriptionId);
-  if (!subscription) throw new SeedError(`Registry '${seed.id}' is in subscription '${ref.subscriptionId}', which is not seeded.`);
-  if (!['Basic', 'Standard', 'Premium'].includes(seed.sku)) throw new SeedError(`Registry '${seed.id}' has an unknown SKU '${seed.sku}'.`);
+  if (!subscription)
+    throw new SeedError(
+      `Registry '${seed.id}' is in subscription '${ref.subscriptionId}', which is not seeded.`,
+    );
+  if (!['Basic', 'Standard', 'Premium'].includes(seed.sku))
+    throw new SeedError(`Registry '${seed.id}' has an unknown SKU '${seed.sku}'.`);
   subscription.resourceGroups.set(key(ref.resourceGroup), ref.resourceGroup);
   for (const endpoint of seed.privateEndpoints ?? []) {
     const scope = parseResourceGroupScoped(endpoint);
     if (!scope) throw new SeedError(`Private endpoint '${endpoint}' is not a resource-group-scoped id.`);
-    state.subscription(scope.subscriptionId)?.resourceGroups.set(key(scope.resourceGroup), scope.resourceGroup);
+    state
+      .subscription(scope.subscriptionId)
+      ?.resourceGroups.set(key(scope.resourceGroup), scope.resourceGroup);
   }
   const registry = newRegistry({
     id: seed.id,
@@ -95,7 +105,12 @@ function seedRegistry(seed: SeedRegistry, ctx: SandboxContext): void {
   for (const replica of seed.replicas ?? []) seedReplica(registry, replica, seed.createdBy, ctx);
 }
 
-function seedReplica(registry: RegistryRecord, seed: SeedReplica, registryCreator: string | undefined, ctx: SandboxContext): void {
+function seedReplica(
+  registry: RegistryRecord,
+  seed: SeedReplica,
+  registryCreator: string | undefined,
+  ctx: SandboxContext,
+): void {
   const name = seed.name ?? seed.location;
   const settings: ReplicaSettings = {
     location: seed.location,
@@ -106,7 +121,10 @@ function seedReplica(registry: RegistryRecord, seed: SeedReplica, registryCreato
   const env = lifecycleEnv(ctx);
   if (seed.creating) {
     const principal = ctx.state.principal(seed.creating.createdBy);
-    if (!principal) throw new SeedError(`Replica '${name}' of '${registry.id}' is being created by unknown principal '${seed.creating.createdBy}'.`);
+    if (!principal)
+      throw new SeedError(
+        `Replica '${name}' of '${registry.id}' is being created by unknown principal '${seed.creating.createdBy}'.`,
+      );
     startCreate(registry, name, settings, principal, CONTAINER_REGISTRY_API_VERSION, env);
     return;
   }

@@ -10,25 +10,30 @@ import { handleAdmin } from './admin';
 import type { AdminHost } from './admin';
 import { methodNotAllowed, missingApiVersion, pathNotFound, unsupportedApiVersion } from './armErrors';
 import { handleAuthorization } from './authorization';
-import { createClock } from './clock';
 import type { SandboxConfig, SandboxContext } from './context';
-import { FaultBook } from './faults';
+import { clearSandboxContext, createSandboxContext } from './context';
 import type { TerminalFault } from './faults';
 import type { TokenIssuer } from './identity';
 import { createTokenIssuer, deriveSigningKey, handleManagedIdentityRequest } from './identity';
 import { subscriptionRoutes } from './locations';
 import { operationRoutes } from './operations';
-import { RbacModel } from './rbac';
 import { registryRoutes } from './registries';
 import { replicationRoutes } from './replications';
 import { RequestLog } from './requestLog';
 import type { RequestLogEntry } from './requestLog';
 import { authorizationOperationName, compileRoutes, findRoute } from './router';
 import { applySeed } from './seed';
-import { SandboxState } from './state';
 import { ensureCertificateAuthority, issueServerCertificate } from './tls';
 import { ArmError } from './types';
-import type { Principal, ProvisioningTimings, RunningSandbox, SandboxOptions, SandboxRequest, SandboxResponse, SeedDocument } from './types';
+import type {
+  Principal,
+  ProvisioningTimings,
+  RunningSandbox,
+  SandboxOptions,
+  SandboxRequest,
+  SandboxResponse,
+  SeedDocument,
+} from './types';
 
 export const MANAGED_IDENTITY_PATH = '/msi/token';
 export const DEFAULT_TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -44,12 +49,19 @@ const DEFAULT_PAGE_SIZE = 20;
 const DEFAULT_RECREATE_BLOCK_SECONDS = 60;
 const MAX_BODY_BYTES = 1024 * 1024;
 
-const ROUTES = compileRoutes([...subscriptionRoutes, ...registryRoutes, ...replicationRoutes, ...operationRoutes]);
+const ROUTES = compileRoutes([
+  ...subscriptionRoutes,
+  ...registryRoutes,
+  ...replicationRoutes,
+  ...operationRoutes,
+]);
 
 /** The operation name the sandbox logs for a request (spec operationIds where the spec has one). */
 export function operationNameFor(method: string, path: string): string | undefined {
   const lookup = findRoute(ROUTES, method.toUpperCase(), path);
-  return lookup.kind === 'found' ? lookup.route.operation : authorizationOperationName(method.toUpperCase(), path);
+  return lookup.kind === 'found'
+    ? lookup.route.operation
+    : authorizationOperationName(method.toUpperCase(), path);
 }
 
 /** The repository root (holder of package.json), found from this file in src or in dist. */
@@ -78,24 +90,16 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     timings: { ...DEFAULT_TIMINGS, ...options.timings },
     recreateBlockSeconds: options.recreateBlockSeconds ?? DEFAULT_RECREATE_BLOCK_SECONDS,
   };
-  const ctx: SandboxContext = {
-    state: new SandboxState(tenantId),
-    rbac: newRbac(tenantId, () => ctx.state, config.pageSize),
-    clock: createClock(options.speed ?? 1),
-    faults: new FaultBook(),
-    config,
-  };
+  const ctx = createSandboxContext(tenantId, options.speed ?? 1, config);
   const log = new RequestLog();
-  const seed = (doc: SeedDocument): void => applySeed(doc, ctx, (definitions, assignments) => ctx.rbac.seed(definitions, assignments));
+  const seed = (doc: SeedDocument): void => applySeed(doc, ctx);
   const admin: AdminHost = {
     ctx,
     log,
     tokens,
     seed,
     reset({ empty }) {
-      ctx.state = new SandboxState(tenantId);
-      ctx.rbac = newRbac(tenantId, () => ctx.state, config.pageSize);
-      ctx.faults.clear();
+      clearSandboxContext(ctx);
       log.clear();
       if (!empty && options.seed) seed(options.seed);
     },
@@ -129,16 +133,6 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   };
 }
 
-function newRbac(tenantId: string, state: () => SandboxState, pageSize: number): RbacModel {
-  return new RbacModel(tenantId, {
-    pageSize,
-    directory: (objectId) => {
-      const principal = state().principal(objectId);
-      return principal === undefined ? undefined : principal.type;
-    },
-  });
-}
-
 interface Services {
   ctx: SandboxContext;
   admin: AdminHost;
@@ -160,13 +154,18 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, services
     res,
   };
   try {
-    const url = new URL(req.url ?? '/', 'https://sandbox.invalid');
+    const url = splitTarget(req.url ?? '/');
     const method = (req.method ?? 'GET').toUpperCase();
     const pathname = decodePath(url.pathname);
     const rawBody = await readBody(req);
     if (pathname === '/admin' || pathname.startsWith('/admin/')) {
       const answer = handleAdmin(
-        { method, path: pathname.slice('/admin'.length), query: url.searchParams, body: parseJson(rawBody) ?? undefined },
+        {
+          method,
+          path: pathname.slice('/admin'.length),
+          query: url.searchParams,
+          body: parseJson(rawBody) ?? undefined,
+        },
         services.admin,
       );
       send(exchange, answer);
@@ -180,7 +179,12 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, services
         services.tokens,
       );
       send(exchange, answer);
-      logEntry(services, exchange, { method, path: pathname, operation: 'ManagedIdentity_GetToken', status: answer.status });
+      logEntry(services, exchange, {
+        method,
+        path: pathname,
+        operation: 'ManagedIdentity_GetToken',
+        status: answer.status,
+      });
       return;
     }
     await handleArm(req, { method, pathname, query: url.searchParams, rawBody }, exchange, services);
@@ -197,13 +201,23 @@ interface ParsedRequest {
   rawBody: string;
 }
 
-async function handleArm(req: IncomingMessage, parsed: ParsedRequest, exchange: Exchange, services: Services): Promise<void> {
+async function handleArm(
+  req: IncomingMessage,
+  parsed: ParsedRequest,
+  exchange: Exchange,
+  services: Services,
+): Promise<void> {
   const { ctx } = services;
   const { method, pathname, query } = parsed;
   const lookup = findRoute(ROUTES, method, pathname);
   const operation = operationNameFor(method, pathname) ?? `Unknown_${method}`;
   const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(pathname)?.[1];
-  const entry = { method, path: pathname, operation, ...(subscriptionId !== undefined ? { subscriptionId } : {}) };
+  const entry = {
+    method,
+    path: pathname,
+    operation,
+    ...(subscriptionId !== undefined ? { subscriptionId } : {}),
+  };
 
   const faults = ctx.faults.decide({ ...entry, path: pathname });
   if (faults.latencyMs > 0) await delay(faults.latencyMs);
@@ -229,7 +243,12 @@ async function handleArm(req: IncomingMessage, parsed: ParsedRequest, exchange: 
       principal,
       baseUrl: `https://${req.headers.host ?? 'localhost'}`,
     };
-    if (body === null) throw new ArmError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
+    if (body === null)
+      throw new ArmError(
+        400,
+        'InvalidRequestContent',
+        'The request content was invalid and could not be deserialized.',
+      );
     response = handleAuthorization(request, ctx.rbac) ?? dispatch(lookup, request, apiVersion, ctx);
   } catch (error) {
     response = errorResponse(error, ctx.state.tenantId);
@@ -243,10 +262,16 @@ async function handleArm(req: IncomingMessage, parsed: ParsedRequest, exchange: 
   });
 }
 
-function dispatch(lookup: ReturnType<typeof findRoute>, request: SandboxRequest, apiVersion: string, ctx: SandboxContext): SandboxResponse {
+function dispatch(
+  lookup: ReturnType<typeof findRoute>,
+  request: SandboxRequest,
+  apiVersion: string,
+  ctx: SandboxContext,
+): SandboxResponse {
   if (lookup.kind === 'none') throw pathNotFound(request.path);
   if (lookup.kind === 'wrongMethod') throw methodNotAllowed(request.method);
-  if (!lookup.route.apiVersions.includes(apiVersion)) throw unsupportedApiVersion(apiVersion, lookup.route.apiVersions);
+  if (!lookup.route.apiVersions.includes(apiVersion))
+    throw unsupportedApiVersion(apiVersion, lookup.route.apiVersions);
   return lookup.route.handle(request, lookup.params, ctx);
 }
 
@@ -259,7 +284,10 @@ class AuthenticationError extends ArmError {
 
 function authenticate(authorization: string | undefined, services: Services): Principal {
   if (authorization === undefined) {
-    throw new AuthenticationError('AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.");
+    throw new AuthenticationError(
+      'AuthenticationFailed',
+      "Authentication failed. The 'Authorization' header is missing.",
+    );
   }
   const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
   if (!match?.[1]) {
@@ -269,7 +297,8 @@ function authenticate(authorization: string | undefined, services: Services): Pr
     );
   }
   const verified = services.tokens.verify(match[1]);
-  if ('rejection' in verified) throw new AuthenticationError(verified.rejection.code, verified.rejection.message);
+  if ('rejection' in verified)
+    throw new AuthenticationError(verified.rejection.code, verified.rejection.message);
   const { claims } = verified;
   // A valid token for a principal the sandbox no longer knows (e.g. after a reset) still authenticates;
   // RBAC then decides, as ARM does for any principal of the tenant.
@@ -284,7 +313,12 @@ function authenticate(authorization: string | undefined, services: Services): Pr
   );
 }
 
-function injectFault(fault: TerminalFault, exchange: Exchange, req: IncomingMessage, subscriptionId: string | undefined): number {
+function injectFault(
+  fault: TerminalFault,
+  exchange: Exchange,
+  req: IncomingMessage,
+  subscriptionId: string | undefined,
+): number {
   switch (fault.kind) {
     case 'drop':
       req.socket.destroy();
@@ -295,19 +329,27 @@ function injectFault(fault: TerminalFault, exchange: Exchange, req: IncomingMess
         'SubscriptionRequestsThrottled',
         `Number of requests for subscription '${subscriptionId ?? ''}' exceeded the limit. Please try again after '${fault.retryAfterSeconds}' seconds.`,
       );
-      send(exchange, { ...errorResponse(error), headers: { 'Retry-After': String(fault.retryAfterSeconds) } });
+      send(exchange, {
+        ...errorResponse(error),
+        headers: { 'Retry-After': String(fault.retryAfterSeconds) },
+      });
       return 429;
     }
     case 'error': {
       const error =
         fault.status === 503
-          ? new ArmError(503, 'ServiceUnavailable', 'The server is currently unable to handle the request. Please retry.')
+          ? new ArmError(
+              503,
+              'ServiceUnavailable',
+              'The server is currently unable to handle the request. Please retry.',
+            )
           : new ArmError(
               500,
               'InternalServerError',
               `Encountered internal server error. Diagnostic information: timestamp '${new Date().toISOString()}', tracking id '${exchange.requestId}', request correlation id '${exchange.correlationId}'.`,
             );
-      const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
+      const headers: Record<string, string> =
+        fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
       send(exchange, { ...errorResponse(error), headers });
       return fault.status;
     }
@@ -327,7 +369,10 @@ function errorResponse(error: unknown, tenantId?: string): SandboxResponse {
   return { status: 500, body: { error: { code: 'InternalServerError', message } } };
 }
 
-function send(exchange: Exchange, response: { status: number; body?: unknown; headers?: Record<string, string> }): void {
+function send(
+  exchange: Exchange,
+  response: { status: number; body?: unknown; headers?: Record<string, string> },
+): void {
   const { res } = exchange;
   const hasBody = response.body !== undefined;
   const payload = hasBody ? JSON.stringify(response.body) : '';
@@ -352,6 +397,20 @@ function logEntry(
 function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Path and query of a request target. Not `new URL(target, base)`: a target such as
+ * "//subscriptions/..." (what SDKs send for scopes given with a leading slash) would read as a host.
+ */
+function splitTarget(target: string): { pathname: string; searchParams: URLSearchParams } {
+  const queryStart = target.indexOf('?');
+  return queryStart < 0
+    ? { pathname: target, searchParams: new URLSearchParams() }
+    : {
+        pathname: target.slice(0, queryStart),
+        searchParams: new URLSearchParams(target.slice(queryStart + 1)),
+      };
 }
 
 function decodePath(pathname: string): string {

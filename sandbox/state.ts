@@ -105,7 +105,9 @@ export class SandboxState implements ManagedIdentityDirectory {
   }
 
   byResourceId(resourceId: string): Principal | undefined {
-    return [...this.principals.values()].find((p) => p.resourceId !== undefined && key(p.resourceId) === key(resourceId));
+    return [...this.principals.values()].find(
+      (p) => p.resourceId !== undefined && key(p.resourceId) === key(resourceId),
+    );
   }
 
   subscription(subscriptionId: string): SubscriptionRecord | undefined {

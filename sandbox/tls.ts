@@ -76,7 +76,10 @@ export async function issueServerCertificate(ca: CertificateAuthority): Promise<
   return { cert: generated.cert, key: generated.private };
 }
 
-async function readUsableAuthority(caPath: string, keyPath: string): Promise<CertificateAuthority | undefined> {
+async function readUsableAuthority(
+  caPath: string,
+  keyPath: string,
+): Promise<CertificateAuthority | undefined> {
   let cert: string;
   let key: string;
   try {
@@ -87,7 +90,8 @@ async function readUsableAuthority(caPath: string, keyPath: string): Promise<Cer
   try {
     const x509 = new X509Certificate(cert);
     const remainingMs = Date.parse(x509.validTo) - Date.now();
-    const usable = x509.ca && remainingMs > CA_MIN_REMAINING_DAYS * DAY_MS && x509.checkPrivateKey(createPrivateKey(key));
+    const usable =
+      x509.ca && remainingMs > CA_MIN_REMAINING_DAYS * DAY_MS && x509.checkPrivateKey(createPrivateKey(key));
     return usable ? { caPath, keyPath, cert, key } : undefined;
   } catch {
     return undefined;

@@ -25,7 +25,9 @@ const seed: SeedDocument = {
     { objectId: OPERATOR, appId: '1a000000-0000-4000-8000-0000000000a2', displayName: 'operator' },
     { objectId: OUTSIDER, appId: '1a000000-0000-4000-8000-0000000000b3', displayName: 'outsider' },
   ],
-  subscriptions: [{ subscriptionId: SUB, locations: ['westeurope', 'northeurope', 'eastus'], resourceGroups: ['rg-empty'] }],
+  subscriptions: [
+    { subscriptionId: SUB, locations: ['westeurope', 'northeurope', 'eastus'], resourceGroups: ['rg-empty'] },
+  ],
   roleAssignments: [{ principalId: OPERATOR, role: 'Contributor', scope: `/subscriptions/${SUB}` }],
   registries: [
     { id: registryIdOf('rg-a', 'cralpha01'), location: 'westeurope', sku: 'Premium', tags: { team: 'a' } },
@@ -47,7 +49,9 @@ afterAll(() => sandbox.close());
 beforeEach(() => {
   const recorder = responseRecorder();
   recorded = recorder.responses;
-  client = registryClient(sandbox, new SandboxTokenCredential(sandbox.url, OPERATOR), SUB, { recorder: recorder.policy });
+  client = registryClient(sandbox, new SandboxTokenCredential(sandbox.url, OPERATOR), SUB, {
+    recorder: recorder.policy,
+  });
 });
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
@@ -60,7 +64,13 @@ describe('registries through @azure/arm-containerregistry', () => {
   it('lists a subscription’s registries over several pages linked by nextLink, each page conforming to the spec', async () => {
     const registries = await collect(client.registries.list());
 
-    expect(registries.map((r) => r.name).sort()).toEqual(['cralpha01', 'crbravo01', 'crcharlie1', 'crdelta01', 'crecho01']);
+    expect(registries.map((r) => r.name).sort()).toEqual([
+      'cralpha01',
+      'crbravo01',
+      'crcharlie1',
+      'crdelta01',
+      'crecho01',
+    ]);
     const pages = recorded.filter((r) => r.method === 'GET').map((r) => r.body);
     expect(pages).toHaveLength(3);
     expect(validatePagedList('Registries_List', pages)).toEqual([]);
@@ -70,13 +80,22 @@ describe('registries through @azure/arm-containerregistry', () => {
     const registries = await collect(client.registries.listByResourceGroup('rg-b'));
 
     expect(registries.map((r) => r.name).sort()).toEqual(['crdelta01', 'crecho01']);
-    expect(validatePagedList('Registries_ListByResourceGroup', recorded.map((r) => r.body))).toEqual([]);
+    expect(
+      validatePagedList(
+        'Registries_ListByResourceGroup',
+        recorded.map((r) => r.body),
+      ),
+    ).toEqual([]);
   });
 
   it('gets a registry with SKU, login server and an approved connection for each private endpoint', async () => {
     const registry = await client.registries.get('rg-b', 'crdelta01');
 
-    expect(registry).toMatchObject({ location: 'eastus', sku: { name: 'Premium', tier: 'Premium' }, loginServer: 'crdelta01.azurecr.io' });
+    expect(registry).toMatchObject({
+      location: 'eastus',
+      sku: { name: 'Premium', tier: 'Premium' },
+      loginServer: 'crdelta01.azurecr.io',
+    });
     expect(registry.privateEndpointConnections).toHaveLength(1);
     expect(registry.privateEndpointConnections?.[0]).toMatchObject({
       privateEndpoint: { id: PE },
@@ -94,7 +113,11 @@ describe('registries through @azure/arm-containerregistry', () => {
       tags: { purpose: 'test' },
     });
 
-    expect(created).toMatchObject({ name: 'crnewone01', provisioningState: 'Succeeded', tags: { purpose: 'test' } });
+    expect(created).toMatchObject({
+      name: 'crnewone01',
+      provisioningState: 'Succeeded',
+      tags: { purpose: 'test' },
+    });
     expect(created.systemData).toMatchObject({ createdBy: OPERATOR, createdByType: 'Application' });
     const replicas = await collect(client.replications.list('rg-empty', 'crnewone01'));
     expect(replicas.map((r) => r.name)).toEqual(['northeurope']);
@@ -102,7 +125,9 @@ describe('registries through @azure/arm-containerregistry', () => {
   });
 
   it('refuses a registry in a location the subscription is not offered', async () => {
-    const error = await client.registries.create('rg-empty', 'crnowhere01', { location: 'japaneast', sku: { name: 'Premium' } }).catch((e: unknown) => e);
+    const error = await client.registries
+      .create('rg-empty', 'crnowhere01', { location: 'japaneast', sku: { name: 'Premium' } })
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(RestError);
     expect(error).toMatchObject({ statusCode: 400, code: 'LocationNotAvailableForResourceType' });
@@ -121,20 +146,30 @@ describe('registries through @azure/arm-containerregistry', () => {
     const error = await outsider.registries.get('rg-a', 'cralpha01').catch((e: unknown) => e);
 
     expect(error).toMatchObject({ statusCode: 403, code: 'AuthorizationFailed' });
-    expect((error as RestError).message).toContain(`'Microsoft.ContainerRegistry/registries/read' over scope '${registryIdOf('rg-a', 'cralpha01')}'`);
+    expect((error as RestError).message).toContain(
+      `'Microsoft.ContainerRegistry/registries/read' over scope '${registryIdOf('rg-a', 'cralpha01')}'`,
+    );
   });
 });
 
 describe('ARM request rules', () => {
-  const registryUrl = (): string => `${sandbox.url}${registryIdOf('rg-a', 'cralpha01')}?api-version=2025-11-01`;
+  const registryUrl = (): string =>
+    `${sandbox.url}${registryIdOf('rg-a', 'cralpha01')}?api-version=2025-11-01`;
   const tokenFor = async (objectId: string, resource?: string): Promise<string> =>
-    (await sandbox.admin.call<{ accessToken: string }>('POST', '/token', { objectId, ...(resource ? { resource } : {}) })).body.accessToken;
+    (
+      await sandbox.admin.call<{ accessToken: string }>('POST', '/token', {
+        objectId,
+        ...(resource ? { resource } : {}),
+      })
+    ).body.accessToken;
 
   it('answers a request without a token with 401 AuthenticationFailed and a Bearer challenge', async () => {
     const response = await fetch(registryUrl());
 
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer authorization_uri="https:\/\/login\.microsoftonline\.com\//);
+    expect(response.headers.get('www-authenticate')).toMatch(
+      /^Bearer authorization_uri="https:\/\/login\.microsoftonline\.com\//,
+    );
     expect(await response.json()).toMatchObject({ error: { code: 'AuthenticationFailed' } });
   });
 
@@ -144,20 +179,30 @@ describe('ARM request rules', () => {
     const storageToken = await tokenFor(OPERATOR, 'https://storage.azure.com/');
 
     const forgedResponse = await fetch(registryUrl(), { headers: { authorization: `Bearer ${forged}` } });
-    const audienceResponse = await fetch(registryUrl(), { headers: { authorization: `Bearer ${storageToken}` } });
+    const audienceResponse = await fetch(registryUrl(), {
+      headers: { authorization: `Bearer ${storageToken}` },
+    });
 
     expect(forgedResponse.status).toBe(401);
     expect(await forgedResponse.json()).toMatchObject({ error: { code: 'InvalidAuthenticationToken' } });
     expect(audienceResponse.status).toBe(401);
-    expect(await audienceResponse.json()).toMatchObject({ error: { code: 'InvalidAuthenticationTokenAudience' } });
+    expect(await audienceResponse.json()).toMatchObject({
+      error: { code: 'InvalidAuthenticationTokenAudience' },
+    });
   });
 
   it('requires api-version, rejects unknown ones and unknown paths, and tags every answer with request ids', async () => {
-    const headers = { authorization: `Bearer ${await tokenFor(OPERATOR)}`, 'x-ms-correlation-request-id': 'corr-123' };
+    const headers = {
+      authorization: `Bearer ${await tokenFor(OPERATOR)}`,
+      'x-ms-correlation-request-id': 'corr-123',
+    };
 
     const missing = await fetch(registryUrl().replace(/\?.*$/, ''), { headers });
     const unknownVersion = await fetch(registryUrl().replace('2025-11-01', '2019-05-01'), { headers });
-    const unknownPath = await fetch(`${sandbox.url}/subscriptions/${SUB}/providers/Microsoft.Compute/virtualMachines?api-version=2024-07-01`, { headers });
+    const unknownPath = await fetch(
+      `${sandbox.url}/subscriptions/${SUB}/providers/Microsoft.Compute/virtualMachines?api-version=2024-07-01`,
+      { headers },
+    );
 
     expect(missing.status).toBe(400);
     expect(await missing.json()).toMatchObject({ error: { code: 'MissingApiVersionParameter' } });
@@ -174,7 +219,9 @@ describe('ARM request rules', () => {
 describe('locations through @azure/arm-resources-subscriptions', () => {
   it('lists the subscription’s regions with ARM’s display names, shaped like the official example', async () => {
     const recorder = responseRecorder();
-    const subscriptions = subscriptionClient(sandbox, new SandboxTokenCredential(sandbox.url, OPERATOR), { recorder: recorder.policy });
+    const subscriptions = subscriptionClient(sandbox, new SandboxTokenCredential(sandbox.url, OPERATOR), {
+      recorder: recorder.policy,
+    });
 
     const locations = await collect(subscriptions.subscriptions.listLocations(SUB));
 

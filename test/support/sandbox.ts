@@ -30,7 +30,10 @@ export interface TestSandbox extends RunningSandbox {
 }
 
 /** Starts a sandbox on a free port with its own seed; speed 1000 makes provisioning take milliseconds. */
-export async function startTestSandbox(seed: SeedDocument, options: Omit<SandboxOptions, 'seed' | 'tlsDir'> = {}): Promise<TestSandbox> {
+export async function startTestSandbox(
+  seed: SeedDocument,
+  options: Omit<SandboxOptions, 'seed' | 'tlsDir'> = {},
+): Promise<TestSandbox> {
   const sandbox = await startSandbox({ speed: 1000, pageSize: 2, ...options, seed, tlsDir: trustedTlsDir() });
   return { ...sandbox, admin: new AdminClient(sandbox.url) };
 }
@@ -38,10 +41,16 @@ export async function startTestSandbox(seed: SeedDocument, options: Omit<Sandbox
 export class AdminClient {
   constructor(private readonly baseUrl: string) {}
 
-  async call<T = unknown>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }> {
+  async call<T = unknown>(
+    method: string,
+    route: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
     const response = await fetch(`${this.baseUrl}/admin${route}`, {
       method,
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      ...(body === undefined
+        ? {}
+        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
     });
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
@@ -80,6 +89,7 @@ export interface RecordedResponse {
   method: string;
   url: string;
   status: number;
+  headers: Record<string, string>;
   body: unknown;
 }
 
@@ -95,6 +105,7 @@ export function responseRecorder(): { policy: PipelinePolicy; responses: Recorde
         method: request.method,
         url: request.url,
         status: response.status,
+        headers: response.headers.toJSON(),
         body: text ? (JSON.parse(text) as unknown) : undefined,
       });
       return response;
@@ -104,7 +115,8 @@ export function responseRecorder(): { policy: PipelinePolicy; responses: Recorde
 }
 
 /** Operations the specs do not define (LRO polling URLs); Microsoft.Authorization has its own tests. */
-const UNCHECKED = /_GetOperationStatus$|_GetOperationResult$|^RoleAssignments_|^RoleDefinitions_|^Permissions_/;
+const UNCHECKED =
+  /_GetOperationStatus$|_GetOperationResult$|^RoleAssignments_|^RoleDefinitions_|^Permissions_/;
 
 /** Spec violations of recorded responses. */
 export function conformanceProblems(responses: readonly RecordedResponse[]): string[] {
@@ -112,7 +124,9 @@ export function conformanceProblems(responses: readonly RecordedResponse[]): str
     const operation = operationNameFor(method, decodeURIComponent(new URL(url).pathname));
     if (operation === undefined) return [`${method} ${url}: no sandbox operation`];
     if (UNCHECKED.test(operation)) return [];
-    return validateResponse(operation, status, body).map((problem) => `${method} ${url} → ${status}: ${problem}`);
+    return validateResponse(operation, status, body).map(
+      (problem) => `${method} ${url} → ${status}: ${problem}`,
+    );
   });
 }
 
@@ -138,7 +152,11 @@ export function registryClient(
   return client;
 }
 
-export function authorizationClient(sandbox: RunningSandbox, credential: TokenCredential, subscriptionId: string): AuthorizationManagementClient {
+export function authorizationClient(
+  sandbox: RunningSandbox,
+  credential: TokenCredential,
+  subscriptionId: string,
+): AuthorizationManagementClient {
   return new AuthorizationManagementClient(credential, subscriptionId, {
     endpoint: sandbox.url,
     credentialScopes: [ARM_SCOPE],
@@ -146,7 +164,11 @@ export function authorizationClient(sandbox: RunningSandbox, credential: TokenCr
   });
 }
 
-export function subscriptionClient(sandbox: RunningSandbox, credential: TokenCredential, options: ClientOptions = {}): SubscriptionClient {
+export function subscriptionClient(
+  sandbox: RunningSandbox,
+  credential: TokenCredential,
+  options: ClientOptions = {},
+): SubscriptionClient {
   const client = new SubscriptionClient(credential, {
     endpoint: sandbox.url,
     credentialScopes: [ARM_SCOPE],
