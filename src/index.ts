@@ -1,2 +1,3 @@
 // Entry file loaded by the Functions worker (package.json `main`): importing a trigger module registers it.
 import './functions/health';
+import './functions/registries';

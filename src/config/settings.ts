@@ -1,4 +1,6 @@
 // App settings, read once per use from the environment (the Functions host loads app settings, and
+import { parseRegistryScope } from '../domain/registryScope';
+import type { RegistryScope } from '../domain/registryScope';
 // local.settings.json locally, into process.env).
 
 export const PUBLIC_ARM_ENDPOINT = 'https://management.azure.com';
@@ -38,3 +40,8 @@ const DEVELOPMENT_STORAGE =
   'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
   'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
   'TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;';
+
+/** The registries this app looks after (`REGISTRY_SCOPE`); empty when unset. */
+export function registryScope(env: Env = process.env): RegistryScope {
+  return parseRegistryScope(env.REGISTRY_SCOPE ?? '');
+}

@@ -95,3 +95,5 @@ export type {
   ReplicaOperationRequest,
   StateVerdict,
 } from './replicaOperation';
+export { isEmptyScope, parseRegistryScope } from './registryScope';
+export type { RegistryScope } from './registryScope';
