@@ -50,7 +50,7 @@ describe('GET /api/registries', () => {
     const { status, body } = await call(listRegistries, get('/api/registries'));
 
     expect(status).toBe(200);
-    expect(body.value.map((r: { name: string }) => r.name)).toEqual(['crapps01', 'crsecure01', 'crbasic01']);
+    expect(body.value.map((r) => r.name)).toEqual(['crapps01', 'crsecure01', 'crbasic01']);
     expect(body.value[0]).toMatchObject({
       homeRegion: 'westeurope',
       sku: 'Premium',
@@ -64,7 +64,7 @@ describe('GET /api/registries', () => {
   test('a scope of one resource group lists only its registries', async () => {
     process.env.REGISTRY_SCOPE = `/subscriptions/${fleet.subscriptionId}/resourceGroups/rg-other`;
     const { body } = await call(listRegistries, get('/api/registries'));
-    expect(body.value.map((r: { name: string }) => r.name)).toEqual(['crbasic01']);
+    expect(body.value.map((r) => r.name)).toEqual(['crbasic01']);
   });
 
   test('a malformed scope setting is reported as a problem, not a crash', async () => {
@@ -93,7 +93,7 @@ describe('GET /api/registries/{subscriptionId}/{resourceGroup}/{registry}/replic
     );
 
     expect(status).toBe(200);
-    const byName = Object.fromEntries(body.value.map((r: { name: string }) => [r.name, r]));
+    const byName = Object.fromEntries(body.value.map((r) => [r.name, r]));
     expect(byName.westeurope).toMatchObject({ home: true, provisioningState: 'Succeeded' });
     expect(byName.northeurope).toMatchObject({
       home: false,
