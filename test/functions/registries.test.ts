@@ -34,12 +34,19 @@ function get(url: string, params: Record<string, string> = {}): HttpRequest {
   return new HttpRequest({ method: 'GET', url: `http://localhost${url}`, params });
 }
 
+type Row = Record<string, unknown> & { name: string };
+interface Body {
+  value: Row[];
+  errors?: { field: string }[];
+  type?: string;
+}
+
 async function call(
   handler: typeof listRegistries,
   request: HttpRequest,
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: Body }> {
   const response = await withProblems(handler)(request, new InvocationContext());
-  const body = 'jsonBody' in response ? response.jsonBody : JSON.parse(String(response.body));
+  const body = (response.jsonBody ?? JSON.parse(response.body as string)) as Body;
   return { status: response.status ?? 200, body };
 }
 
