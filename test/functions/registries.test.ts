@@ -78,7 +78,7 @@ describe('GET /api/registries', () => {
     process.env.REGISTRY_SCOPE = 'not-a-scope';
     const { status, body } = await call(listRegistries, get('/api/registries'));
     expect(status).toBe(400);
-    expect(body.errors[0].field).toBe('REGISTRY_SCOPE');
+    expect(body.errors?.[0]?.field).toBe('REGISTRY_SCOPE');
   });
 });
 
