@@ -1,4 +1,5 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
+import type { HttpResponseInit } from '@azure/functions';
 
 import { listRegistries, listReplicas } from '../../src/functions/registries';
 import { withProblems } from '../../src/http/handler';
@@ -45,7 +46,7 @@ async function call(
   handler: typeof listRegistries,
   request: HttpRequest,
 ): Promise<{ status: number; body: Body }> {
-  const response = await withProblems(handler)(request, new InvocationContext());
+  const response = (await withProblems(handler)(request, new InvocationContext())) as HttpResponseInit;
   const body = (response.jsonBody ?? JSON.parse(response.body as string)) as Body;
   return { status: response.status ?? 200, body };
 }
