@@ -15,7 +15,7 @@ import type { SandboxResponse } from '../../sandbox/types';
 import { ArmError } from '../../sandbox/types';
 
 const ENDPOINT = 'https://sandbox.test';
-const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const TENANT = '00000000-0000-0000-0000-00000000a11c';
 const SUB_ID = '00000000-0000-0000-0000-0000000000a1';
 const SUB = `/subscriptions/${SUB_ID}`;
 const NET = `${SUB}/resourceGroups/net`;
