@@ -2,8 +2,7 @@
 // HTTPS with tokens the sandbox issued: serialization, status checks, error parsing and paging are the
 // SDK's own. Each test starts from the same seed (admin reset).
 
-import type { RoleAssignment, RoleDefinition } from '@azure/arm-authorization';
-import type { AuthorizationManagementClient } from '@azure/arm-authorization';
+import type { AuthorizationManagementClient, RoleAssignment, RoleDefinition } from '@azure/arm-authorization';
 import { RestError } from '@azure/core-rest-pipeline';
 
 import type { SeedDocument } from '../../sandbox/types';
