@@ -92,6 +92,25 @@ export const registryRoutes: Route[] = [
       return { status: 200, body: pageOf(privateEndpointConnections(registry), req, ctx.config.pageSize) };
     },
   },
+  {
+    method: 'GET',
+    template: `${REGISTRY_PATH}/privateEndpointConnections/{privateEndpointConnectionName}`,
+    operation: 'PrivateEndpointConnections_Get',
+    apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
+    handle: (req, params, ctx) => {
+      const registry = requireRegistry(req, params, ctx, { action: 'privateEndpointConnections/read' });
+      const name = params['privateEndpointConnectionName'] ?? '';
+      const connection = privateEndpointConnections(registry).find(
+        (candidate) => candidate.name.toLowerCase() === name.toLowerCase(),
+      );
+      if (!connection)
+        throw resourceNotFound(
+          `${REGISTRY_TYPE}/${registry.name}/privateEndpointConnections/${name}`,
+          registry.resourceGroup,
+        );
+      return { status: 200, body: connection };
+    },
+  },
 ];
 
 export function requireSubscription(ctx: SandboxContext, params: RouteParams): SubscriptionRecord {
@@ -308,7 +327,7 @@ export function renderRegistry(registry: RegistryRecord): unknown {
   };
 }
 
-function privateEndpointConnections(registry: RegistryRecord): unknown[] {
+function privateEndpointConnections(registry: RegistryRecord): { name: string }[] {
   return registry.privateEndpoints.map((endpointId) => {
     // ACR names connections "<endpoint>.<guid>"; a hash keeps the name stable across requests.
     const suffix = createHash('sha256').update(endpointId.toLowerCase()).digest('hex').slice(0, 32);

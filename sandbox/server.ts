@@ -36,7 +36,7 @@ import type {
 } from './types';
 
 export const MANAGED_IDENTITY_PATH = '/msi/token';
-export const DEFAULT_TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+export const DEFAULT_TENANT_ID = '00000000-0000-0000-0000-00000000a11c';
 export const DEFAULT_IDENTITY_HEADER = 'local-sandbox-identity-header';
 export const DEFAULT_TIMINGS: ProvisioningTimings = {
   createSeconds: 20,

@@ -18,7 +18,7 @@ import { armSpecRoot, validatePagedList, validateRequestBody, validateResponse }
 
 const BASE = 'https://127.0.0.1:8443';
 const V = 'api-version=2022-04-01';
-const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const TENANT = '00000000-0000-0000-0000-00000000a11c';
 const SUB_ID = '00000000-0000-0000-0000-0000000000a1';
 const SUB = `/subscriptions/${SUB_ID}`;
 const NET = `${SUB}/resourceGroups/net`;

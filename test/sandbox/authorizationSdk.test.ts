@@ -1,25 +1,18 @@
-// The real @azure/arm-authorization client against the Microsoft.Authorization routes. Until the
-// sandbox's HTTPS server exists, the SDK's transport is an in-process HttpClient that hands each
-// request to handleAuthorization and renders ArmErrors as ARM does; serialization, status checks,
-// error parsing and paging are the SDK's own. The token credential is a fixed stub.
+// The real @azure/arm-authorization client against the sandbox's Microsoft.Authorization routes, over
+// HTTPS with tokens the sandbox issued: serialization, status checks, error parsing and paging are the
+// SDK's own. Each test starts from the same seed (admin reset).
 
-import type { RoleAssignment, RoleDefinition } from '@azure/arm-authorization';
-import { AuthorizationManagementClient } from '@azure/arm-authorization';
-import type { TokenCredential } from '@azure/core-auth';
-import type { HttpClient, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
-import { createHttpHeaders, RestError } from '@azure/core-rest-pipeline';
+import type { AuthorizationManagementClient, RoleAssignment, RoleDefinition } from '@azure/arm-authorization';
+import { RestError } from '@azure/core-rest-pipeline';
 
-import { handleAuthorization } from '../../sandbox/authorization';
-import { RbacModel } from '../../sandbox/rbac';
-import type { SandboxResponse } from '../../sandbox/types';
-import { ArmError } from '../../sandbox/types';
+import type { SeedDocument } from '../../sandbox/types';
+import type { TestSandbox } from '../support/sandbox';
+import { SandboxTokenCredential, authorizationClient, startTestSandbox } from '../support/sandbox';
 
-const ENDPOINT = 'https://sandbox.test';
-const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const TENANT = '00000000-0000-0000-0000-00000000a11c';
 const SUB_ID = '00000000-0000-0000-0000-0000000000a1';
 const SUB = `/subscriptions/${SUB_ID}`;
 const NET = `${SUB}/resourceGroups/net`;
-const PE = `${NET}/providers/Microsoft.Network/privateEndpoints/pe1`;
 const PROXY_WRITE = 'Microsoft.Network/privateEndpoints/privateLinkServiceProxies/write';
 
 const APP = '11111111-1111-1111-1111-111111111111';
@@ -27,58 +20,49 @@ const ADMIN = '22222222-2222-2222-2222-222222222222';
 const CONTRIBUTOR = '33333333-3333-3333-3333-333333333333';
 const ROLE = 'aaaaaaaa-0000-4000-8000-000000000001';
 const ASSIGNMENT = 'bbbbbbbb-0000-4000-8000-000000000001';
+// Principals given Reader in the listing test; the sandbox's directory refuses unknown ones.
+const READERS = [1, 2, 3].map((i) => `55555555-0000-4000-8000-00000000000${i}`);
 
-const credential: TokenCredential = {
-  getToken: () => Promise.resolve({ token: 'sandbox-token', expiresOnTimestamp: Date.now() + 3_600_000 }),
+const SEED: SeedDocument = {
+  tenantId: TENANT,
+  principals: [APP, ADMIN, CONTRIBUTOR, ...READERS].map((objectId) => ({
+    objectId,
+    appId: objectId,
+    displayName: objectId,
+  })),
+  subscriptions: [{ subscriptionId: SUB_ID, locations: ['westeurope'], resourceGroups: ['net'] }],
+  roleDefinitions: [
+    {
+      name: 'aaaaaaaa-0000-4000-8000-0000000000ff',
+      roleName: 'Registry operator',
+      permissions: [{ actions: ['Microsoft.ContainerRegistry/*'] }],
+      assignableScopes: [SUB],
+    },
+  ],
+  roleAssignments: [
+    { principalId: ADMIN, role: 'User Access Administrator', scope: SUB },
+    { principalId: CONTRIBUTOR, role: 'Contributor', scope: SUB },
+    { principalId: APP, role: 'Registry operator', scope: SUB },
+  ],
 };
 
-function inProcess(rbac: RbacModel, caller: string): HttpClient {
-  return {
-    sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
-      const url = new URL(request.url);
-      let response: SandboxResponse;
-      try {
-        response = handleAuthorization(
-          {
-            method: request.method,
-            path: decodeURIComponent(url.pathname),
-            query: url.searchParams,
-            headers: request.headers.toJSON(),
-            body: typeof request.body === 'string' ? (JSON.parse(request.body) as unknown) : undefined,
-            principal: {
-              objectId: caller,
-              appId: caller,
-              clientId: caller,
-              displayName: caller,
-              type: 'ServicePrincipal',
-            },
-            baseUrl: url.origin,
-          },
-          rbac,
-        ) ?? { status: 404, body: { error: { code: 'NotFound', message: 'No route.' } } };
-      } catch (e) {
-        if (!(e instanceof ArmError)) throw e;
-        response = { status: e.status, body: { error: { code: e.code, message: e.message } } };
-      }
-      return Promise.resolve({
-        request,
-        status: response.status,
-        headers: createHttpHeaders({
-          'content-type': 'application/json; charset=utf-8',
-          ...response.headers,
-        }),
-        ...(response.body === undefined ? {} : { bodyAsText: JSON.stringify(response.body) }),
-      });
-    },
-  };
-}
+let sandbox: TestSandbox;
 
-function clientFor(rbac: RbacModel, caller: string): AuthorizationManagementClient {
-  return new AuthorizationManagementClient(credential, SUB_ID, {
-    endpoint: ENDPOINT,
-    credentialScopes: ['https://management.azure.com/.default'],
-    httpClient: inProcess(rbac, caller),
-  });
+beforeAll(async () => {
+  // Two items per page, so every list below is walked through nextLink.
+  sandbox = await startTestSandbox(SEED, { tenantId: TENANT, pageSize: 2 });
+});
+
+afterAll(async () => {
+  await sandbox.close();
+});
+
+beforeEach(async () => {
+  expect((await sandbox.admin.call('POST', '/reset')).status).toBe(204);
+});
+
+function clientFor(caller: string): AuthorizationManagementClient {
+  return authorizationClient(sandbox, new SandboxTokenCredential(sandbox.url, caller), SUB_ID);
 }
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
@@ -97,26 +81,6 @@ async function restError(promise: Promise<unknown>): Promise<RestError> {
   throw new Error('expected a RestError');
 }
 
-function model(): RbacModel {
-  const rbac = new RbacModel(TENANT);
-  rbac.seed(
-    [
-      {
-        name: 'aaaaaaaa-0000-4000-8000-0000000000ff',
-        roleName: 'Registry operator',
-        permissions: [{ actions: ['Microsoft.ContainerRegistry/*'] }],
-        assignableScopes: [SUB],
-      },
-    ],
-    [
-      { principalId: ADMIN, role: 'User Access Administrator', scope: SUB },
-      { principalId: CONTRIBUTOR, role: 'Contributor', scope: SUB },
-      { principalId: APP, role: 'Registry operator', scope: SUB },
-    ],
-  );
-  return rbac;
-}
-
 const proxyRole: RoleDefinition = {
   roleName: 'ACR replica private link',
   description: 'Lets replica creation attach to private endpoints.',
@@ -125,9 +89,9 @@ const proxyRole: RoleDefinition = {
   assignableScopes: [NET],
 };
 
-describe('@azure/arm-authorization against the sandbox routes', () => {
+describe('@azure/arm-authorization against the sandbox over HTTPS', () => {
   it('creates a custom role (201 is the only status the SDK takes) and updates it the same way', async () => {
-    const client = clientFor(model(), ADMIN);
+    const client = clientFor(ADMIN);
     const created = await client.roleDefinitions.createOrUpdate(NET.slice(1), ROLE, proxyRole);
     expect(created).toMatchObject({
       name: ROLE,
@@ -144,9 +108,7 @@ describe('@azure/arm-authorization against the sandbox routes', () => {
   });
 
   it('finds roles by name through the paged list, and reads one by its full id', async () => {
-    const rbac = model();
-    rbac.pageSize = 2;
-    const client = clientFor(rbac, ADMIN);
+    const client = clientFor(ADMIN);
     const byName = await collect(
       client.roleDefinitions.list(SUB.slice(1), { filter: "roleName eq 'Reader'" }),
     );
@@ -165,15 +127,14 @@ describe('@azure/arm-authorization against the sandbox routes', () => {
 
   it('surfaces AuthorizationFailed as a 403 RestError with its code', async () => {
     const error = await restError(
-      clientFor(model(), CONTRIBUTOR).roleDefinitions.createOrUpdate(NET.slice(1), ROLE, proxyRole),
+      clientFor(CONTRIBUTOR).roleDefinitions.createOrUpdate(NET.slice(1), ROLE, proxyRole),
     );
     expect(error.statusCode).toBe(403);
     expect(error.code).toBe('AuthorizationFailed');
   });
 
   it('creates an assignment, answers a duplicate with 409 RoleAssignmentExists, and reads it back by id', async () => {
-    const rbac = model();
-    const client = clientFor(rbac, ADMIN);
+    const client = clientFor(ADMIN);
     const role = await client.roleDefinitions.createOrUpdate(NET.slice(1), ROLE, proxyRole);
     const parameters = {
       roleDefinitionId: role.id ?? '',
@@ -198,14 +159,12 @@ describe('@azure/arm-authorization against the sandbox routes', () => {
   });
 
   it('lists assignments for a scope, subscription and resource group, following nextLink pages', async () => {
-    const rbac = model();
-    rbac.pageSize = 2;
-    const client = clientFor(rbac, ADMIN);
+    const client = clientFor(ADMIN);
     const readerId = `${SUB}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`;
-    for (let i = 1; i <= 3; i += 1) {
-      await client.roleAssignments.create(NET, `bbbbbbbb-0000-4000-8000-00000000001${i}`, {
+    for (const [i, principalId] of READERS.entries()) {
+      await client.roleAssignments.create(NET, `bbbbbbbb-0000-4000-8000-00000000001${i + 1}`, {
         roleDefinitionId: readerId,
-        principalId: `55555555-0000-4000-8000-00000000000${i}`,
+        principalId,
         principalType: 'ServicePrincipal',
       });
     }
@@ -221,9 +180,8 @@ describe('@azure/arm-authorization against the sandbox routes', () => {
   });
 
   it('shows the private-link permission in listForResource and listForResourceGroup once granted', async () => {
-    const rbac = model();
-    const admin = clientFor(rbac, ADMIN);
-    const app = clientFor(rbac, APP);
+    const admin = clientFor(ADMIN);
+    const app = clientFor(APP);
     const atPe = async (): Promise<string[]> =>
       (
         await collect(
@@ -240,7 +198,6 @@ describe('@azure/arm-authorization against the sandbox routes', () => {
     });
 
     expect(await atPe()).toContain(PROXY_WRITE);
-    expect(rbac.isAllowed(APP, PE, PROXY_WRITE)).toBe(true);
     const atRg = await collect(app.permissions.listForResourceGroup('net'));
     expect(atRg.flatMap((p) => p.actions ?? [])).toEqual(['Microsoft.ContainerRegistry/*', PROXY_WRITE]);
   });

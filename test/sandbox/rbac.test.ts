@@ -8,7 +8,7 @@ import type { PrincipalType } from '../../sandbox/rbac';
 import { RbacModel, roleDefinitionIdAt } from '../../sandbox/rbac';
 import { ArmError } from '../../sandbox/types';
 
-const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const TENANT = '00000000-0000-0000-0000-00000000a11c';
 const SUB = '/subscriptions/00000000-0000-0000-0000-0000000000a1';
 const RG1 = `${SUB}/resourceGroups/rg1`;
 const RG10 = `${SUB}/resourceGroups/rg10`;

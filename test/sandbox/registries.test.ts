@@ -106,6 +106,17 @@ describe('registries through @azure/arm-containerregistry', () => {
     expect(conformanceProblems(recorded)).toEqual([]);
   });
 
+  it('gets a private endpoint connection by the name the list shows, and answers 404 for an unknown one', async () => {
+    const [listed] = await collect(client.privateEndpointConnections.list('rg-b', 'crdelta01'));
+    const connection = await client.privateEndpointConnections.get('rg-b', 'crdelta01', listed?.name ?? '');
+
+    expect(connection).toEqual(listed);
+    await expect(
+      client.privateEndpointConnections.get('rg-b', 'crdelta01', 'missingConnection'),
+    ).rejects.toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
+    expect(conformanceProblems(recorded)).toEqual([]);
+  });
+
   it('creates a registry synchronously and records the caller in systemData', async () => {
     const created = await client.registries.create('rg-empty', 'crnewone01', {
       location: 'northeurope',
