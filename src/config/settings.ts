@@ -1,6 +1,8 @@
 // App settings, read once per use from the environment (the Functions host loads app settings, and
 import { parseRegistryScope } from '../domain/registryScope';
 import type { RegistryScope } from '../domain/registryScope';
+import { DEFAULT_POLLING } from '../domain/replicaOperation';
+import type { PollingPolicy } from '../domain/replicaOperation';
 // local.settings.json locally, into process.env).
 
 export const PUBLIC_ARM_ENDPOINT = 'https://management.azure.com';
@@ -44,4 +46,26 @@ const DEVELOPMENT_STORAGE =
 /** The registries this app looks after (`REGISTRY_SCOPE`); empty when unset. */
 export function registryScope(env: Env = process.env): RegistryScope {
   return parseRegistryScope(env.REGISTRY_SCOPE ?? '');
+}
+
+/** How replica operations poll ARM (`POLL_INITIAL_SECONDS`, `POLL_MAX_SECONDS`, `REPLICA_DEADLINE_MINUTES`, `DELETE_CONFIRMATIONS`). */
+export function pollingPolicy(env: Env = process.env): PollingPolicy {
+  return {
+    initialSeconds: positiveNumber(env, 'POLL_INITIAL_SECONDS', DEFAULT_POLLING.initialSeconds),
+    maxSeconds: positiveNumber(env, 'POLL_MAX_SECONDS', DEFAULT_POLLING.maxSeconds),
+    deadlineMinutes: positiveNumber(env, 'REPLICA_DEADLINE_MINUTES', DEFAULT_POLLING.deadlineMinutes),
+    goneConfirmations: Math.round(
+      positiveNumber(env, 'DELETE_CONFIRMATIONS', DEFAULT_POLLING.goneConfirmations),
+    ),
+    pollsPerGeneration: DEFAULT_POLLING.pollsPerGeneration,
+  };
+}
+
+function positiveNumber(env: Env, name: string, fallback: number): number {
+  const text = env[name]?.trim();
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`${name} must be a positive number, not "${text}"`);
+  return value;
 }

@@ -1,0 +1,266 @@
+// POST, PATCH and DELETE of replicas, and GET /api/operations/{id}: validate, check against ARM, keep
+// one operation per replica, audit the request before anything changes, then start the orchestration.
+import { app } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import type { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
+
+import { checkReplicaRequest } from '../activities/preflight';
+import { armClients } from '../azure/armClients';
+import { auditStore } from '../azure/auditStoreFactory';
+import { ReplicaGateway } from '../azure/replicas';
+import { pollingPolicy } from '../config/settings';
+import {
+  ValidationError,
+  formatReplicaId,
+  parseCreateReplicaRequest,
+  parseUpdateReplicaRequest,
+  replicaId,
+  replicaInstanceId,
+} from '../domain';
+import type { AuditOutcome, ReplicaId, ReplicaOperationKind, ReplicaOperationRequest } from '../domain';
+import { REPLICA_OPERATION_ORCHESTRATION } from '../orchestrations/replicaOperation';
+import { callerOf } from '../http/caller';
+import { toProblemResponse } from '../http/handler';
+import { problem, problemResponse } from '../http/problem';
+import { outOfScope, registryFromRoute } from './registries';
+
+export const CREATE_REPLICA_FUNCTION = 'createReplica';
+export const UPDATE_REPLICA_FUNCTION = 'updateReplica';
+export const DELETE_REPLICA_FUNCTION = 'deleteReplica';
+export const GET_OPERATION_FUNCTION = 'getOperation';
+
+const ACTIVE = new Set(['Running', 'Pending', 'ContinuedAsNew', 'Suspended']);
+
+/** The plan a dry run shows: the calls the operation would make, in order. */
+const PLANS: Record<ReplicaOperationKind, string[]> = {
+  create: [
+    'check the registry (exists, Premium), the region (offered, not home) and that the replica is absent',
+    'PUT the replication (ARM long-running operation)',
+    'poll the replica with capped exponential backoff until Succeeded or Failed, or until the deadline (stuck)',
+  ],
+  update: [
+    'check the registry and that the replica exists',
+    'PATCH the replication (regionEndpointEnabled, tags)',
+    'poll the replica until Succeeded or Failed, or until the deadline (stuck)',
+  ],
+  delete: [
+    'check the registry and that the replica exists and is not the home replica',
+    'DELETE the replication (ARM long-running operation)',
+    'poll until the replica is consistently gone (several 404s in a row)',
+  ],
+};
+
+export function replicaOperationHandler(kind: ReplicaOperationKind) {
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    try {
+      const { operation, replica } = await readOperation(kind, request);
+      const outside = outOfScope(registryFromRoute(request));
+      if (outside !== undefined) return outside;
+      const dryRun = parseDryRun(request);
+      const instanceId = replicaInstanceId(replica);
+
+      const verdict = await checkReplicaRequest(new ReplicaGateway(armClients()), operation);
+      if (!verdict.ok) {
+        await audit(operation, instanceId, 'requested', 'refused', {
+          refusal: verdict.refusal,
+          detail: verdict.detail,
+        });
+        return problemResponse(problem(verdict.status, verdict.refusal, verdict.detail));
+      }
+      if (dryRun) {
+        await audit(operation, instanceId, 'dry-run', 'succeeded');
+        return {
+          status: 200,
+          jsonBody: { dryRun: true, operation: kind, target: operation.replicaId, plan: PLANS[kind] },
+        };
+      }
+
+      const client = df.getClient(context);
+      const running = await findStatus(client, instanceId);
+      if (running !== undefined && ACTIVE.has(String(running.runtimeStatus))) {
+        await audit(operation, instanceId, 'requested', 'refused', { refusal: 'operation-in-progress' });
+        return problemResponse(
+          problem(409, 'operation-in-progress', 'Another operation on this replica is still running.', {
+            operationId: instanceId,
+            operationLocation: operationUrl(instanceId),
+          }),
+        );
+      }
+
+      await audit(operation, instanceId, 'requested', 'accepted');
+      try {
+        await client.startNew(REPLICA_OPERATION_ORCHESTRATION, { instanceId, input: { request: operation } });
+      } catch (error) {
+        // Two requests raced past the check above: the engine refuses the second start.
+        context.warn(
+          `starting ${instanceId} failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        return problemResponse(
+          problem(409, 'operation-in-progress', 'Another operation on this replica has just started.', {
+            operationId: instanceId,
+            operationLocation: operationUrl(instanceId),
+          }),
+        );
+      }
+      return {
+        status: 202,
+        headers: { location: operationUrl(instanceId), 'retry-after': '10' },
+        jsonBody: {
+          operationId: instanceId,
+          operation: kind,
+          target: operation.replicaId,
+          status: operationUrl(instanceId),
+        },
+      };
+    } catch (error) {
+      return toProblemResponse(error, context);
+    }
+  };
+}
+
+async function readOperation(
+  kind: ReplicaOperationKind,
+  request: HttpRequest,
+): Promise<{ operation: ReplicaOperationRequest; replica: ReplicaId }> {
+  const registry = registryFromRoute(request);
+  const base = {
+    kind,
+    actor: callerOf(request),
+    channel: 'api' as const,
+    requestedAt: new Date().toISOString(),
+    polling: pollingPolicy(),
+  };
+  if (kind === 'create') {
+    const body = parseCreateReplicaRequest(await readJson(request));
+    const replica = replicaId(registry, body.name);
+    const operation = {
+      ...base,
+      replicaId: formatReplicaId(replica),
+      location: body.location,
+      settings: body.settings,
+    };
+    return { operation, replica };
+  }
+  const replica = replicaId(registry, request.params.replica ?? '');
+  const update = kind === 'update' ? { update: parseUpdateReplicaRequest(await readJson(request)) } : {};
+  return { operation: { ...base, replicaId: formatReplicaId(replica), ...update }, replica };
+}
+
+async function readJson(request: HttpRequest): Promise<unknown> {
+  const text = await request.text();
+  if (text.trim() === '') throw new ValidationError('body', 'a JSON object is required');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ValidationError('body', 'the body is not valid JSON');
+  }
+}
+
+function parseDryRun(request: HttpRequest): boolean {
+  const value = request.query.get('dryRun');
+  if (value === null || value === 'false') return false;
+  if (value === 'true' || value === '') return true;
+  throw new ValidationError('dryRun', 'must be true or false', value);
+}
+
+async function audit(
+  operation: ReplicaOperationRequest,
+  instanceId: string,
+  step: string,
+  outcome: AuditOutcome,
+  detail?: Record<string, unknown>,
+): Promise<void> {
+  await auditStore().append(
+    {
+      time: operation.requestedAt,
+      actor: operation.actor,
+      channel: operation.channel,
+      operation: operation.kind,
+      target: operation.replicaId,
+      instanceId,
+      step,
+      outcome,
+      ...(detail === undefined ? {} : { detail }),
+    },
+    `${instanceId}|${operation.requestedAt}|${step}`,
+  );
+}
+
+export function operationUrl(instanceId: string): string {
+  return `/api/operations/${encodeURIComponent(instanceId)}`;
+}
+
+/** The instance's status, or undefined when the engine has never heard of it. */
+export async function findStatus(
+  client: DurableClient,
+  instanceId: string,
+): Promise<DurableOrchestrationStatus | undefined> {
+  try {
+    return await client.getStatus(instanceId);
+  } catch (error) {
+    if (error instanceof Error && error.message.includes('HTTP 404')) return undefined;
+    throw error;
+  }
+}
+
+export async function getOperation(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  try {
+    const id = request.params.id ?? '';
+    if (!/^replica:[^/\\#?]{1,400}$/.test(id))
+      throw new ValidationError('id', 'not an operation id of this app');
+    const status = await findStatus(df.getClient(context), id);
+    if (status === undefined)
+      return problemResponse(problem(404, 'operation-not-found', `No operation ${id}.`));
+    const custom = (status.customStatus ?? {}) as Record<string, unknown>;
+    return {
+      status: 200,
+      headers: { 'cache-control': 'no-store' },
+      jsonBody: {
+        operationId: id,
+        runtimeStatus: status.runtimeStatus,
+        ...custom,
+        createdTime: status.createdTime,
+        lastUpdatedTime: status.lastUpdatedTime,
+        ...(status.output === undefined || status.output === null ? {} : { result: status.output }),
+      },
+    };
+  } catch (error) {
+    return toProblemResponse(error, context);
+  }
+}
+
+const clientInput = df.input.durableClient();
+const replicaRoute = 'registries/{subscriptionId}/{resourceGroup}/{registry}/replicas';
+
+app.http(CREATE_REPLICA_FUNCTION, {
+  route: replicaRoute,
+  methods: ['POST'],
+  authLevel: 'function',
+  extraInputs: [clientInput],
+  handler: replicaOperationHandler('create'),
+});
+app.http(UPDATE_REPLICA_FUNCTION, {
+  route: `${replicaRoute}/{replica}`,
+  methods: ['PATCH'],
+  authLevel: 'function',
+  extraInputs: [clientInput],
+  handler: replicaOperationHandler('update'),
+});
+app.http(DELETE_REPLICA_FUNCTION, {
+  route: `${replicaRoute}/{replica}`,
+  methods: ['DELETE'],
+  authLevel: 'function',
+  extraInputs: [clientInput],
+  handler: replicaOperationHandler('delete'),
+});
+app.http(GET_OPERATION_FUNCTION, {
+  route: 'operations/{id}',
+  methods: ['GET'],
+  authLevel: 'function',
+  extraInputs: [clientInput],
+  handler: getOperation,
+});
