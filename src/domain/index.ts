@@ -66,6 +66,7 @@ export {
   auditRowKeyRange,
   boundedDetail,
   canonicalJson,
+  digest,
   verifyChain,
 } from './audit';
 export type {
@@ -96,4 +97,5 @@ export type {
   StateVerdict,
 } from './replicaOperation';
 export { isEmptyScope, parseRegistryScope } from './registryScope';
+export { parseTimestamp } from './timestamp';
 export type { RegistryScope } from './registryScope';
