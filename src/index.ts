@@ -2,3 +2,4 @@
 import './functions/health';
 import './functions/registries';
 import './functions/audit';
+import './functions/openapi';

@@ -1,0 +1,420 @@
+// The OpenAPI 3 description of this app's HTTP API, served at GET /api/openapi.json. Tests check that
+// every registered route is described here and that real answers match these schemas.
+
+const problemRef = { $ref: '#/components/schemas/Problem' };
+const problemResponses = (...statuses: number[]): Record<string, unknown> =>
+  Object.fromEntries(
+    statuses.map((status) => [
+      String(status),
+      {
+        description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem',
+        content: { 'application/problem+json': { schema: problemRef } },
+      },
+    ]),
+  );
+
+const PROBLEM_DESCRIPTIONS: Record<number, string> = {
+  400: 'The request is not valid; `errors` names the offending fields.',
+  403: 'The registry is outside the scope the app manages (REGISTRY_SCOPE).',
+  404: 'The registry, replica or operation does not exist.',
+  409: 'An operation on the same replica is still running; `operationLocation` links to it.',
+  422: 'Azure would accept the request, but the app refuses it (home region, non-Premium registry, region not offered).',
+  502: 'Azure Resource Manager answered with an error.',
+  503: 'A dependency (the audit trail, or Azure throttling) is unavailable; nothing was changed.',
+};
+
+const json = (schema: unknown, description: string): Record<string, unknown> => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const registryPath = [
+  { name: 'subscriptionId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+  { name: 'resourceGroup', in: 'path', required: true, schema: { type: 'string', maxLength: 90 } },
+  {
+    name: 'registry',
+    in: 'path',
+    required: true,
+    schema: { type: 'string', pattern: '^[a-zA-Z0-9]{5,50}$' },
+  },
+];
+const replicaPath = [
+  ...registryPath,
+  { name: 'replica', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-zA-Z0-9]{5,50}$' } },
+];
+const dryRun = {
+  name: 'dryRun',
+  in: 'query',
+  required: false,
+  description: 'When true, answer 200 with the plan and change nothing.',
+  schema: { type: 'boolean' },
+};
+const accepted = {
+  description: 'Accepted: the operation runs in the background; `Location` points at its status.',
+  headers: { Location: { schema: { type: 'string' } }, 'Retry-After': { schema: { type: 'integer' } } },
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/OperationAccepted' } } },
+};
+const plan = json({ $ref: '#/components/schemas/Plan' }, 'Dry run: what would be called, in order.');
+
+export const OPENAPI_DOCUMENT = {
+  openapi: '3.0.3',
+  info: {
+    title: 'acr-replica-guard',
+    version: '0.1.0',
+    description:
+      'Keeps Azure Container Registry geo-replication healthy: replica lifecycle, progress of long-running operations, and an audit trail. Every endpoint except health and this document needs a function key (`x-functions-key` header or `code` query parameter).',
+  },
+  servers: [{ url: '/api' }],
+  security: [{ functionKey: [] }],
+  paths: {
+    '/health': {
+      get: {
+        operationId: 'health',
+        security: [],
+        responses: {
+          '200': json({ type: 'object', properties: { status: { type: 'string' } } }, 'The app is up.'),
+        },
+      },
+    },
+    '/openapi.json': {
+      get: {
+        operationId: 'openapi',
+        security: [],
+        responses: { '200': json({ type: 'object' }, 'This document.') },
+      },
+    },
+    '/registries': {
+      get: {
+        operationId: 'listRegistries',
+        summary: 'The registries in scope, with a replica health summary.',
+        responses: {
+          '200': json(
+            {
+              type: 'object',
+              required: ['value'],
+              properties: {
+                value: { type: 'array', items: { $ref: '#/components/schemas/RegistrySummary' } },
+              },
+            },
+            'Registries in scope.',
+          ),
+          ...problemResponses(400, 502, 503),
+        },
+      },
+    },
+    '/registries/{subscriptionId}/{resourceGroup}/{registry}/replicas': {
+      parameters: registryPath,
+      get: {
+        operationId: 'listReplicas',
+        summary: 'The live list of a registry’s replicas with their states.',
+        responses: {
+          '200': json(
+            {
+              type: 'object',
+              required: ['registry', 'value'],
+              properties: {
+                registry: { $ref: '#/components/schemas/Registry' },
+                value: { type: 'array', items: { $ref: '#/components/schemas/Replica' } },
+              },
+            },
+            'Replicas of the registry.',
+          ),
+          ...problemResponses(400, 403, 404, 502, 503),
+        },
+      },
+      post: {
+        operationId: 'createReplica',
+        summary: 'Create a replica.',
+        parameters: [dryRun],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateReplica' } } },
+        },
+        responses: { '200': plan, '202': accepted, ...problemResponses(400, 403, 404, 409, 422, 502, 503) },
+      },
+    },
+    '/registries/{subscriptionId}/{resourceGroup}/{registry}/replicas/{replica}': {
+      parameters: replicaPath,
+      patch: {
+        operationId: 'updateReplica',
+        summary: 'Update a replica’s endpoint flag or tags.',
+        parameters: [dryRun],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/UpdateReplica' } } },
+        },
+        responses: { '200': plan, '202': accepted, ...problemResponses(400, 403, 404, 409, 422, 502, 503) },
+      },
+      delete: {
+        operationId: 'deleteReplica',
+        summary: 'Delete a replica (never the home replica).',
+        parameters: [dryRun],
+        responses: { '200': plan, '202': accepted, ...problemResponses(400, 403, 404, 409, 422, 502, 503) },
+      },
+    },
+    '/operations/{id}': {
+      get: {
+        operationId: 'getOperation',
+        summary: 'Progress and result of an operation.',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': json({ $ref: '#/components/schemas/Operation' }, 'The operation.'),
+          ...problemResponses(400, 404, 503),
+        },
+      },
+    },
+    '/audit': {
+      get: {
+        operationId: 'listAudit',
+        summary: 'Audit entries, newest first within a registry.',
+        parameters: [
+          { name: 'registry', in: 'query', schema: { type: 'string' } },
+          { name: 'operation', in: 'query', schema: { type: 'string', maxLength: 256 } },
+          { name: 'actor', in: 'query', schema: { type: 'string', maxLength: 256 } },
+          { name: 'instanceId', in: 'query', schema: { type: 'string', maxLength: 256 } },
+          { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
+          { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
+          { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+          { name: 'continuationToken', in: 'query', schema: { type: 'string' } },
+        ],
+        responses: {
+          '200': json(
+            {
+              type: 'object',
+              required: ['value'],
+              properties: {
+                value: { type: 'array', items: { $ref: '#/components/schemas/AuditEntry' } },
+                continuationToken: { type: 'string' },
+              },
+            },
+            'A page of entries; `Link: <...>; rel="next"` when there is another.',
+          ),
+          ...problemResponses(400, 503),
+        },
+      },
+    },
+    '/audit/verify': {
+      get: {
+        operationId: 'verifyAudit',
+        summary: 'Walk a registry’s hash chain and report the first break.',
+        parameters: [{ name: 'registry', in: 'query', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': json({ $ref: '#/components/schemas/ChainVerdict' }, 'The verdict.'),
+          ...problemResponses(400, 503),
+        },
+      },
+    },
+  },
+  components: {
+    securitySchemes: {
+      functionKey: { type: 'apiKey', in: 'header', name: 'x-functions-key' },
+    },
+    schemas: {
+      Problem: {
+        type: 'object',
+        required: ['type', 'title', 'status'],
+        properties: {
+          type: { type: 'string' },
+          title: { type: 'string' },
+          status: { type: 'integer' },
+          detail: { type: 'string' },
+          errors: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['field', 'reason'],
+              properties: { field: { type: 'string' }, reason: { type: 'string' } },
+            },
+          },
+          operationId: { type: 'string' },
+          operationLocation: { type: 'string' },
+        },
+      },
+      Tags: { type: 'object', additionalProperties: { type: 'string' } },
+      Registry: {
+        type: 'object',
+        required: ['id', 'name', 'subscriptionId', 'resourceGroup', 'homeRegion', 'sku', 'privateEndpoints'],
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          subscriptionId: { type: 'string' },
+          resourceGroup: { type: 'string' },
+          homeRegion: { type: 'string' },
+          sku: { type: 'string' },
+          privateEndpoints: { type: 'boolean' },
+          tags: { $ref: '#/components/schemas/Tags' },
+        },
+      },
+      RegistrySummary: {
+        allOf: [
+          { $ref: '#/components/schemas/Registry' },
+          {
+            type: 'object',
+            required: ['replicas'],
+            properties: {
+              replicas: {
+                type: 'object',
+                required: ['total', 'succeeded', 'inProgress', 'failed'],
+                properties: {
+                  total: { type: 'integer' },
+                  succeeded: { type: 'integer' },
+                  inProgress: { type: 'integer' },
+                  failed: { type: 'integer' },
+                },
+              },
+            },
+          },
+        ],
+      },
+      Replica: {
+        type: 'object',
+        required: [
+          'id',
+          'name',
+          'location',
+          'provisioningState',
+          'regionEndpointEnabled',
+          'zoneRedundancy',
+          'home',
+        ],
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          location: { type: 'string' },
+          provisioningState: { type: 'string' },
+          displayStatus: { type: 'string' },
+          statusMessage: { type: 'string' },
+          regionEndpointEnabled: { type: 'boolean' },
+          zoneRedundancy: { type: 'string', enum: ['Enabled', 'Disabled'] },
+          tags: { $ref: '#/components/schemas/Tags' },
+          home: { type: 'boolean' },
+        },
+      },
+      CreateReplica: {
+        type: 'object',
+        required: ['location'],
+        additionalProperties: false,
+        properties: {
+          location: { type: 'string', example: 'westeurope' },
+          name: { type: 'string', description: 'Defaults to the region name.' },
+          regionEndpointEnabled: { type: 'boolean', default: true },
+          zoneRedundancy: { type: 'string', enum: ['Enabled', 'Disabled'], default: 'Disabled' },
+          tags: { $ref: '#/components/schemas/Tags' },
+        },
+      },
+      UpdateReplica: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          regionEndpointEnabled: { type: 'boolean' },
+          tags: { $ref: '#/components/schemas/Tags' },
+          zoneRedundancy: {
+            type: 'string',
+            enum: ['Enabled', 'Disabled'],
+            description: 'Needs `recreate: true`.',
+          },
+          recreate: {
+            type: 'boolean',
+            description: 'Confirms a zone redundancy change, which deletes and recreates the replica.',
+          },
+        },
+      },
+      Plan: {
+        type: 'object',
+        required: ['dryRun', 'operation', 'target', 'plan'],
+        properties: {
+          dryRun: { type: 'boolean' },
+          operation: { type: 'string' },
+          target: { type: 'string' },
+          plan: { type: 'array', items: { type: 'string' } },
+        },
+      },
+      OperationAccepted: {
+        type: 'object',
+        required: ['operationId', 'operation', 'target', 'status'],
+        properties: {
+          operationId: { type: 'string' },
+          operation: { type: 'string', enum: ['create', 'update', 'delete'] },
+          target: { type: 'string' },
+          status: { type: 'string', description: 'URL of the status view.' },
+        },
+      },
+      Operation: {
+        type: 'object',
+        required: ['operationId', 'runtimeStatus'],
+        properties: {
+          operationId: { type: 'string' },
+          runtimeStatus: { type: 'string' },
+          operation: { type: 'string' },
+          target: { type: 'string' },
+          phase: { type: 'string' },
+          provisioningState: { type: 'string' },
+          displayStatus: { type: 'string' },
+          polls: { type: 'integer' },
+          generation: { type: 'integer' },
+          requestedAt: { type: 'string', format: 'date-time' },
+          armStartedAt: { type: 'string', format: 'date-time' },
+          updatedAt: { type: 'string', format: 'date-time' },
+          createdTime: { type: 'string' },
+          lastUpdatedTime: { type: 'string' },
+          result: {
+            type: 'object',
+            properties: {
+              outcome: { type: 'string', enum: ['succeeded', 'failed', 'stuck', 'refused'] },
+              phase: { type: 'string' },
+              provisioningState: { type: 'string' },
+              reason: { type: 'string' },
+              evidence: { type: 'object' },
+            },
+          },
+        },
+      },
+      AuditEntry: {
+        type: 'object',
+        required: [
+          'entryId',
+          'sequence',
+          'time',
+          'actor',
+          'channel',
+          'operation',
+          'target',
+          'step',
+          'outcome',
+          'hash',
+          'previousHash',
+        ],
+        properties: {
+          entryId: { type: 'string' },
+          sequence: { type: 'integer' },
+          time: { type: 'string', format: 'date-time' },
+          actor: {
+            type: 'object',
+            required: ['id'],
+            properties: { id: { type: 'string' }, name: { type: 'string' } },
+          },
+          channel: { type: 'string', enum: ['api', 'schedule', 'chat'] },
+          operation: { type: 'string' },
+          target: { type: 'string' },
+          instanceId: { type: 'string' },
+          step: { type: 'string' },
+          outcome: { type: 'string' },
+          detail: { type: 'object' },
+          hash: { type: 'string' },
+          previousHash: { type: 'string' },
+        },
+      },
+      ChainVerdict: {
+        type: 'object',
+        required: ['registry', 'partition', 'intact', 'entries'],
+        properties: {
+          registry: { type: 'string' },
+          partition: { type: 'string' },
+          intact: { type: 'boolean' },
+          entries: { type: 'integer' },
+          firstBreak: { type: 'object' },
+        },
+      },
+    },
+  },
+} as const;
