@@ -96,7 +96,8 @@ export function workerDurableFunctions(runtime: WorkerRuntime, extras: ExtraInpu
       } catch (error) {
         const { message, details } = errorText(error);
         const split = splitOrchestratorError(message);
-        return { kind: 'failed', message: split.message, details, state: split.state };
+        // The extension reports the error recorded in the replay state (the thrown message is not it).
+        return { kind: 'failed', message: split.state?.error ?? split.message, details, state: split.state };
       }
     },
 
