@@ -58,7 +58,10 @@ function positiveNumber(value: string | undefined, fallback: number): number {
 /** Timer limits: the Azure Storage provider's, unless overridden (tests use seconds). */
 function timerLimits(env: NodeJS.ProcessEnv): TimerLimits {
   return {
-    maximumShortTimerMs: positiveNumber(env.DEVHOST_MAX_SHORT_TIMER_MS, AZURE_STORAGE_TIMER_LIMITS.maximumShortTimerMs),
+    maximumShortTimerMs: positiveNumber(
+      env.DEVHOST_MAX_SHORT_TIMER_MS,
+      AZURE_STORAGE_TIMER_LIMITS.maximumShortTimerMs,
+    ),
     longRunningTimerIntervalMs: positiveNumber(
       env.DEVHOST_LONG_TIMER_INTERVAL_MS,
       AZURE_STORAGE_TIMER_LIMITS.longRunningTimerIntervalMs,
@@ -76,7 +79,7 @@ function describe(runtime: WorkerRuntime, routePrefix: string): FunctionSummary[
       const methods = Array.isArray(binding.methods) ? binding.methods.join(',') : '*';
       detail = `[${methods}] /${routePrefix ? `${routePrefix}/` : ''}${route}`;
     } else if (type.toLowerCase() === 'timertrigger') {
-      detail = String(binding.schedule ?? '');
+      detail = typeof binding.schedule === 'string' ? binding.schedule : '';
     }
     return { name: fn.metadata.name, trigger: type, detail };
   });
@@ -104,7 +107,8 @@ export async function runDevHost(options: DevHostOptions): Promise<RunningDevHos
   const functions = [...runtime.functions.values()];
   const needsDurable = functions.some(
     (fn) =>
-      DURABLE_TRIGGERS.includes(triggerType(fn)) || Object.values(fn.metadata.bindings).some((b) => isDurableClient(b)),
+      DURABLE_TRIGGERS.includes(triggerType(fn)) ||
+      Object.values(fn.metadata.bindings).some((b) => isDurableClient(b)),
   );
 
   let port = options.port;
@@ -137,9 +141,13 @@ export async function runDevHost(options: DevHostOptions): Promise<RunningDevHos
     const connectionString = env.AzureWebJobsStorage;
     if (!connectionString) {
       server.close();
-      throw new Error('Durable functions need the AzureWebJobsStorage setting (e.g. UseDevelopmentStorage=true)');
+      throw new Error(
+        'Durable functions need the AzureWebJobsStorage setting (e.g. UseDevelopmentStorage=true)',
+      );
     }
-    bindingData.value = JSON.stringify(durableClientBindingData(url, `http://127.0.0.1:${port}`, config.hubName, systemKey));
+    bindingData.value = JSON.stringify(
+      durableClientBindingData(url, `http://127.0.0.1:${port}`, config.hubName, systemKey),
+    );
     engine = await DurableEngine.create(workerDurableFunctions(runtime, extras), {
       connectionString,
       hubName: config.hubName,
@@ -166,7 +174,10 @@ export async function runDevHost(options: DevHostOptions): Promise<RunningDevHos
         server.closeAllConnections();
       });
       await engine?.stop();
-      await runtime.runHooks('appTerminate', { hookData: runtime.appHookData, appHookData: runtime.appHookData });
+      await runtime.runHooks('appTerminate', {
+        hookData: runtime.appHookData,
+        appHookData: runtime.appHookData,
+      });
     },
   };
 }

@@ -45,7 +45,9 @@ async function main(): Promise<void> {
   }
   lines.push('', `Devhost listening on ${host.url}`, '');
   process.stdout.write(lines.join('\n') + '\n');
-  process.stdout.write(`${READY_MARKER}${JSON.stringify({ url: host.url, port: host.port, pid: process.pid })}\n`);
+  process.stdout.write(
+    `${READY_MARKER}${JSON.stringify({ url: host.url, port: host.port, pid: process.pid })}\n`,
+  );
 
   let stopping = false;
   const shutdown = (): void => {

@@ -20,8 +20,10 @@ export function readLocalSettings(appRoot: string): Record<string, string> {
   }
   const values: Record<string, string> = {};
   for (const [key, value] of Object.entries(parsed.Values ?? {})) {
-    if (value !== null && value !== undefined) {
-      values[key] = String(value);
+    if (typeof value === 'string') {
+      values[key] = value;
+    } else if (value !== null && value !== undefined) {
+      values[key] = JSON.stringify(value);
     }
   }
   return values;

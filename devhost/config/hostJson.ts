@@ -26,7 +26,9 @@ interface HostJsonFile {
 
 export function readHostConfig(appRoot: string, env: NodeJS.ProcessEnv): HostConfig {
   const file = path.join(appRoot, 'host.json');
-  const parsed: HostJsonFile = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as HostJsonFile) : {};
+  const parsed: HostJsonFile = fs.existsSync(file)
+    ? (JSON.parse(fs.readFileSync(file, 'utf8')) as HostJsonFile)
+    : {};
   const http = parsed.extensions?.http;
   const durable = parsed.extensions?.durableTask;
   const prefix = http?.routePrefix ?? 'api';

@@ -52,7 +52,8 @@ export interface OrchestratorStateJson {
 export const actionTypeName = (type: ActionType): string => ActionType[type] ?? `ActionType ${String(type)}`;
 
 /** How the Durable extension stores an action input: the JSON text of the value it received. */
-export const inputJson = (input: unknown): string | null => (input === undefined ? null : JSON.stringify(input));
+export const inputJson = (input: unknown): string | null =>
+  input === undefined ? null : JSON.stringify(input);
 
 export function isOrchestratorState(value: unknown): value is OrchestratorStateJson {
   if (typeof value !== 'object' || value === null) {

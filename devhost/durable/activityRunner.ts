@@ -30,8 +30,15 @@ export async function runActivity(ctx: ActivityContext, item: WorkItem): Promise
       event = taskCompleted(now, item.taskScheduledId, outcome.result);
       break;
     case 'failed':
-      ctx.log.warn(`Activity '${item.name}' (${item.instanceId}, task ${item.taskScheduledId}) failed: ${outcome.message}`);
-      event = taskFailed(now, item.taskScheduledId, `Activity function '${item.name}' failed: ${outcome.message}`, outcome.details);
+      ctx.log.warn(
+        `Activity '${item.name}' (${item.instanceId}, task ${item.taskScheduledId}) failed: ${outcome.message}`,
+      );
+      event = taskFailed(
+        now,
+        item.taskScheduledId,
+        `Activity function '${item.name}' failed: ${outcome.message}`,
+        outcome.details,
+      );
       break;
     case 'notFound': {
       const message = `The function '${item.name}' doesn't exist, is disabled, or is not an activity function.`;

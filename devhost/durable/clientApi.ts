@@ -95,7 +95,10 @@ export class ClientApi {
   ) {}
 
   async handle(request: ApiRequest): Promise<ApiResponse> {
-    const segments = request.path.split('/').filter((s) => s !== '').map(decodeURIComponent);
+    const segments = request.path
+      .split('/')
+      .filter((s) => s !== '')
+      .map(decodeURIComponent);
     const [controller, first, second, third] = segments;
     const method = request.method.toUpperCase();
     if (controller === 'orchestrators' && first !== undefined && segments.length <= 3) {
@@ -158,9 +161,16 @@ export class ClientApi {
     };
   }
 
-  private async start(request: ApiRequest, functionName: string, instanceId: string | undefined): Promise<ApiResponse> {
+  private async start(
+    request: ApiRequest,
+    functionName: string,
+    instanceId: string | undefined,
+  ): Promise<ApiResponse> {
     if (!this.engine.functions.isOrchestrator(functionName)) {
-      return error(400, `The function '${functionName}' doesn't exist, is disabled, or is not an orchestrator function.`);
+      return error(
+        400,
+        `The function '${functionName}' doesn't exist, is disabled, or is not an orchestrator function.`,
+      );
     }
     const body = jsonBody(request.body);
     if (!body.ok) {
@@ -227,7 +237,10 @@ export class ClientApi {
           body,
         };
       case 'Failed':
-        return { status: boolParam(request.query, 'returnInternalServerErrorOnFailure', false) ? 500 : 200, body };
+        return {
+          status: boolParam(request.query, 'returnInternalServerErrorOnFailure', false) ? 500 : 200,
+          body,
+        };
       default:
         return { status: 200, body };
     }
@@ -267,7 +280,10 @@ export class ClientApi {
     if (!body.ok) {
       return error(400, 'Invalid JSON content');
     }
-    await this.engine.queue.send(instanceId, clientMessage(eventRaised(new Date(), eventName, body.text ?? 'null')));
+    await this.engine.queue.send(
+      instanceId,
+      clientMessage(eventRaised(new Date(), eventName, body.text ?? 'null')),
+    );
     return { status: 202 };
   }
 

@@ -30,7 +30,12 @@ export interface ManagementUrls {
   resumePostUri: string;
 }
 
-export function managementUrls(origin: string, hubName: string, instanceId: string, systemKey?: string): ManagementUrls {
+export function managementUrls(
+  origin: string,
+  hubName: string,
+  instanceId: string,
+  systemKey?: string,
+): ManagementUrls {
   const instance = `${origin}${WEBHOOK_PATH}/instances/${encodeURIComponent(instanceId)}`;
   let query = `taskHub=${encodeURIComponent(hubName)}&connection=${CONNECTION_NAME}`;
   if (systemKey) {

@@ -20,8 +20,17 @@ export interface EpisodePlan {
   terminated: boolean;
 }
 
-export function planEpisode(state: InstanceState, history: HistoryEvent[], messages: StoredMessage[]): EpisodePlan {
-  const plan: EpisodePlan = { consumed: [], events: [], suspended: state.runtimeStatus === 'Suspended', terminated: false };
+export function planEpisode(
+  state: InstanceState,
+  history: HistoryEvent[],
+  messages: StoredMessage[],
+): EpisodePlan {
+  const plan: EpisodePlan = {
+    consumed: [],
+    events: [],
+    suspended: state.runtimeStatus === 'Suspended',
+    terminated: false,
+  };
   if (isTerminal(state.runtimeStatus)) {
     plan.consumed = [...messages];
     return plan;

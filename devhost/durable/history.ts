@@ -189,7 +189,12 @@ export function executionCompleted(
   status: OrchestrationStatus,
   result: string | null,
 ): ExecutionCompletedEvent {
-  return { EventType: EventType.ExecutionCompleted, ...base(eventId, at), OrchestrationStatus: status, Result: result };
+  return {
+    EventType: EventType.ExecutionCompleted,
+    ...base(eventId, at),
+    OrchestrationStatus: status,
+    Result: result,
+  };
 }
 
 export function continuedAsNew(at: Date, eventId: number, newInput: string | null): ExecutionCompletedEvent {
@@ -219,7 +224,12 @@ export const executionResumed = (at: Date, reason: string | null): ExecutionSusp
   Reason: reason,
 });
 
-export const taskScheduled = (at: Date, eventId: number, name: string, input: string | null): TaskScheduledEvent => ({
+export const taskScheduled = (
+  at: Date,
+  eventId: number,
+  name: string,
+  input: string | null,
+): TaskScheduledEvent => ({
   EventType: EventType.TaskScheduled,
   ...base(eventId, at),
   Name: name,
@@ -234,7 +244,12 @@ export const taskCompleted = (at: Date, taskScheduledId: number, result: string)
   Result: result,
 });
 
-export const taskFailed = (at: Date, taskScheduledId: number, reason: string, details: string): TaskFailedEvent => ({
+export const taskFailed = (
+  at: Date,
+  taskScheduledId: number,
+  reason: string,
+  details: string,
+): TaskFailedEvent => ({
   EventType: EventType.TaskFailed,
   ...base(-1, at),
   TaskScheduledId: taskScheduledId,
@@ -259,7 +274,11 @@ export function subOrchestrationCreated(
   };
 }
 
-export const subOrchestrationCompleted = (at: Date, taskScheduledId: number, result: string): TaskCompletedEvent => ({
+export const subOrchestrationCompleted = (
+  at: Date,
+  taskScheduledId: number,
+  result: string,
+): TaskCompletedEvent => ({
   EventType: EventType.SubOrchestrationInstanceCompleted,
   ...base(-1, at),
   TaskScheduledId: taskScheduledId,

@@ -37,8 +37,11 @@ function message(
 export const startMessage = (executionId: string, event: HistoryEvent): OrchestrationMessage =>
   message(`start.${executionId}`, event, executionId);
 
-export const taskResultMessage = (executionId: string, taskId: number, event: HistoryEvent): OrchestrationMessage =>
-  message(`task.${executionId}.${taskId}`, event, executionId);
+export const taskResultMessage = (
+  executionId: string,
+  taskId: number,
+  event: HistoryEvent,
+): OrchestrationMessage => message(`task.${executionId}.${taskId}`, event, executionId);
 
 export const timerMessage = (executionId: string, timerId: number, event: HistoryEvent, fireAt: Date) =>
   message(`timer.${executionId}.${timerId}`, event, executionId, fireAt);

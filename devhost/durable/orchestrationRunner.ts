@@ -106,7 +106,13 @@ function outboxItemFor(work: ScheduledWork, state: InstanceState): OutboxItem {
         TaskScheduleId: work.id,
         OrchestrationInstance: { InstanceId: state.instanceId, ExecutionId: state.executionId },
       };
-      return { type: 'startSubOrchestration', instanceId: work.instanceId, name: work.name, input: work.input, parent };
+      return {
+        type: 'startSubOrchestration',
+        instanceId: work.instanceId,
+        name: work.name,
+        input: work.input,
+        parent,
+      };
     }
   }
 }
@@ -242,7 +248,9 @@ export async function runEpisode(ctx: EpisodeContext, instanceId: string): Promi
         if (outcome.state.isDone) {
           const output = JSON.stringify(outcome.state.output ?? null);
           completion = { status: 'Completed', output };
-          appended.push(executionCompleted(now, replay.nextSequenceNumber, OrchestrationStatus.Completed, output));
+          appended.push(
+            executionCompleted(now, replay.nextSequenceNumber, OrchestrationStatus.Completed, output),
+          );
         }
       }
     }
@@ -275,7 +283,13 @@ export async function runEpisode(ctx: EpisodeContext, instanceId: string): Promi
   }
   actions.push(['update', stateEntity(next), 'Replace', { etag: state.etag }]);
   actions.push(...plan.consumed.map((m: StoredMessage) => deleteAction(instanceId, m.rowKey)));
-  actions.push(...sameInstanceMessages.map((m): TransactionAction => ['upsert', messageEntity(instanceId, m), 'Replace']));
+  actions.push(
+    ...sameInstanceMessages.map((m): TransactionAction => [
+      'upsert',
+      messageEntity(instanceId, m),
+      'Replace',
+    ]),
+  );
 
   try {
     await ctx.store.commit(actions);

@@ -5,7 +5,12 @@ import type { RetryOptionsJson } from './actions';
  * backoff^attempt, capped by the maximum interval; zero (give up) once the retry timeout has passed.
  * `attempt` counts from 0 for the first failure.
  */
-export function nextRetryDelayMs(options: RetryOptionsJson, attempt: number, firstAttemptAt: Date, now: Date): number {
+export function nextRetryDelayMs(
+  options: RetryOptionsJson,
+  attempt: number,
+  firstAttemptAt: Date,
+  now: Date,
+): number {
   const timeout = options.retryTimeoutInMilliseconds;
   if (timeout !== undefined && timeout > 0 && now.getTime() >= firstAttemptAt.getTime() + timeout) {
     return 0;

@@ -264,9 +264,15 @@ class ShimSimulation {
         this.continueAsNew = { input: action.input, carryOver: [] };
         return new SettledTask();
       case ActionType.WhenAll:
-        return new CompoundTask('all', (action.compoundActions ?? []).map((a) => this.issue(a)));
+        return new CompoundTask(
+          'all',
+          (action.compoundActions ?? []).map((a) => this.issue(a)),
+        );
       case ActionType.WhenAny:
-        return new CompoundTask('any', (action.compoundActions ?? []).map((a) => this.issue(a)));
+        return new CompoundTask(
+          'any',
+          (action.compoundActions ?? []).map((a) => this.issue(a)),
+        );
       case ActionType.CallHttp:
         this.unsupported ??= 'callHttp is not supported by the devhost';
         return new BlockedTask();
@@ -327,7 +333,9 @@ class ShimSimulation {
       const { maximumShortTimerMs, longRunningTimerIntervalMs } = this.input.limits;
       const remaining = finalFireAt.getTime() - this.now.getTime();
       const fireAt =
-        remaining > maximumShortTimerMs ? new Date(this.now.getTime() + longRunningTimerIntervalMs) : finalFireAt;
+        remaining > maximumShortTimerMs
+          ? new Date(this.now.getTime() + longRunningTimerIntervalMs)
+          : finalFireAt;
       const part = this.timer(fireAt);
       part.whenSettled(() => {
         if (whole.settled) {

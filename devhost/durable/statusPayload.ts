@@ -63,7 +63,15 @@ export function projectHistory(history: HistoryEvent[], showOutput: boolean): Re
         continue;
       case EventType.ExecutionStarted:
         item.FunctionName = event.Name;
-        for (const key of ['Name', 'OrchestrationInstance', 'ParentInstance', 'Version', 'Tags', 'Input', 'Generation']) {
+        for (const key of [
+          'Name',
+          'OrchestrationInstance',
+          'ParentInstance',
+          'Version',
+          'Tags',
+          'Input',
+          'Generation',
+        ]) {
           delete item[key];
         }
         break;

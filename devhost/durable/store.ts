@@ -16,14 +16,7 @@ import type { OrchestrationMessage, OutboxItem } from './messages';
 import { decodeKey, encodeKey, tableNameFor } from './tableKeys';
 
 export type RuntimeStatus =
-  | 'Pending'
-  | 'Running'
-  | 'Completed'
-  | 'ContinuedAsNew'
-  | 'Failed'
-  | 'Canceled'
-  | 'Terminated'
-  | 'Suspended';
+  'Pending' | 'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Canceled' | 'Terminated' | 'Suspended';
 
 export const TERMINAL_STATUSES: readonly RuntimeStatus[] = ['Completed', 'Failed', 'Canceled', 'Terminated'];
 
@@ -91,7 +84,8 @@ const pad = (n: number): string => n.toString().padStart(8, '0');
 
 export const historyRowKey = (executionId: string, n: number): string => `h.${executionId}.${pad(n)}`;
 export const messageRowKey = (id: string): string => `m.${encodeKey(id)}`;
-export const workItemRowKey = (executionId: string, taskId: number): string => `w.${executionId}.${pad(taskId)}`;
+export const workItemRowKey = (executionId: string, taskId: number): string =>
+  `w.${executionId}.${pad(taskId)}`;
 export const outboxRowKey = (executionId: string, n: number): string => `o.${executionId}.${pad(n)}`;
 
 type Row = TableEntityResult<Record<string, unknown>>;
@@ -310,7 +304,13 @@ export class OrchestrationStore {
   }
 
   async readInstance(instanceId: string): Promise<InstanceSnapshot> {
-    const snapshot: InstanceSnapshot = { state: undefined, history: [], messages: [], workItems: [], outboxes: [] };
+    const snapshot: InstanceSnapshot = {
+      state: undefined,
+      history: [],
+      messages: [],
+      workItems: [],
+      outboxes: [],
+    };
     const historyRows: Row[] = [];
     const rows = this.client.listEntities<Record<string, unknown>>({
       queryOptions: { filter: odata`PartitionKey eq ${encodeKey(instanceId)}` },
@@ -342,7 +342,9 @@ export class OrchestrationStore {
         snapshot.history.push(...(JSON.parse(readLargeText(row, 'Events') ?? '[]') as HistoryEvent[]));
       }
     }
-    snapshot.messages.sort((a, b) => a.orderKey.localeCompare(b.orderKey) || a.rowKey.localeCompare(b.rowKey));
+    snapshot.messages.sort(
+      (a, b) => a.orderKey.localeCompare(b.orderKey) || a.rowKey.localeCompare(b.rowKey),
+    );
     return snapshot;
   }
 

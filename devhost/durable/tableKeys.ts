@@ -1,10 +1,17 @@
 // Table Storage keys may not contain / \ # ? or control characters; instance ids may. Percent-encode
 // those (and % itself) so every instance id maps to exactly one partition key and back.
 
-const NEEDS_ESCAPE = /[%/\\#?\u0000-\u001f\u007f-\u009f]/g;
+function needsEscape(c: string): boolean {
+  const code = c.charCodeAt(0);
+  return '%/\\#?'.includes(c) || code < 0x20 || (code >= 0x7f && code <= 0x9f);
+}
 
 export function encodeKey(value: string): string {
-  return value.replace(NEEDS_ESCAPE, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+  let encoded = '';
+  for (const c of value) {
+    encoded += needsEscape(c) ? `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}` : c;
+  }
+  return encoded;
 }
 
 export function decodeKey(value: string): string {

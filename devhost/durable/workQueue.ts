@@ -32,7 +32,8 @@ export interface StartRequest {
   parent: ParentInstance | null;
 }
 
-export type StartResult = { outcome: 'started'; executionId: string } | { outcome: 'conflict'; state: InstanceState };
+export type StartResult =
+  { outcome: 'started'; executionId: string } | { outcome: 'conflict'; state: InstanceState };
 
 export const newExecutionId = (): string => randomUUID().replace(/-/g, '');
 
@@ -196,7 +197,9 @@ export class WorkQueue {
   }
 
   /** What an instance's partition already holds: completed tasks and results waiting in the inbox. */
-  private async recordedWork(instanceId: string): Promise<{ isOpen(executionId: string, taskId: number): boolean }> {
+  private async recordedWork(
+    instanceId: string,
+  ): Promise<{ isOpen(executionId: string, taskId: number): boolean }> {
     const snapshot = await this.store.readInstance(instanceId);
     const current = snapshot.state?.executionId;
     const finished = new Set<number>();

@@ -90,7 +90,8 @@ export function workerDurableFunctions(runtime: WorkerRuntime, extras: ExtraInpu
         }
         return {
           kind: 'failed',
-          message: 'The orchestrator returned no orchestration state (is it registered with df.app.orchestration?)',
+          message:
+            'The orchestrator returned no orchestration state (is it registered with df.app.orchestration?)',
           details: '',
         };
       } catch (error) {

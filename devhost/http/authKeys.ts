@@ -17,7 +17,8 @@ export function readKeySettings(env: NodeJS.ProcessEnv): KeySettings {
   };
 }
 
-export const keysEnforced = (keys: KeySettings): boolean => keys.functionKey !== undefined || keys.masterKey !== undefined;
+export const keysEnforced = (keys: KeySettings): boolean =>
+  keys.functionKey !== undefined || keys.masterKey !== undefined;
 
 function sameKey(presented: string | undefined, expected: string | undefined): boolean {
   if (presented === undefined || expected === undefined) {
@@ -28,7 +29,10 @@ function sameKey(presented: string | undefined, expected: string | undefined): b
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function presentedKey(headers: Record<string, string | string[] | undefined>, query: URLSearchParams): string | undefined {
+export function presentedKey(
+  headers: Record<string, string | string[] | undefined>,
+  query: URLSearchParams,
+): string | undefined {
   const header = headers['x-functions-key'];
   const value = Array.isArray(header) ? header[0] : header;
   return value ?? query.get('code') ?? undefined;

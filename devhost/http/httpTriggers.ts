@@ -26,7 +26,8 @@ export function httpRoutes(runtime: WorkerRuntime): HttpRoute[] {
       continue;
     }
     const binding = triggerBinding(fn).binding;
-    const template = typeof binding.route === 'string' && binding.route !== '' ? binding.route : fn.metadata.name;
+    const template =
+      typeof binding.route === 'string' && binding.route !== '' ? binding.route : fn.metadata.name;
     const methods = Array.isArray(binding.methods)
       ? new Set(binding.methods.map((m) => String(m).toUpperCase()))
       : undefined;
@@ -58,7 +59,10 @@ export function findRoute(
 }
 
 /** The HTTP response an invocation produced: the http-typed output binding ($return by default). */
-export function httpResponseOf(fn: RegisteredFunction, response: RpcInvocationResponse): RpcHttpData | undefined {
+export function httpResponseOf(
+  fn: RegisteredFunction,
+  response: RpcInvocationResponse,
+): RpcHttpData | undefined {
   for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
     if (binding.direction !== 'out' || (binding.type ?? '').toLowerCase() !== 'http') {
       continue;

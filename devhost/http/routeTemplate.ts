@@ -40,7 +40,9 @@ function constraintFor(spec: string): Constraint {
     case 'bool':
       return (v) => /^(true|false)$/i.test(v);
     case 'guid':
-      return (v) => /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(v) || /^\{[0-9a-f-]{36}\}$/i.test(v);
+      return (v) =>
+        /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(v) ||
+        /^\{[0-9a-f-]{36}\}$/i.test(v);
     case 'alpha':
       return (v) => /^[a-z]+$/i.test(v);
     case 'decimal':

@@ -36,7 +36,12 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   for (const [name, value] of Object.entries(headers)) {
     res.setHeader(name, value);
   }
@@ -45,7 +50,10 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
     return;
   }
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -76,11 +84,14 @@ export function createRequestHandler(door: FrontDoor): (req: IncomingMessage, re
     const path = url.pathname;
 
     if (path === '/' || path === '') {
-      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('The Functions devhost is running.\n');
+      res
+        .writeHead(200, { 'content-type': 'text/plain; charset=utf-8' })
+        .end('The Functions devhost is running.\n');
       return;
     }
 
-    const durableBase = path.startsWith(`${WEBHOOK_PATH}/`) || path === WEBHOOK_PATH ? WEBHOOK_PATH : undefined;
+    const durableBase =
+      path.startsWith(`${WEBHOOK_PATH}/`) || path === WEBHOOK_PATH ? WEBHOOK_PATH : undefined;
     const rpcBase = path.startsWith(RPC_PATH) ? RPC_PATH.slice(0, -1) : undefined;
     if (durableBase !== undefined || rpcBase !== undefined) {
       if (!door.clientApi) {

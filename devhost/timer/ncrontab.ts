@@ -57,7 +57,9 @@ function parseValue(text: string, spec: FieldSpec, expression: string): number {
   }
   const value = Number(text);
   if (value < spec.min || value > spec.max) {
-    throw new Error(`${spec.name} value ${value} is outside ${spec.min}-${spec.max} in schedule "${expression}"`);
+    throw new Error(
+      `${spec.name} value ${value} is outside ${spec.min}-${spec.max} in schedule "${expression}"`,
+    );
   }
   return value;
 }
@@ -135,7 +137,9 @@ export function nextOccurrence(schedule: CronSchedule, after: Date): Date | unde
       schedule.days.has(day.getUTCDate()) &&
       schedule.daysOfWeek.has(day.getUTCDay());
     if (matchesDay) {
-      const [h0, m0, s0] = firstDay ? [start.getUTCHours(), start.getUTCMinutes(), start.getUTCSeconds()] : [0, 0, 0];
+      const [h0, m0, s0] = firstDay
+        ? [start.getUTCHours(), start.getUTCMinutes(), start.getUTCSeconds()]
+        : [0, 0, 0];
       for (const h of hours) {
         if (h < h0) {
           continue;

@@ -31,7 +31,12 @@ interface TimerFunction {
   timeout?: NodeJS.Timeout;
 }
 
-export function timerPayload(last: string, next: Date | undefined, isPastDue: boolean, now: Date): TimerInfoPayload {
+export function timerPayload(
+  last: string,
+  next: Date | undefined,
+  isPastDue: boolean,
+  now: Date,
+): TimerInfoPayload {
   return {
     Schedule: { AdjustForDST: true },
     ScheduleStatus: { Last: last, Next: next?.toISOString() ?? NEVER, LastUpdated: now.toISOString() },
@@ -54,7 +59,8 @@ export class TimerTriggers {
         continue;
       }
       const binding = triggerBinding(fn).binding;
-      const expression = resolveSettingReferences(String(binding.schedule ?? ''), env);
+      const schedule = typeof binding.schedule === 'string' ? binding.schedule : '';
+      const expression = resolveSettingReferences(schedule, env);
       const intervalMs = parseTimeSpanSchedule(expression);
       this.timers.push({
         fn,
@@ -136,7 +142,9 @@ export class TimerTriggers {
       });
       this.log.info(`Executed 'Functions.${name}' (Succeeded)`);
     } catch (error) {
-      this.log.error(`Executed 'Functions.${name}' (Failed): ${error instanceof Error ? error.message : String(error)}`);
+      this.log.error(
+        `Executed 'Functions.${name}' (Failed): ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

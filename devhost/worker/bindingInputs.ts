@@ -18,7 +18,8 @@ export function triggerBinding(fn: RegisteredFunction): { name: string; binding:
   throw new Error(`Function "${fn.metadata.name}" has no trigger binding`);
 }
 
-export const triggerType = (fn: RegisteredFunction): string => (triggerBinding(fn).binding.type ?? '').toLowerCase();
+export const triggerType = (fn: RegisteredFunction): string =>
+  (triggerBinding(fn).binding.type ?? '').toLowerCase();
 
 export function buildInputData(
   fn: RegisteredFunction,

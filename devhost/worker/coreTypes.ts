@@ -100,7 +100,9 @@ export interface ProgrammingModel {
   name: string;
   version: string;
   getInvocationModel(coreCtx: CoreInvocationContext): InvocationModel | Promise<InvocationModel>;
-  getCapabilities?(capabilities: Record<string, string>): Record<string, string> | Promise<Record<string, string>>;
+  getCapabilities?(
+    capabilities: Record<string, string>,
+  ): Record<string, string> | Promise<Record<string, string>>;
 }
 
 export type HookCallback = (context: Record<string, unknown>) => unknown;

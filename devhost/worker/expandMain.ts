@@ -25,7 +25,10 @@ export function segmentToRegExp(segment: string): RegExp {
         source += '\\{';
         continue;
       }
-      const options = segment.slice(i + 1, end).split(',').map(escapeRegExp);
+      const options = segment
+        .slice(i + 1, end)
+        .split(',')
+        .map(escapeRegExp);
       source += `(?:${options.join('|')})`;
       i = end;
     } else {

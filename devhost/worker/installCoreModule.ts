@@ -1,7 +1,7 @@
 // Makes `require('@azure/functions-core')` return the devhost's core API, the way the Node.js worker
 // provides its built-in module: by intercepting module loading before the app's entry files run.
 
-import Module = require('node:module');
+import Module from 'node:module';
 
 type LoadFunction = (request: string, parent: unknown, isMain: boolean) => unknown;
 

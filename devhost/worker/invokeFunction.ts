@@ -102,7 +102,11 @@ export async function invokeFunction(
   };
   coreCtx.state = 'invocation';
   try {
-    postContext.result = await invocationModel.invokeFunction(context, preContext.inputs, preContext.functionCallback);
+    postContext.result = await invocationModel.invokeFunction(
+      context,
+      preContext.inputs,
+      preContext.functionCallback,
+    );
   } catch (error) {
     postContext.error = error;
   } finally {
@@ -117,7 +121,14 @@ export async function invokeFunction(
   }
 
   if (postContext.error) {
-    throw postContext.error instanceof Error ? postContext.error : new Error(String(postContext.error));
+    throw asError(postContext.error);
   }
   return invocationModel.getResponse(context, postContext.result);
+}
+
+function asError(value: unknown): Error {
+  if (value instanceof Error) {
+    return value;
+  }
+  return new Error(typeof value === 'string' ? value : JSON.stringify(value));
 }

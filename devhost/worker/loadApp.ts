@@ -3,6 +3,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { expandMain } from './expandMain';
 
@@ -45,7 +46,7 @@ export async function loadApp(appRoot: string): Promise<string[]> {
     if (isEsm(file, pkg)) {
       await import(pathToFileURL(file).href);
     } else {
-      require(file);
+      createRequire(file)(file);
     }
   }
   return files;

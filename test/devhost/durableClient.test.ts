@@ -31,7 +31,12 @@ afterAll(async () => {
 });
 
 /** Calls the fixture function that drives the real DurableClient. */
-function client(operation: string, instanceId: string, body: unknown = {}, method = 'POST'): Promise<HttpResult> {
+function client(
+  operation: string,
+  instanceId: string,
+  body: unknown = {},
+  method = 'POST',
+): Promise<HttpResult> {
   return call(`${host.url}/api/client/${operation}/${instanceId}`, { method, body: JSON.stringify(body) });
 }
 
@@ -60,11 +65,22 @@ test('startNew with an instance id refuses a running instance and replaces a fin
 test('getStatus reports input, output and the history projection of the HTTP API', async () => {
   const id = await api.start('Sequence', ['Ida']);
   await api.waitFor(id);
-  const viaClient = (await client('status', id, { showHistory: true, showHistoryOutput: true })).json<InstanceStatus>();
-  expect(viaClient).toMatchObject({ instanceId: id, runtimeStatus: 'Completed', input: ['Ida'], output: ['Hello Ida!'] });
+  const viaClient = (
+    await client('status', id, { showHistory: true, showHistoryOutput: true })
+  ).json<InstanceStatus>();
+  expect(viaClient).toMatchObject({
+    instanceId: id,
+    runtimeStatus: 'Completed',
+    input: ['Ida'],
+    output: ['Hello Ida!'],
+  });
 
   const status = await api.status(id, 'showHistory=true&showHistoryOutput=true');
-  expect(status?.historyEvents?.map((e) => e.EventType)).toEqual(['ExecutionStarted', 'TaskCompleted', 'ExecutionCompleted']);
+  expect(status?.historyEvents?.map((e) => e.EventType)).toEqual([
+    'ExecutionStarted',
+    'TaskCompleted',
+    'ExecutionCompleted',
+  ]);
   expect(status?.historyEvents?.[1]).toMatchObject({ FunctionName: 'SayHello', Result: 'Hello Ida!' });
   expect(status?.createdTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
   expect((await api.status(id, 'showInput=false'))?.input).toBeNull();
@@ -89,21 +105,30 @@ test('listing filters by status, creation time and id prefix and pages with cont
   const ids = await Promise.all([1, 2, 3].map((n) => api.start('Sequence', [`L${n}`], `listing-${n}`)));
   await Promise.all(ids.map((id) => api.waitFor(id)));
 
-  const page = await call(`${api.webhook}/instances/?instanceIdPrefix=listing-&top=2&createdTimeFrom=${since}`);
+  const page = await call(
+    `${api.webhook}/instances/?instanceIdPrefix=listing-&top=2&createdTimeFrom=${since}`,
+  );
   expect(page.status).toBe(200);
   expect(page.json<InstanceStatus[]>()).toHaveLength(2);
   const token = page.headers.get('x-ms-continuation-token');
   expect(token).toBeTruthy();
-  const rest = await call(`${api.webhook}/instances/?instanceIdPrefix=listing-&top=2&createdTimeFrom=${since}`, {
-    headers: { 'x-ms-continuation-token': token ?? '' },
-  });
-  const all = [...page.json<InstanceStatus[]>(), ...rest.json<InstanceStatus[]>()].map((s) => s.instanceId).sort();
+  const rest = await call(
+    `${api.webhook}/instances/?instanceIdPrefix=listing-&top=2&createdTimeFrom=${since}`,
+    {
+      headers: { 'x-ms-continuation-token': token ?? '' },
+    },
+  );
+  const all = [...page.json<InstanceStatus[]>(), ...rest.json<InstanceStatus[]>()]
+    .map((s) => s.instanceId)
+    .sort();
   expect(all).toEqual(['listing-1', 'listing-2', 'listing-3']);
 
-  const viaClient = (await client('list', 'x', { runtimeStatus: ['Completed'], createdTimeFrom: since })).json<
-    InstanceStatus[]
-  >();
-  expect(viaClient.map((s) => s.instanceId)).toEqual(expect.arrayContaining(['listing-1', 'listing-2', 'listing-3']));
+  const viaClient = (
+    await client('list', 'x', { runtimeStatus: ['Completed'], createdTimeFrom: since })
+  ).json<InstanceStatus[]>();
+  expect(viaClient.map((s) => s.instanceId)).toEqual(
+    expect.arrayContaining(['listing-1', 'listing-2', 'listing-3']),
+  );
   expect(viaClient.every((s) => s.runtimeStatus === 'Completed')).toBe(true);
 
   const future = new Date(Date.now() + 3_600_000).toISOString();

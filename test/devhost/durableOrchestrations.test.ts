@@ -7,7 +7,14 @@ import type { DevHostProcess } from '../../devhost/startDevHost';
 import { startDevHost } from '../../devhost/startDevHost';
 import type { HistoryEvent } from '../../devhost/durable/history';
 import { EventType } from '../../devhost/durable/history';
-import { call, eventually, fixtureApp, storageConnectionString, tempDir, uniqueHub } from './support/devhostTestKit';
+import {
+  call,
+  eventually,
+  fixtureApp,
+  storageConnectionString,
+  tempDir,
+  uniqueHub,
+} from './support/devhostTestKit';
 import { DurableApi } from './support/durableClient';
 
 let host: DevHostProcess;
@@ -35,7 +42,8 @@ afterAll(async () => {
 
 const MARKERS = ['OrchestratorStarted', 'OrchestratorCompleted'];
 const withoutMarkers = (types: string[]): string[] => types.filter((t) => !MARKERS.includes(t));
-const ofType = (history: HistoryEvent[], type: EventType): HistoryEvent[] => history.filter((e) => e.EventType === type);
+const ofType = (history: HistoryEvent[], type: EventType): HistoryEvent[] =>
+  history.filter((e) => e.EventType === type);
 
 /** Every episode is framed by OrchestratorStarted ... OrchestratorCompleted. */
 function expectEpisodesFramed(types: string[]): void {
@@ -101,7 +109,10 @@ test('a fan-out schedules every activity in one episode and Task.all gathers the
     'TaskScheduled',
     'OrchestratorCompleted',
   ]);
-  expect(withoutMarkers(types).slice(6)).toEqual([...Array<string>(5).fill('TaskCompleted'), 'ExecutionCompleted']);
+  expect(withoutMarkers(types).slice(6)).toEqual([
+    ...Array<string>(5).fill('TaskCompleted'),
+    'ExecutionCompleted',
+  ]);
 });
 
 test('callActivityWithRetry retries after a timer and numbers attempts and timers like the host', async () => {
@@ -183,7 +194,11 @@ test('waitForExternalEvent completes with the raised event data', async () => {
   expect(await api.raise(id, 'Approval', { approved: true })).toBe(202);
   const status = await api.waitFor(id);
   expect(status.output).toEqual({ approval: { approved: true } });
-  expect(withoutMarkers(await api.eventTypes(id))).toEqual(['ExecutionStarted', 'EventRaised', 'ExecutionCompleted']);
+  expect(withoutMarkers(await api.eventTypes(id))).toEqual([
+    'ExecutionStarted',
+    'EventRaised',
+    'ExecutionCompleted',
+  ]);
 });
 
 test('Task.any returns the timer when no event arrives in time', async () => {
@@ -232,7 +247,8 @@ test('sub-orchestrations run as their own instances, named or numbered after the
     'ExecutionCompleted',
   ]);
   const started = history.find((e) => e.EventType === EventType.ExecutionStarted);
-  const executionId = started?.EventType === EventType.ExecutionStarted ? started.OrchestrationInstance.ExecutionId : '';
+  const executionId =
+    started?.EventType === EventType.ExecutionStarted ? started.OrchestrationInstance.ExecutionId : '';
   const childIds = ofType(history, EventType.SubOrchestrationInstanceCreated).map((e) =>
     e.EventType === EventType.SubOrchestrationInstanceCreated ? e.InstanceId : '',
   );
@@ -292,7 +308,12 @@ test('custom status is visible while the orchestration runs and after it complet
 test('newGuid and currentUtcDateTime replay to the same values', async () => {
   const id = await api.start('Deterministic');
   const status = await api.waitFor(id);
-  const output = status.output as { first: string; startedAt: string; echoed: { first: string; startedAt: string }; second: string };
+  const output = status.output as {
+    first: string;
+    startedAt: string;
+    echoed: { first: string; startedAt: string };
+    second: string;
+  };
   expect(output.echoed).toEqual({ first: output.first, startedAt: output.startedAt });
   expect(output.second).not.toBe(output.first);
   expect(output.first).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -325,9 +346,9 @@ test('an HTTP starter answers 202 with check-status links under the devhost and 
   const response = await call(`${host.url}/api/orchestrators/Sequence`, { method: 'POST', body: '["Kim"]' });
   expect(response.status).toBe(202);
   const links = response.json<{ id: string; statusQueryGetUri: string; sendEventPostUri: string }>();
-  expect(links.statusQueryGetUri.startsWith(`${host.url}/runtime/webhooks/durabletask/instances/${links.id}`)).toBe(
-    true,
-  );
+  expect(
+    links.statusQueryGetUri.startsWith(`${host.url}/runtime/webhooks/durabletask/instances/${links.id}`),
+  ).toBe(true);
   expect(response.headers.get('location')).toBe(links.statusQueryGetUri);
   const done = await eventually('the status URL to report completion', async () => {
     const status = await call(links.statusQueryGetUri);

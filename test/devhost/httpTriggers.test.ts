@@ -14,7 +14,11 @@ beforeAll(async () => {
   [open, locked] = await Promise.all([
     startDevHost({
       appRoot: fixtureApp('http'),
-      env: { OVERRIDDEN: 'from the environment', DEVHOST_TEST_OUT: tempDir('devhost-http'), DEVHOST_LOG_LEVEL: 'error' },
+      env: {
+        OVERRIDDEN: 'from the environment',
+        DEVHOST_TEST_OUT: tempDir('devhost-http'),
+        DEVHOST_LOG_LEVEL: 'error',
+      },
     }),
     startDevHost({
       appRoot: fixtureApp('http'),
@@ -135,12 +139,16 @@ test('without configured keys, function-level routes are open as under Core Tool
 
 test('with configured keys, function level takes the function or master key and admin only the master key', async () => {
   expect((await call(`${locked.url}/v1/secure`)).status).toBe(401);
-  expect((await call(`${locked.url}/v1/secure`, { headers: { 'x-functions-key': 'wrong' } })).status).toBe(401);
-  expect((await call(`${locked.url}/v1/secure`, { headers: { 'x-functions-key': 'function-key' } })).text).toBe(
-    'function level',
+  expect((await call(`${locked.url}/v1/secure`, { headers: { 'x-functions-key': 'wrong' } })).status).toBe(
+    401,
   );
+  expect(
+    (await call(`${locked.url}/v1/secure`, { headers: { 'x-functions-key': 'function-key' } })).text,
+  ).toBe('function level');
   expect((await call(`${locked.url}/v1/secure?code=master-key`)).status).toBe(200);
   expect((await call(`${locked.url}/v1/admin-only?code=function-key`)).status).toBe(401);
-  expect((await call(`${locked.url}/v1/admin-only`, { headers: { 'x-functions-key': 'master-key' } })).status).toBe(200);
+  expect(
+    (await call(`${locked.url}/v1/admin-only`, { headers: { 'x-functions-key': 'master-key' } })).status,
+  ).toBe(200);
   expect((await call(`${locked.url}/v1/echo`)).status).toBe(200);
 });

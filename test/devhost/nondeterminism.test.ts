@@ -5,7 +5,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DevHostProcess } from '../../devhost/startDevHost';
 import { startDevHost } from '../../devhost/startDevHost';
-import { eventually, fixtureApp, storageConnectionString, tempDir, uniqueHub } from './support/devhostTestKit';
+import {
+  eventually,
+  fixtureApp,
+  storageConnectionString,
+  tempDir,
+  uniqueHub,
+} from './support/devhostTestKit';
 import { DurableApi } from './support/durableClient';
 
 let host: DevHostProcess;

@@ -6,7 +6,14 @@ import * as path from 'node:path';
 import { EventType } from '../../devhost/durable/history';
 import type { DevHostProcess } from '../../devhost/startDevHost';
 import { startDevHost } from '../../devhost/startDevHost';
-import { eventually, fixtureApp, readLines, storageConnectionString, tempDir, uniqueHub } from './support/devhostTestKit';
+import {
+  eventually,
+  fixtureApp,
+  readLines,
+  storageConnectionString,
+  tempDir,
+  uniqueHub,
+} from './support/devhostTestKit';
 import { DurableApi } from './support/durableClient';
 
 const out = tempDir('devhost-restart');
@@ -36,7 +43,7 @@ test('instances waiting on a timer, a slow activity and an event all complete af
   await eventually('the timer to be scheduled', async () =>
     (await api.eventTypes(timerId)).includes('TimerCreated') ? true : undefined,
   );
-  await eventually('the slow activity to start', async () => (log('slow').includes('started') ? true : undefined));
+  await eventually('the slow activity to start', () => (log('slow').includes('started') ? true : undefined));
   await eventually('the event waiter to record its first activity', async () =>
     (await api.eventTypes(eventId)).includes('TaskCompleted') ? true : undefined,
   );
@@ -51,7 +58,10 @@ test('instances waiting on a timer, a slow activity and an event all complete af
   const [timer, slow, event] = await Promise.all([timerId, slowId, eventId].map((id) => api.waitFor(id)));
   expect(timer).toMatchObject({ runtimeStatus: 'Completed', output: 'timer done' });
   expect(slow).toMatchObject({ runtimeStatus: 'Completed', output: ['before', 'slow done'] });
-  expect(event).toMatchObject({ runtimeStatus: 'Completed', output: ['before', { approved: 'after restart' }] });
+  expect(event).toMatchObject({
+    runtimeStatus: 'Completed',
+    output: ['before', { approved: 'after restart' }],
+  });
 
   // Finished activities ran once; the one cut off ran again, and finished once.
   expect(log('timer')).toEqual(['ran timer done']);

@@ -13,7 +13,11 @@ test.each([
   ['users/{id:long}', 'users/99999999999', { id: '99999999999' }],
   ['greet/{name=guest}', 'greet', { name: 'guest' }],
   ['greet/{name=guest}', 'greet/ada', { name: 'ada' }],
-  ['orders/{id:guid}', 'orders/0f8fad5b-d9cb-469f-a165-70867728950e', { id: '0f8fad5b-d9cb-469f-a165-70867728950e' }],
+  [
+    'orders/{id:guid}',
+    'orders/0f8fad5b-d9cb-469f-a165-70867728950e',
+    { id: '0f8fad5b-d9cb-469f-a165-70867728950e' },
+  ],
   ['orders/{id:guid}', 'orders/nope', undefined],
   ['codes/{code:regex(^[0-9]+$)}', 'codes/ABC', undefined],
   ['codes/{code:regex(^[0-9]+$)}', 'codes/123', { code: '123' }],

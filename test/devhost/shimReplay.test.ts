@@ -67,7 +67,12 @@ test('a completed activity lets the next one through with the next sequence numb
 });
 
 test('an activity still running blocks the actions after it', () => {
-  const history = [...started(), h.taskScheduled(t0, 0, 'A', null), h.orchestratorCompleted(t0), h.orchestratorStarted(at(1))];
+  const history = [
+    ...started(),
+    h.taskScheduled(t0, 0, 'A', null),
+    h.orchestratorCompleted(t0),
+    h.orchestratorStarted(at(1)),
+  ];
   expect(replay(history, [activity('A'), activity('B')]).newWork).toEqual([]);
 });
 
@@ -110,12 +115,18 @@ describe('retries, numbered like durable-functions expects (TaskFailed, timer, n
 
   test('the backoff coefficient grows the interval and the maximum caps it', () => {
     const action = retry('Hello', 1000, 5);
-    action.retryOptions = { ...action.retryOptions!, backoffCoefficient: 3, maxRetryIntervalInMilliseconds: 2500 };
+    action.retryOptions = {
+      ...action.retryOptions!,
+      backoffCoefficient: 3,
+      maxRetryIntervalInMilliseconds: 2500,
+    };
     const history = [...failOnce, h.timerCreated(at(1), 1, at(2)), h.orchestratorCompleted(at(1))];
     history.push(h.orchestratorStarted(at(2)), h.timerFired(at(2), 1, at(2).toISOString()));
     history.push(h.taskScheduled(at(2), 2, 'Hello', null), h.orchestratorCompleted(at(2)));
     history.push(h.orchestratorStarted(at(3)), h.taskFailed(at(3), 2, 'again', ''));
-    expect(replay(history, [action]).newWork).toEqual([{ kind: 'timer', id: 3, fireAt: new Date(at(3).getTime() + 2500) }]);
+    expect(replay(history, [action]).newWork).toEqual([
+      { kind: 'timer', id: 3, fireAt: new Date(at(3).getTime() + 2500) },
+    ]);
   });
 
   test('after the last attempt and its timer nothing more is scheduled', () => {
@@ -153,8 +164,14 @@ test('Task.any completes with the first event, so the actions after it follow', 
 
 test('an event raised before anyone waits for it is buffered for the wait', () => {
   const history = [...started(), h.taskScheduled(t0, 0, 'A', null), h.orchestratorCompleted(t0)];
-  history.push(h.orchestratorStarted(at(1)), h.eventRaised(at(1), 'Early', 'true'), h.taskCompleted(at(1), 0, '1'));
-  expect(ids(replay(history, [activity('A'), waitFor('Early'), activity('B')]).newWork)).toEqual(['activity:1']);
+  history.push(
+    h.orchestratorStarted(at(1)),
+    h.eventRaised(at(1), 'Early', 'true'),
+    h.taskCompleted(at(1), 0, '1'),
+  );
+  expect(ids(replay(history, [activity('A'), waitFor('Early'), activity('B')]).newWork)).toEqual([
+    'activity:1',
+  ]);
 });
 
 test('unnamed sub-orchestrations are named after the execution and the task id', () => {
@@ -162,18 +179,26 @@ test('unnamed sub-orchestrations are named after the execution and the task id',
     { actionType: ActionType.CallSubOrchestrator, functionName: 'Child', input: { x: 1 } },
     { actionType: ActionType.CallSubOrchestrator, functionName: 'Child', instanceId: 'given' },
   ]);
-  expect(result.newWork).toEqual([{ kind: 'subOrchestration', id: 0, name: 'Child', instanceId: 'e1:0', input: '{"x":1}' }]);
+  expect(result.newWork).toEqual([
+    { kind: 'subOrchestration', id: 0, name: 'Child', instanceId: 'e1:0', input: '{"x":1}' },
+  ]);
 });
 
 test('continueAsNew carries over the events that arrived after it', () => {
   const history = [...started(), h.orchestratorCompleted(t0), h.orchestratorStarted(at(1))];
-  history.push(h.eventRaised(at(1), 'Add', '1'), h.eventRaised(at(1), 'Add', '2'), h.eventRaised(at(1), 'Add', '3'));
-  const result = replay(history, [waitFor('Add'), { actionType: ActionType.ContinueAsNew, input: { total: 1 } }]);
-  expect(result.continueAsNew?.input).toEqual({ total: 1 });
-  expect(result.continueAsNew?.carryOver.map((e) => (e.EventType === h.EventType.EventRaised ? e.Input : ''))).toEqual([
-    '2',
-    '3',
+  history.push(
+    h.eventRaised(at(1), 'Add', '1'),
+    h.eventRaised(at(1), 'Add', '2'),
+    h.eventRaised(at(1), 'Add', '3'),
+  );
+  const result = replay(history, [
+    waitFor('Add'),
+    { actionType: ActionType.ContinueAsNew, input: { total: 1 } },
   ]);
+  expect(result.continueAsNew?.input).toEqual({ total: 1 });
+  expect(
+    result.continueAsNew?.carryOver.map((e) => (e.EventType === h.EventType.EventRaised ? e.Input : '')),
+  ).toEqual(['2', '3']);
 });
 
 test('a different activity at a recorded step is non-deterministic, naming the step and both activities', () => {
@@ -192,12 +217,18 @@ test('a timer where history has an activity is non-deterministic', () => {
 
 test('a recorded step the orchestrator no longer schedules is non-deterministic', () => {
   const history = [...started(), h.taskScheduled(t0, 0, 'A', null), h.orchestratorCompleted(t0)];
-  history.push(h.orchestratorStarted(at(1)), h.taskCompleted(at(1), 0, '1'), h.taskScheduled(at(1), 1, 'B', null));
+  history.push(
+    h.orchestratorStarted(at(1)),
+    h.taskCompleted(at(1), 0, '1'),
+    h.taskScheduled(at(1), 1, 'B', null),
+  );
   expect(replay(history, [activity('A')]).nondeterminism).toBe(
     "Non-deterministic orchestrator: at step 1 history has CallActivity 'B' but the orchestrator scheduled nothing at that step",
   );
 });
 
 test('callHttp is reported as unsupported', () => {
-  expect(replay(started(), [{ actionType: ActionType.CallHttp }]).unsupported).toBe('callHttp is not supported by the devhost');
+  expect(replay(started(), [{ actionType: ActionType.CallHttp }]).unsupported).toBe(
+    'callHttp is not supported by the devhost',
+  );
 });

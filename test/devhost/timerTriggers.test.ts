@@ -14,7 +14,8 @@ interface TimerInfo {
 }
 
 const out = tempDir('devhost-timers');
-const ticks = (file: string): TimerInfo[] => readLines(path.join(out, file)).map((l) => JSON.parse(l) as TimerInfo);
+const ticks = (file: string): TimerInfo[] =>
+  readLines(path.join(out, file)).map((l) => JSON.parse(l) as TimerInfo);
 let host: DevHostProcess;
 
 beforeAll(async () => {
@@ -29,19 +30,21 @@ afterAll(async () => {
 });
 
 test('a runOnStartup timer fires once at start with the TimerInfo payload', async () => {
-  const [first] = await eventually('the startup run', async () => {
+  const [first] = await eventually('the startup run', () => {
     const runs = ticks('startup.log');
     return runs.length > 0 ? runs : undefined;
   });
   expect(first).toMatchObject({ isPastDue: false, schedule: { adjustForDST: true } });
   expect(first?.scheduleStatus.last).toBe('0001-01-01T00:00:00');
   const next = new Date(first?.scheduleStatus.next ?? '');
-  expect([next.getUTCMonth(), next.getUTCDate(), next.getUTCHours(), next.getUTCMinutes()]).toEqual([0, 1, 0, 0]);
+  expect([next.getUTCMonth(), next.getUTCDate(), next.getUTCHours(), next.getUTCMinutes()]).toEqual([
+    0, 1, 0, 0,
+  ]);
   expect(next.getTime()).toBeGreaterThan(Date.now());
 });
 
 test('a schedule read from an app setting fires every second', async () => {
-  const runs = await eventually('three ticks', async () => {
+  const runs = await eventually('three ticks', () => {
     const seen = ticks('ticks.log');
     return seen.length >= 3 ? seen : undefined;
   });

@@ -27,11 +27,14 @@ export class DurableApi {
   }
 
   async start(name: string, input?: unknown, instanceId?: string): Promise<string> {
-    const response = await call(`${this.webhook}/orchestrators/${name}${instanceId ? `/${instanceId}` : ''}`, {
-      method: 'POST',
-      body: input === undefined ? '' : JSON.stringify(input),
-      headers: { 'content-type': 'application/json' },
-    });
+    const response = await call(
+      `${this.webhook}/orchestrators/${name}${instanceId ? `/${instanceId}` : ''}`,
+      {
+        method: 'POST',
+        body: input === undefined ? '' : JSON.stringify(input),
+        headers: { 'content-type': 'application/json' },
+      },
+    );
     if (response.status !== 202) {
       throw new Error(`Starting ${name} answered ${response.status}: ${response.text}`);
     }
@@ -51,7 +54,11 @@ export class DurableApi {
     return response.status === 404 ? undefined : response.json<InstanceStatus>();
   }
 
-  async waitFor(instanceId: string, statuses: string[] = TERMINAL, timeoutMs = 20_000): Promise<InstanceStatus> {
+  async waitFor(
+    instanceId: string,
+    statuses: string[] = TERMINAL,
+    timeoutMs = 20_000,
+  ): Promise<InstanceStatus> {
     return eventually(
       `${instanceId} to reach ${statuses.join('/')}`,
       async () => {
