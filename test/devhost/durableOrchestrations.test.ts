@@ -270,6 +270,29 @@ test('a failing sub-orchestration surfaces as an error the parent can catch', as
   ]);
 });
 
+test('callSubOrchestratorWithRetry retries a failing child under the same instance id, then gives up', async () => {
+  const id = await api.start('RetryFailingChild');
+  const status = await api.waitFor(id);
+  expect(status.output).toBe(
+    "gave up: Orchestrator function 'FailingChild' failed: child failed on purpose ",
+  );
+  const history = await api.history(id);
+  expect(withoutMarkers(history.map((e) => EventType[e.EventType]))).toEqual([
+    'ExecutionStarted',
+    'SubOrchestrationInstanceCreated',
+    'SubOrchestrationInstanceFailed',
+    'TimerCreated',
+    'TimerFired',
+    'SubOrchestrationInstanceCreated',
+    'SubOrchestrationInstanceFailed',
+    'TimerCreated',
+    'TimerFired',
+    'ExecutionCompleted',
+  ]);
+  expect(ofType(history, EventType.SubOrchestrationInstanceCreated).map((e) => e.EventId)).toEqual([0, 2]);
+  expect((await api.status(`${id}-c`))?.runtimeStatus).toBe('Failed');
+});
+
 test('continueAsNew restarts with the new input and a fresh history', async () => {
   const id = await api.start('Counter', { n: 0, seen: [] });
   const status = await api.waitFor(id);
