@@ -44,11 +44,11 @@ import {
   stateEntity,
 } from './store';
 import type { DurableFunctions } from './workerBridge';
-import type { WorkQueue } from './workQueue';
-import { newExecutionId } from './workQueue';
+import { newExecutionId, WorkQueue } from './workQueue';
 
 /** Keeps an episode's transaction under the 100-action limit, continue-as-new carry-over included. */
 export const MAX_MESSAGES_PER_EPISODE = 40;
+const MAX_TRANSACTION_ACTIONS = 100;
 
 export interface EpisodeContext {
   store: OrchestrationStore;
@@ -272,16 +272,6 @@ export async function runEpisode(ctx: EpisodeContext, instanceId: string): Promi
   const actions: TransactionAction[] = [];
   const historyRows = historyEntities(instanceId, state.executionId, state.historyRows, appended);
   actions.push(...historyRows.map((entity): TransactionAction => ['create', entity]));
-  let outboxKey: string | undefined;
-  if (outbox.length > 0) {
-    outboxKey = outboxRowKey(state.executionId, state.outboxRows);
-    actions.push(['create', outboxEntity(instanceId, outboxKey, outbox)]);
-  }
-  if (next.executionId === state.executionId) {
-    next.historyRows = state.historyRows + historyRows.length;
-    next.outboxRows = state.outboxRows + (outboxKey ? 1 : 0);
-  }
-  actions.push(['update', stateEntity(next), 'Replace', { etag: state.etag }]);
   actions.push(...plan.consumed.map((m: StoredMessage) => deleteAction(instanceId, m.rowKey)));
   actions.push(
     ...sameInstanceMessages.map((m): TransactionAction => [
@@ -290,6 +280,26 @@ export async function runEpisode(ctx: EpisodeContext, instanceId: string): Promi
       'Replace',
     ]),
   );
+
+  // Work in the instance's own partition goes into the episode's transaction when it fits; the rest
+  // (other instances, or too much for one transaction) goes through an outbox row.
+  const local = outbox.filter((item) => WorkQueue.isLocal(instanceId, item));
+  const remote = outbox.filter((item) => !WorkQueue.isLocal(instanceId, item));
+  const inline = actions.length + local.length + (remote.length > 0 ? 1 : 0) + 1 <= MAX_TRANSACTION_ACTIONS;
+  const deferred = inline ? remote : outbox;
+  if (inline) {
+    actions.push(...local.map((item) => WorkQueue.localWrite(instanceId, item)));
+  }
+  let outboxKey: string | undefined;
+  if (deferred.length > 0) {
+    outboxKey = outboxRowKey(state.executionId, state.outboxRows);
+    actions.push(['create', outboxEntity(instanceId, outboxKey, deferred)]);
+  }
+  if (next.executionId === state.executionId) {
+    next.historyRows = state.historyRows + historyRows.length;
+    next.outboxRows = state.outboxRows + (outboxKey ? 1 : 0);
+  }
+  actions.push(['update', stateEntity(next), 'Replace', { etag: state.etag }]);
 
   try {
     await ctx.store.commit(actions);
@@ -304,8 +314,11 @@ export async function runEpisode(ctx: EpisodeContext, instanceId: string): Promi
   if (completion) {
     ctx.log.info(`Orchestration '${name}' (${instanceId}) ${completion.status.toLowerCase()}`);
   }
+  if (inline) {
+    ctx.queue.announce(instanceId, local);
+  }
   if (outboxKey) {
-    await ctx.queue.deliverOutbox({ rowKey: outboxKey, instanceId, items: outbox }, false);
+    await ctx.queue.deliverOutbox({ rowKey: outboxKey, instanceId, items: deferred }, false);
   }
   if (next.executionId !== state.executionId) {
     await ctx.queue.removeStaleRows(instanceId, next.executionId);

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { TransactionAction } from '@azure/data-tables';
 import type { HistoryEvent, ParentInstance } from './history';
 import { completedTaskId, executionStarted, subOrchestrationFailed } from './history';
-import type { OrchestrationMessage } from './messages';
+import type { OrchestrationMessage, OutboxItem } from './messages';
 import { startMessage, subOrchestrationResultMessage } from './messages';
 import type { InstanceState, OrchestrationStore, OutboxRow, WorkItem } from './store';
 import {
@@ -36,6 +36,17 @@ export type StartResult =
   { outcome: 'started'; executionId: string } | { outcome: 'conflict'; state: InstanceState };
 
 export const newExecutionId = (): string => randomUUID().replace(/-/g, '');
+
+function workItemOf(instanceId: string, item: Extract<OutboxItem, { type: 'activity' }>): WorkItem {
+  return {
+    rowKey: workItemRowKey(item.executionId, item.taskScheduledId),
+    instanceId,
+    executionId: item.executionId,
+    taskScheduledId: item.taskScheduledId,
+    name: item.name,
+    input: item.input,
+  };
+}
 
 export class WorkQueue {
   constructor(
@@ -114,61 +125,67 @@ export class WorkQueue {
     await this.store.commitInBatches(keys.map((key) => deleteAction(instanceId, key)));
   }
 
+  /** Outbox items that are writes into the instance's own partition (work items, its own timers). */
+  static isLocal(instanceId: string, item: OutboxItem): boolean {
+    return item.type === 'activity' || (item.type === 'message' && item.instanceId === instanceId);
+  }
+
+  /** The transaction action that carries out a local outbox item. */
+  static localWrite(instanceId: string, item: OutboxItem): TransactionAction {
+    if (item.type === 'activity') {
+      return ['upsert', workItemEntity(workItemOf(instanceId, item)), 'Replace'];
+    }
+    if (item.type === 'message') {
+      return ['upsert', messageEntity(instanceId, item.message), 'Replace'];
+    }
+    throw new Error(`Outbox item ${item.type} is not a local write`);
+  }
+
+  /** Tells the scheduler about local work that has just been written. */
+  announce(instanceId: string, items: OutboxItem[]): void {
+    this.signals.workItemsReady(
+      items.flatMap((item) => (item.type === 'activity' ? [workItemOf(instanceId, item)] : [])),
+    );
+    for (const item of items) {
+      if (item.type === 'message' && item.instanceId === instanceId) {
+        if (item.message.visibleAt.getTime() > Date.now()) {
+          this.signals.wakeAt(item.message.visibleAt);
+        } else {
+          this.signals.instanceReady(instanceId);
+        }
+      }
+    }
+  }
+
   /**
    * Makes the deliveries an outbox row promised, then deletes it. After a crash the same row is delivered
    * again (`recovering`): results already recorded are then not asked for twice.
    */
   async deliverOutbox(row: OutboxRow, recovering: boolean): Promise<void> {
     const done = recovering ? await this.recordedWork(row.instanceId) : undefined;
-    const local: TransactionAction[] = [];
-    const newItems: WorkItem[] = [];
+    const local: OutboxItem[] = [];
     for (const item of row.items) {
-      switch (item.type) {
-        case 'activity': {
-          if (done && !done.isOpen(item.executionId, item.taskScheduledId)) {
-            break;
-          }
-          const workItem: WorkItem = {
-            rowKey: workItemRowKey(item.executionId, item.taskScheduledId),
-            instanceId: row.instanceId,
-            executionId: item.executionId,
-            taskScheduledId: item.taskScheduledId,
-            name: item.name,
-            input: item.input,
-          };
-          local.push(['upsert', workItemEntity(workItem), 'Replace']);
-          newItems.push(workItem);
-          break;
+      if (WorkQueue.isLocal(row.instanceId, item)) {
+        const [executionId, taskId] =
+          item.type === 'activity'
+            ? [item.executionId, item.taskScheduledId]
+            : item.type === 'message'
+              ? [item.message.targetExecutionId, completedTaskId(item.message.event)]
+              : [undefined, undefined];
+        if (done && executionId !== undefined && taskId !== undefined && !done.isOpen(executionId, taskId)) {
+          continue;
         }
-        case 'message':
-          if (item.instanceId === row.instanceId) {
-            const taskId = completedTaskId(item.message.event);
-            const target = item.message.targetExecutionId;
-            if (done && taskId !== undefined && target !== undefined && !done.isOpen(target, taskId)) {
-              break;
-            }
-            local.push(['upsert', messageEntity(row.instanceId, item.message), 'Replace']);
-          } else {
-            await this.send(item.instanceId, item.message);
-          }
-          break;
-        case 'startSubOrchestration':
-          await this.startSubOrchestration(item);
-          break;
+        local.push(item);
+      } else if (item.type === 'message') {
+        await this.send(item.instanceId, item.message);
+      } else if (item.type === 'startSubOrchestration') {
+        await this.startSubOrchestration(item);
       }
     }
-    local.push(deleteAction(row.instanceId, row.rowKey));
-    await this.store.commitInBatches(local);
-    this.signals.workItemsReady(newItems);
-    for (const item of row.items) {
-      if (item.type === 'message' && item.instanceId === row.instanceId) {
-        if (item.message.visibleAt.getTime() > Date.now()) {
-          this.signals.wakeAt(item.message.visibleAt);
-        } else {
-          this.signals.instanceReady(row.instanceId);
-        }
-      }
-    }
+    const writes = local.map((item) => WorkQueue.localWrite(row.instanceId, item));
+    writes.push(deleteAction(row.instanceId, row.rowKey));
+    await this.store.commitInBatches(writes);
+    this.announce(row.instanceId, local);
   }
 
   private async startSubOrchestration(item: {
