@@ -47,6 +47,15 @@ export interface RunningDevHost {
 }
 
 const DURABLE_TRIGGERS = ['orchestrationtrigger', 'activitytrigger', 'entitytrigger'];
+/** Binding types the devhost serves; others are registered but get no data (warned about at start). */
+const SERVED_BINDINGS = [
+  'http',
+  'httptrigger',
+  'timertrigger',
+  'durableclient',
+  'orchestrationclient',
+  ...DURABLE_TRIGGERS,
+];
 const isDurableClient = (binding: RpcBindingInfo): boolean =>
   ['durableclient', 'orchestrationclient'].includes((binding.type ?? '').toLowerCase());
 
@@ -85,6 +94,19 @@ function describe(runtime: WorkerRuntime, routePrefix: string): FunctionSummary[
   });
 }
 
+function warnAboutUnservedBindings(runtime: WorkerRuntime, log: Logger): void {
+  for (const fn of runtime.functions.values()) {
+    for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
+      const type = (binding.type ?? '').toLowerCase();
+      if (!SERVED_BINDINGS.includes(type)) {
+        log.warn(
+          `Function '${fn.metadata.name}': binding '${name}' of type '${binding.type ?? ''}' is not served by the devhost`,
+        );
+      }
+    }
+  }
+}
+
 export async function runDevHost(options: DevHostOptions): Promise<RunningDevHost> {
   const env = process.env;
   const appRoot = path.resolve(options.appRoot);
@@ -101,6 +123,14 @@ export async function runDevHost(options: DevHostOptions): Promise<RunningDevHos
     appHookData: runtime.appHookData,
     functionAppDirectory: appRoot,
   });
+
+  // The worker asks the programming model for its capabilities once the app is loaded; that also locks
+  // `app.setup()`, as in Azure.
+  const capabilities = await runtime.programmingModel?.getCapabilities?.({});
+  if (capabilities?.HttpUri) {
+    log.warn('HTTP streaming (app.setup({ enableHttpStream: true })) is not supported by the devhost');
+  }
+  warnAboutUnservedBindings(runtime, log);
 
   const keys = readKeySettings(env);
   const systemKey = keys.masterKey;

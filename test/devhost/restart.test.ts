@@ -36,8 +36,8 @@ test('instances waiting on a timer, a slow activity and an event all complete af
   const first = await startDevHost({ appRoot: fixtureApp('durable'), env });
   let api = new DurableApi(first.url);
 
-  const timerId = await api.start('AfterTimer', { key: 'timer', seconds: 3 });
-  const slowId = await api.start('SlowActivity', { key: 'slow', ms: 2500 });
+  const timerId = await api.start('AfterTimer', { key: 'timer', seconds: 4 });
+  const slowId = await api.start('SlowActivity', { key: 'slow', ms: 4000 });
   const eventId = await api.start('AwaitEvent', { key: 'event' });
 
   await eventually('the timer to be scheduled', async () =>
