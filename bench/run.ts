@@ -1,0 +1,45 @@
+// Runs every benchmark module in this folder (or those named on the command line) and writes each result
+// to bench/results/<name>.json. A benchmark module exports `name` and `run(): Promise<result>`.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+interface BenchmarkModule {
+  name: string;
+  run(): Promise<unknown>;
+}
+
+const isBenchmark = (value: unknown): value is BenchmarkModule =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as BenchmarkModule).name === 'string' &&
+  typeof (value as BenchmarkModule).run === 'function';
+
+async function main(): Promise<void> {
+  const repoRoot = path.resolve(__dirname, '..', '..');
+  const resultsDir = path.join(repoRoot, 'bench', 'results');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const wanted = process.argv.slice(2);
+  const files = fs
+    .readdirSync(__dirname)
+    .filter((f) => f.endsWith('.js') && f !== 'run.js')
+    .filter((f) => wanted.length === 0 || wanted.includes(path.basename(f, '.js')))
+    .sort();
+  for (const file of files) {
+    const loaded: unknown = await import(pathToFileURL(path.join(__dirname, file)).href);
+    if (!isBenchmark(loaded)) {
+      continue;
+    }
+    process.stdout.write(`Running benchmark ${loaded.name}...\n`);
+    const result = await loaded.run();
+    const target = path.join(resultsDir, `${loaded.name}.json`);
+    fs.writeFileSync(target, `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\nWritten to ${target}\n`);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

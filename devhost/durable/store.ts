@@ -1,0 +1,496 @@
+// Durable state in Azure Table Storage, one table per task hub and one partition per instance.
+//
+// Everything about an instance lives in its partition, so that one entity-group transaction can record an
+// episode atomically:
+//   state                    the instance row (status, input, output, custom status, current execution)
+//   h.{execution}.{n}        history, one row per episode (events as JSON, split over properties if long)
+//   m.{message id}           inbox messages (events not yet in history; timers carry a visibility time)
+//   w.{execution}.{task}     activity work items
+//   o.{execution}.{n}        outbox rows: deliveries an episode committed to but has not made yet
+
+import type { TableEntity, TableEntityResult, TransactionAction } from '@azure/data-tables';
+import { odata, TableClient } from '@azure/data-tables';
+import type { HistoryEvent, ParentInstance } from './history';
+import { readLargeText, writeLargeText, MAX_TEXT_PER_ENTITY } from './largeText';
+import type { OrchestrationMessage, OutboxItem } from './messages';
+import { decodeKey, encodeKey, tableNameFor } from './tableKeys';
+
+export type RuntimeStatus =
+  'Pending' | 'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Canceled' | 'Terminated' | 'Suspended';
+
+export const TERMINAL_STATUSES: readonly RuntimeStatus[] = ['Completed', 'Failed', 'Canceled', 'Terminated'];
+
+export const isTerminal = (status: RuntimeStatus): boolean => TERMINAL_STATUSES.includes(status);
+
+export interface InstanceState {
+  instanceId: string;
+  name: string;
+  executionId: string;
+  runtimeStatus: RuntimeStatus;
+  input: string | null;
+  output: string | null;
+  customStatus: string | null;
+  createdTime: Date;
+  lastUpdatedTime: Date;
+  parent: ParentInstance | null;
+  /** History rows written for the current execution (the next row's number). */
+  historyRows: number;
+  /** Outbox rows written for the current execution (the next row's number). */
+  outboxRows: number;
+  etag?: string;
+}
+
+export interface StoredMessage extends OrchestrationMessage {
+  rowKey: string;
+}
+
+export interface WorkItem {
+  rowKey: string;
+  instanceId: string;
+  executionId: string;
+  taskScheduledId: number;
+  name: string;
+  input: string | null;
+  etag?: string;
+}
+
+export interface OutboxRow {
+  rowKey: string;
+  instanceId: string;
+  items: OutboxItem[];
+  /** When the row was written (server time); absent for rows not read from the table. */
+  writtenAt?: Date;
+}
+
+export interface InstanceSnapshot {
+  state: InstanceState | undefined;
+  history: HistoryEvent[];
+  messages: StoredMessage[];
+  workItems: WorkItem[];
+  outboxes: OutboxRow[];
+}
+
+export interface InstanceQuery {
+  createdTimeFrom?: Date;
+  createdTimeTo?: Date;
+  runtimeStatus?: RuntimeStatus[];
+  instanceIdPrefix?: string;
+  pageSize?: number;
+  continuationToken?: string;
+}
+
+const STATE_KEY = 'state';
+const pad = (n: number): string => n.toString().padStart(8, '0');
+
+export const historyRowKey = (executionId: string, n: number): string => `h.${executionId}.${pad(n)}`;
+export const messageRowKey = (id: string): string => `m.${encodeKey(id)}`;
+export const workItemRowKey = (executionId: string, taskId: number): string =>
+  `w.${executionId}.${pad(taskId)}`;
+export const outboxRowKey = (executionId: string, n: number): string => `o.${executionId}.${pad(n)}`;
+
+type Row = TableEntityResult<Record<string, unknown>>;
+
+function str(row: Record<string, unknown>, name: string): string {
+  const value = row[name];
+  return typeof value === 'string' ? value : '';
+}
+
+function num(row: Record<string, unknown>, name: string): number {
+  const value = row[name];
+  return typeof value === 'number' ? value : 0;
+}
+
+function date(row: Record<string, unknown>, name: string): Date {
+  const value = row[name];
+  return value instanceof Date ? value : new Date(typeof value === 'string' ? value : 0);
+}
+
+export function stateEntity(state: InstanceState): TableEntity {
+  const entity: TableEntity<Record<string, unknown>> = {
+    partitionKey: encodeKey(state.instanceId),
+    rowKey: STATE_KEY,
+    Kind: 'state',
+    InstanceId: state.instanceId,
+    Name: state.name,
+    ExecutionId: state.executionId,
+    RuntimeStatus: state.runtimeStatus,
+    CreatedTime: state.createdTime,
+    LastUpdatedTime: state.lastUpdatedTime,
+    ParentInstance: state.parent ? JSON.stringify(state.parent) : '',
+    HistoryRows: state.historyRows,
+    OutboxRows: state.outboxRows,
+  };
+  writeLargeText(entity, 'Input', state.input);
+  writeLargeText(entity, 'Output', state.output);
+  writeLargeText(entity, 'CustomStatus', state.customStatus);
+  return entity;
+}
+
+function toState(row: Row): InstanceState {
+  const parent = str(row, 'ParentInstance');
+  return {
+    instanceId: str(row, 'InstanceId'),
+    name: str(row, 'Name'),
+    executionId: str(row, 'ExecutionId'),
+    runtimeStatus: str(row, 'RuntimeStatus') as RuntimeStatus,
+    input: readLargeText(row, 'Input'),
+    output: readLargeText(row, 'Output'),
+    customStatus: readLargeText(row, 'CustomStatus'),
+    createdTime: date(row, 'CreatedTime'),
+    lastUpdatedTime: date(row, 'LastUpdatedTime'),
+    parent: parent ? (JSON.parse(parent) as ParentInstance) : null,
+    historyRows: num(row, 'HistoryRows'),
+    outboxRows: num(row, 'OutboxRows'),
+    etag: row.etag,
+  };
+}
+
+/** History rows for one episode's events; several rows if the JSON outgrows one entity. */
+export function historyEntities(
+  instanceId: string,
+  executionId: string,
+  firstRow: number,
+  events: HistoryEvent[],
+): TableEntity[] {
+  const rows: HistoryEvent[][] = [];
+  let current: HistoryEvent[] = [];
+  let size = 2;
+  for (const event of events) {
+    const length = JSON.stringify(event).length + 1;
+    if (current.length > 0 && size + length > MAX_TEXT_PER_ENTITY) {
+      rows.push(current);
+      current = [];
+      size = 2;
+    }
+    current.push(event);
+    size += length;
+  }
+  if (current.length > 0) {
+    rows.push(current);
+  }
+  return rows.map((chunk, i) => {
+    const entity: TableEntity<Record<string, unknown>> = {
+      partitionKey: encodeKey(instanceId),
+      rowKey: historyRowKey(executionId, firstRow + i),
+      Kind: 'history',
+      ExecutionId: executionId,
+    };
+    writeLargeText(entity, 'Events', JSON.stringify(chunk));
+    return entity;
+  });
+}
+
+export function messageEntity(instanceId: string, message: OrchestrationMessage): TableEntity {
+  const entity: TableEntity<Record<string, unknown>> = {
+    partitionKey: encodeKey(instanceId),
+    rowKey: messageRowKey(message.id),
+    Kind: 'msg',
+    MessageId: message.id,
+    VisibleAt: message.visibleAt,
+    OrderKey: message.orderKey,
+    TargetExecutionId: message.targetExecutionId ?? '',
+  };
+  writeLargeText(entity, 'Event', JSON.stringify(message.event));
+  return entity;
+}
+
+function toMessage(row: Row): StoredMessage {
+  const target = str(row, 'TargetExecutionId');
+  return {
+    rowKey: row.rowKey ?? '',
+    id: str(row, 'MessageId'),
+    event: JSON.parse(readLargeText(row, 'Event') ?? 'null') as HistoryEvent,
+    targetExecutionId: target === '' ? undefined : target,
+    visibleAt: date(row, 'VisibleAt'),
+    orderKey: str(row, 'OrderKey'),
+  };
+}
+
+export function workItemEntity(item: Omit<WorkItem, 'rowKey' | 'etag'>): TableEntity {
+  const entity: TableEntity<Record<string, unknown>> = {
+    partitionKey: encodeKey(item.instanceId),
+    rowKey: workItemRowKey(item.executionId, item.taskScheduledId),
+    Kind: 'work',
+    InstanceId: item.instanceId,
+    ExecutionId: item.executionId,
+    TaskScheduledId: item.taskScheduledId,
+    Name: item.name,
+  };
+  writeLargeText(entity, 'Input', item.input);
+  return entity;
+}
+
+function toWorkItem(row: Row): WorkItem {
+  return {
+    rowKey: row.rowKey ?? '',
+    instanceId: str(row, 'InstanceId'),
+    executionId: str(row, 'ExecutionId'),
+    taskScheduledId: num(row, 'TaskScheduledId'),
+    name: str(row, 'Name'),
+    input: readLargeText(row, 'Input'),
+    etag: row.etag,
+  };
+}
+
+export function outboxEntity(instanceId: string, rowKey: string, items: OutboxItem[]): TableEntity {
+  const entity: TableEntity<Record<string, unknown>> = {
+    partitionKey: encodeKey(instanceId),
+    rowKey,
+    Kind: 'outbox',
+    InstanceId: instanceId,
+  };
+  writeLargeText(entity, 'Items', JSON.stringify(items));
+  return entity;
+}
+
+function toOutbox(row: Row): OutboxRow {
+  const items = JSON.parse(readLargeText(row, 'Items') ?? '[]') as OutboxItem[];
+  for (const item of items) {
+    // Dates come back from JSON as strings.
+    if (item.type === 'message') {
+      item.message.visibleAt = new Date(item.message.visibleAt);
+    }
+  }
+  return {
+    rowKey: row.rowKey ?? '',
+    instanceId: str(row, 'InstanceId'),
+    items,
+    writtenAt: row.timestamp ? new Date(row.timestamp) : undefined,
+  };
+}
+
+export const deleteAction = (instanceId: string, rowKey: string): TransactionAction => [
+  'delete',
+  { partitionKey: encodeKey(instanceId), rowKey },
+];
+
+export function isStatusCode(error: unknown, ...codes: number[]): boolean {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && codes.includes(status);
+}
+
+export class OrchestrationStore {
+  private constructor(
+    private readonly client: TableClient,
+    readonly tableName: string,
+  ) {}
+
+  static async open(connectionString: string, hubName: string): Promise<OrchestrationStore> {
+    const tableName = tableNameFor(hubName);
+    const insecure = /usedevelopmentstorage=true|tableendpoint=http:/i.test(connectionString);
+    const client = TableClient.fromConnectionString(connectionString, tableName, {
+      allowInsecureConnection: insecure,
+    });
+    try {
+      await client.createTable();
+    } catch (error) {
+      if (!isStatusCode(error, 409)) {
+        throw error;
+      }
+    }
+    return new OrchestrationStore(client, tableName);
+  }
+
+  async readState(instanceId: string): Promise<InstanceState | undefined> {
+    try {
+      const row = await this.client.getEntity<Record<string, unknown>>(encodeKey(instanceId), STATE_KEY);
+      return toState(row);
+    } catch (error) {
+      if (isStatusCode(error, 404)) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  async readInstance(instanceId: string): Promise<InstanceSnapshot> {
+    const snapshot: InstanceSnapshot = {
+      state: undefined,
+      history: [],
+      messages: [],
+      workItems: [],
+      outboxes: [],
+    };
+    const historyRows: Row[] = [];
+    const rows = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${encodeKey(instanceId)}` },
+    });
+    for await (const row of rows) {
+      switch (row.Kind) {
+        case 'state':
+          snapshot.state = toState(row);
+          break;
+        case 'history':
+          historyRows.push(row);
+          break;
+        case 'msg':
+          snapshot.messages.push(toMessage(row));
+          break;
+        case 'work':
+          snapshot.workItems.push(toWorkItem(row));
+          break;
+        case 'outbox':
+          snapshot.outboxes.push(toOutbox(row));
+          break;
+        default:
+          break;
+      }
+    }
+    const executionId = snapshot.state?.executionId;
+    for (const row of historyRows.sort((a, b) => (a.rowKey ?? '').localeCompare(b.rowKey ?? ''))) {
+      if (row.ExecutionId === executionId) {
+        snapshot.history.push(...(JSON.parse(readLargeText(row, 'Events') ?? '[]') as HistoryEvent[]));
+      }
+    }
+    snapshot.messages.sort(
+      (a, b) => a.orderKey.localeCompare(b.orderKey) || a.rowKey.localeCompare(b.rowKey),
+    );
+    return snapshot;
+  }
+
+  /** Rows of past executions (left behind by continue-as-new and restarts) in an instance's partition. */
+  async staleRowKeys(instanceId: string, currentExecutionId: string): Promise<string[]> {
+    const keys: string[] = [];
+    const rows = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: odata`PartitionKey eq ${encodeKey(instanceId)} and ExecutionId ne ${currentExecutionId}`,
+        select: ['RowKey', 'Kind'],
+      },
+    });
+    for await (const row of rows) {
+      if ((row.Kind === 'history' || row.Kind === 'outbox') && row.rowKey) {
+        keys.push(row.rowKey);
+      }
+    }
+    return keys;
+  }
+
+  /** One entity-group transaction: all of it happens or none of it (at most 100 actions, one partition). */
+  async commit(actions: TransactionAction[]): Promise<void> {
+    if (actions.length > 100) {
+      throw new Error(`A transaction holds at most 100 actions, got ${actions.length}`);
+    }
+    if (actions.length > 0) {
+      await this.client.submitTransaction(actions);
+    }
+  }
+
+  /** Idempotent writes that need not be atomic together, in transactions of up to 100. */
+  async commitInBatches(actions: TransactionAction[]): Promise<void> {
+    for (let i = 0; i < actions.length; i += 100) {
+      await this.commit(actions.slice(i, i + 100));
+    }
+  }
+
+  async upsert(entity: TableEntity): Promise<void> {
+    await this.client.upsertEntity(entity, 'Replace');
+  }
+
+  async readWorkItem(instanceId: string, rowKey: string): Promise<WorkItem | undefined> {
+    try {
+      return toWorkItem(await this.client.getEntity<Record<string, unknown>>(encodeKey(instanceId), rowKey));
+    } catch (error) {
+      if (isStatusCode(error, 404)) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  /** Instances with at least one visible message, oldest first. */
+  async instancesWithDueMessages(now: Date): Promise<string[]> {
+    const found = new Map<string, string>();
+    const rows = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: odata`Kind eq 'msg' and VisibleAt le ${now}`,
+        select: ['PartitionKey', 'OrderKey'],
+      },
+    });
+    for await (const row of rows) {
+      const id = decodeKey(row.partitionKey ?? '');
+      const order = str(row, 'OrderKey');
+      const known = found.get(id);
+      if (known === undefined || order < known) {
+        found.set(id, order);
+      }
+    }
+    return [...found.entries()].sort((a, b) => a[1].localeCompare(b[1])).map(([id]) => id);
+  }
+
+  /** The earliest time a message that is not yet visible becomes visible. */
+  async nextMessageVisibleAt(now: Date): Promise<Date | undefined> {
+    let earliest: Date | undefined;
+    const rows = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`Kind eq 'msg' and VisibleAt gt ${now}`, select: ['VisibleAt'] },
+    });
+    for await (const row of rows) {
+      const at = date(row, 'VisibleAt');
+      if (!earliest || at < earliest) {
+        earliest = at;
+      }
+    }
+    return earliest;
+  }
+
+  async pendingWorkItems(): Promise<WorkItem[]> {
+    const items: WorkItem[] = [];
+    const rows = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`Kind eq 'work'` },
+    });
+    for await (const row of rows) {
+      items.push(toWorkItem(row));
+    }
+    return items;
+  }
+
+  async pendingOutboxes(): Promise<OutboxRow[]> {
+    const outboxes: OutboxRow[] = [];
+    const rows = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`Kind eq 'outbox'` },
+    });
+    for await (const row of rows) {
+      outboxes.push(toOutbox(row));
+    }
+    return outboxes;
+  }
+
+  async listStates(query: InstanceQuery): Promise<{ states: InstanceState[]; continuationToken?: string }> {
+    const clauses = [odata`Kind eq 'state'`];
+    if (query.createdTimeFrom) {
+      clauses.push(odata`CreatedTime ge ${query.createdTimeFrom}`);
+    }
+    if (query.createdTimeTo) {
+      clauses.push(odata`CreatedTime le ${query.createdTimeTo}`);
+    }
+    if (query.instanceIdPrefix) {
+      const prefix = encodeKey(query.instanceIdPrefix);
+      clauses.push(odata`PartitionKey ge ${prefix} and PartitionKey lt ${prefix + '\uffff'}`);
+    }
+    if (query.runtimeStatus && query.runtimeStatus.length > 0) {
+      clauses.push(`(${query.runtimeStatus.map((s) => odata`RuntimeStatus eq ${s}`).join(' or ')})`);
+    }
+    const pages = this.client
+      .listEntities<Record<string, unknown>>({ queryOptions: { filter: clauses.join(' and ') } })
+      .byPage({ maxPageSize: query.pageSize ?? 100, continuationToken: query.continuationToken });
+    const page = await pages.next();
+    if (page.done) {
+      return { states: [] };
+    }
+    const rows = page.value;
+    return { states: rows.map(toState), continuationToken: rows.continuationToken };
+  }
+
+  async deletePartition(instanceId: string): Promise<number> {
+    const keys: string[] = [];
+    const rows = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${encodeKey(instanceId)}`, select: ['RowKey'] },
+    });
+    for await (const row of rows) {
+      if (row.rowKey) {
+        keys.push(row.rowKey);
+      }
+    }
+    await this.commitInBatches(keys.map((key) => deleteAction(instanceId, key)));
+    return keys.length;
+  }
+}
