@@ -45,19 +45,18 @@ async function main(): Promise<void> {
     },
   });
 
-  let stopping = false;
-  const stop = async (code: number): Promise<never> => {
-    if (!stopping) {
-      stopping = true;
+  let shutdown: Promise<void> | undefined;
+  const stop = (code: number): void => {
+    shutdown ??= (async () => {
       process.stdout.write('\nstopping the devhost, the ARM sandbox and Azurite...\n');
       await stopChild(devhost);
       await Promise.allSettled([sandbox.close(), azurite.stop()]);
-    }
-    process.exit(code);
+      process.exit(code);
+    })();
   };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
-  devhost.once('exit', (code) => void stop(code ?? 1));
+  process.on('SIGINT', () => stop(0));
+  process.on('SIGTERM', () => stop(0));
+  devhost.once('exit', (code) => stop(code ?? 1));
 
   const base = `http://localhost:${devhostPort}`;
   await waitForHealth(`${base}/api/health`, 60000);
