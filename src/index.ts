@@ -1,5 +1,9 @@
-// Entry file loaded by the Functions worker (package.json `main`): importing a trigger module registers it.
+// Entry file loaded by the Functions worker (package.json `main`): importing a module registers its
+// triggers, orchestrations and activities.
 import './functions/health';
-import './functions/registries';
-import './functions/audit';
 import './functions/openapi';
+import './functions/registries';
+import './functions/replicaOperations';
+import './functions/audit';
+import './orchestrations/replicaOperation';
+import './activities/replicaActivities';

@@ -60,6 +60,18 @@ export function replicaOperationHandler(kind: ReplicaOperationKind) {
       const dryRun = parseDryRun(request);
       const instanceId = replicaInstanceId(replica);
 
+      const client = df.getClient(context);
+      const running = await findStatus(client, instanceId);
+      if (running !== undefined && ACTIVE.has(String(running.runtimeStatus))) {
+        await audit(operation, instanceId, 'requested', 'refused', { refusal: 'operation-in-progress' });
+        return problemResponse(
+          problem(409, 'operation-in-progress', 'Another operation on this replica is still running.', {
+            operationId: instanceId,
+            operationLocation: operationUrl(instanceId),
+          }),
+        );
+      }
+
       const verdict = await checkReplicaRequest(new ReplicaGateway(armClients()), operation);
       if (!verdict.ok) {
         await audit(operation, instanceId, 'requested', 'refused', {
@@ -74,18 +86,6 @@ export function replicaOperationHandler(kind: ReplicaOperationKind) {
           status: 200,
           jsonBody: { dryRun: true, operation: kind, target: operation.replicaId, plan: PLANS[kind] },
         };
-      }
-
-      const client = df.getClient(context);
-      const running = await findStatus(client, instanceId);
-      if (running !== undefined && ACTIVE.has(String(running.runtimeStatus))) {
-        await audit(operation, instanceId, 'requested', 'refused', { refusal: 'operation-in-progress' });
-        return problemResponse(
-          problem(409, 'operation-in-progress', 'Another operation on this replica is still running.', {
-            operationId: instanceId,
-            operationLocation: operationUrl(instanceId),
-          }),
-        );
       }
 
       await audit(operation, instanceId, 'requested', 'accepted');

@@ -1,0 +1,140 @@
+// Runs the real app on the devhost against an ARM sandbox of the test's own (fast clock) and Azurite,
+// with the app's production credential going through the sandbox's managed-identity endpoint.
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { TableClient } from '@azure/data-tables';
+
+import { startDevHost } from '../../devhost/startDevHost';
+import type { DevHostProcess } from '../../devhost/startDevHost';
+import type { SandboxOptions, SeedDocument, SeedRegistry } from '../../sandbox/types';
+import { AuditStore } from '../../src/azure/auditStore';
+import { call, REPO_ROOT, storageConnectionString, uniqueHub } from '../devhost/support/devhostTestKit';
+import type { HttpResult } from '../devhost/support/devhostTestKit';
+import { APP_IDENTITY } from '../support/appFleet';
+import { startTestSandbox } from '../support/sandbox';
+import type { TestSandbox } from '../support/sandbox';
+import { uniqueTableName } from '../support/storage';
+
+export const LOCATIONS = ['westeurope', 'northeurope', 'eastus', 'eastus2', 'westus2', 'swedencentral'];
+
+export interface AppHarness {
+  subscriptionId: string;
+  sandbox: TestSandbox;
+  host: DevHostProcess;
+  audit: AuditStore;
+  registryId(resourceGroup: string, name: string): string;
+  api(
+    pathAndQuery: string,
+    init?: { method?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<HttpResult>;
+  waitForOperation(location: string, timeoutMs?: number): Promise<OperationView>;
+  stop(): Promise<void>;
+}
+
+export interface OperationView {
+  operationId: string;
+  runtimeStatus: string;
+  phase?: string;
+  provisioningState?: string;
+  result?: { outcome: string; phase: string; reason?: string; evidence?: Record<string, unknown> };
+}
+
+export async function startApp(
+  registries: (
+    registryId: (resourceGroup: string, name: string) => string,
+    subscriptionId: string,
+  ) => SeedRegistry[],
+  options: {
+    sandbox?: Omit<SandboxOptions, 'seed' | 'tlsDir'>;
+    env?: Record<string, string>;
+    seed?: SeedDocument;
+  } = {},
+): Promise<AppHarness> {
+  const entry = path.join(REPO_ROOT, 'dist', 'src', 'index.js');
+  if (!fs.existsSync(entry))
+    throw new Error(`${entry} is missing: run "npm run build" first (npm test does)`);
+
+  const subscriptionId = randomUUID();
+  const registryId = (resourceGroup: string, name: string): string =>
+    `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${name}`;
+  const role = `Registry replica operator ${subscriptionId}`;
+  const sandbox = await startTestSandbox(
+    {
+      principals: [APP_IDENTITY, ...(options.seed?.principals ?? [])],
+      subscriptions: [{ subscriptionId, locations: LOCATIONS }],
+      roleDefinitions: [
+        {
+          roleName: role,
+          permissions: [{ actions: ['Microsoft.ContainerRegistry/*', '*/read'] }],
+          assignableScopes: [`/subscriptions/${subscriptionId}`],
+        },
+        ...(options.seed?.roleDefinitions ?? []),
+      ],
+      roleAssignments: [
+        { principalId: APP_IDENTITY.objectId, role, scope: `/subscriptions/${subscriptionId}` },
+        ...(options.seed?.roleAssignments ?? []),
+      ],
+      registries: registries(registryId, subscriptionId),
+    },
+    { pageSize: 20, ...options.sandbox },
+  );
+  const auditTable = uniqueTableName('audit');
+  const host = await startDevHost({
+    appRoot: REPO_ROOT,
+    env: {
+      ARM_ENDPOINT: sandbox.url,
+      IDENTITY_ENDPOINT: sandbox.identityEndpoint,
+      IDENTITY_HEADER: sandbox.identityHeader,
+      REGISTRY_SCOPE: subscriptionId,
+      TASK_HUB_NAME: uniqueHub('e2e'),
+      AUDIT_TABLE: auditTable,
+      POLL_INITIAL_SECONDS: '0.2',
+      POLL_MAX_SECONDS: '0.5',
+      DELETE_CONFIRMATIONS: '2',
+      DEVHOST_DURABLE_POLL_MS: '100',
+      DEVHOST_LOG_LEVEL: 'error',
+      ...options.env,
+    },
+  });
+  const audit = new AuditStore(
+    TableClient.fromConnectionString(storageConnectionString(), auditTable, {
+      allowInsecureConnection: true,
+    }),
+  );
+
+  const api: AppHarness['api'] = async (pathAndQuery, init = {}) =>
+    call(`${host.url}${pathAndQuery}`, {
+      method: init.method ?? 'GET',
+      ...(init.body === undefined
+        ? {}
+        : { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }),
+      headers: { 'content-type': 'application/json', ...init.headers },
+    });
+
+  const waitForOperation = async (location: string, timeoutMs = 30_000): Promise<OperationView> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const view = (await api(location)).json<OperationView>();
+      if (['Completed', 'Failed', 'Terminated'].includes(view.runtimeStatus)) return view;
+      if (Date.now() > deadline)
+        throw new Error(`operation still ${JSON.stringify(view)} after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+
+  return {
+    subscriptionId,
+    sandbox,
+    host,
+    audit,
+    registryId,
+    api,
+    waitForOperation,
+    stop: async () => {
+      await host.stop();
+      await sandbox.close();
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import { startApp } from './appHarness';
+import type { AppHarness } from './appHarness';
+
+let app: AppHarness;
+const RG = 'rg-life';
+
+beforeAll(async () => {
+  app = await startApp((id) => [
+    { id: id(RG, 'crlife01'), location: 'westeurope', sku: 'Premium', replicas: [{ location: 'eastus' }] },
+    { id: id(RG, 'crbasic01'), location: 'westeurope', sku: 'Standard' },
+    // Provisioning takes long here, so an operation on it is still running when a second request comes.
+    { id: id(RG, 'crhuge01'), location: 'westeurope', sku: 'Premium', sizeGiB: 1_000_000 },
+  ]);
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+const replicas = (registry: string): string =>
+  `/api/registries/${app.subscriptionId}/${RG}/${registry}/replicas`;
+
+describe('replica lifecycle through the REST API', () => {
+  test('create answers 202 with a status link, and the replica reaches Succeeded with the audit trail to prove it', async () => {
+    const accepted = await app.api(replicas('crlife01'), {
+      method: 'POST',
+      body: { location: 'North Europe', tags: { team: 'platform' } },
+      headers: { 'x-ms-client-principal-id': 'oid-alice', 'x-ms-client-principal-name': 'alice@contoso.com' },
+    });
+    expect(accepted.status).toBe(202);
+    const location = accepted.headers.get('location')!;
+    expect(location).toMatch(/^\/api\/operations\//);
+
+    const done = await app.waitForOperation(location);
+
+    expect(done).toMatchObject({
+      runtimeStatus: 'Completed',
+      phase: 'succeeded',
+      result: { outcome: 'succeeded' },
+    });
+    const list = (await app.api(replicas('crlife01'))).json<{
+      value: { name: string; provisioningState: string; tags: object }[];
+    }>();
+    expect(list.value.find((r) => r.name === 'northeurope')).toMatchObject({
+      provisioningState: 'Succeeded',
+      tags: { team: 'platform' },
+    });
+    const trail = await app.audit.listByInstance(app.registryId(RG, 'crlife01'), done.operationId);
+    expect(trail.map((e) => `${e.step}:${e.outcome}`)).toEqual([
+      'requested:accepted',
+      'preflight:succeeded',
+      'arm-started:started',
+      ...trail.slice(3, -1).map((e) => `${e.step}:${e.outcome}`),
+      'completed:succeeded',
+    ]);
+    expect(trail.every((e) => e.actor.id === 'oid-alice' && e.channel === 'api')).toBe(true);
+    expect((await app.audit.verify(app.registryId(RG, 'crlife01'))).intact).toBe(true);
+  });
+
+  test('update changes tags and the endpoint flag', async () => {
+    const accepted = await app.api(`${replicas('crlife01')}/eastus`, {
+      method: 'PATCH',
+      body: { regionEndpointEnabled: false, tags: { tier: 'gold' } },
+    });
+    expect(accepted.status).toBe(202);
+
+    const done = await app.waitForOperation(accepted.headers.get('location')!);
+
+    expect(done.result).toMatchObject({ outcome: 'succeeded' });
+    const list = (await app.api(replicas('crlife01'))).json<{ value: { name: string }[] }>();
+    expect(list.value.find((r) => r.name === 'eastus')).toMatchObject({
+      regionEndpointEnabled: false,
+      tags: { tier: 'gold' },
+    });
+  });
+
+  test('delete waits until the replica is consistently gone', async () => {
+    const accepted = await app.api(`${replicas('crlife01')}/eastus`, { method: 'DELETE' });
+    expect(accepted.status).toBe(202);
+
+    const done = await app.waitForOperation(accepted.headers.get('location')!);
+
+    expect(done).toMatchObject({ runtimeStatus: 'Completed', result: { outcome: 'succeeded' } });
+    const list = (await app.api(replicas('crlife01'))).json<{ value: { name: string }[] }>();
+    expect(list.value.map((r) => r.name).sort()).toEqual(['northeurope', 'westeurope']);
+  });
+
+  test('a dry run answers the plan and calls no ARM write', async () => {
+    const writes = async (): Promise<number> => {
+      const log = await app.sandbox.admin.requests(app.subscriptionId);
+      return log.requests.filter((r) => r.method !== 'GET').length;
+    };
+    const before = await writes();
+
+    const answer = await app.api(`${replicas('crlife01')}?dryRun=true`, {
+      method: 'POST',
+      body: { location: 'eastus2' },
+    });
+
+    expect(answer.status).toBe(200);
+    const plan = answer.json<{ dryRun: boolean; operation: string; plan: string[] }>();
+    expect(plan).toMatchObject({ dryRun: true, operation: 'create' });
+    expect(plan.plan.length).toBeGreaterThan(0);
+    expect(await writes()).toBe(before);
+    const names = (await app.api(replicas('crlife01')))
+      .json<{ value: { name: string }[] }>()
+      .value.map((r) => r.name);
+    expect(names).not.toContain('eastus2');
+  });
+
+  test('a second operation on a replica whose operation still runs is refused with 409 and a link to it', async () => {
+    const first = await app.api(replicas('crhuge01'), {
+      method: 'POST',
+      body: { location: 'swedencentral' },
+    });
+    expect(first.status).toBe(202);
+
+    const second = await app.api(`${replicas('crhuge01')}/swedencentral`, { method: 'DELETE' });
+
+    expect(second.status).toBe(409);
+    expect(second.headers.get('content-type')).toContain('application/problem+json');
+    expect(second.json()).toMatchObject({ operationLocation: first.headers.get('location') });
+  });
+});
+
+describe('refusals are problem details', () => {
+  test.each([
+    ['a body that is not JSON', 'crlife01', '{', 400],
+    ['an unknown field', 'crlife01', { location: 'eastus2', colour: 'blue' }, 400],
+    ['a registry that does not exist', 'crnothere01', { location: 'eastus2' }, 404],
+    ['the home region', 'crlife01', { location: 'westeurope' }, 422],
+    ['a registry that is not Premium', 'crbasic01', { location: 'eastus2' }, 422],
+    ['a region the subscription is not offered', 'crlife01', { location: 'australiaeast' }, 422],
+  ])('%s', async (_name, registry, body, status) => {
+    const answer = await app.api(replicas(registry), { method: 'POST', body });
+    expect(answer.status).toBe(status);
+    expect(answer.headers.get('content-type')).toContain('application/problem+json');
+    const body = answer.json<{ status: number; type: string }>();
+    expect(body.status).toBe(status);
+    expect(body.type).toMatch(/^urn:acr-replica-guard:problem:/);
+  });
+
+  test('deleting the home replica is refused', async () => {
+    const answer = await app.api(`${replicas('crlife01')}/westeurope`, { method: 'DELETE' });
+    expect(answer.status).toBe(422);
+  });
+
+  test('an unknown operation id is a 404 problem', async () => {
+    const answer = await app.api('/api/operations/replica%3Anothing');
+    expect(answer.status).toBe(404);
+  });
+});
