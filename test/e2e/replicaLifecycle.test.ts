@@ -135,9 +135,9 @@ describe('refusals are problem details', () => {
     const answer = await app.api(replicas(registry), { method: 'POST', body });
     expect(answer.status).toBe(status);
     expect(answer.headers.get('content-type')).toContain('application/problem+json');
-    const body = answer.json<{ status: number; type: string }>();
-    expect(body.status).toBe(status);
-    expect(body.type).toMatch(/^urn:acr-replica-guard:problem:/);
+    const problem = answer.json<{ status: number; type: string }>();
+    expect(problem.status).toBe(status);
+    expect(problem.type).toMatch(/^urn:acr-replica-guard:problem:/);
   });
 
   test('deleting the home replica is refused', async () => {
