@@ -6,7 +6,7 @@ import { armClients } from '../azure/armClients';
 import { auditStore } from '../azure/auditStoreFactory';
 import { ReplicaGateway } from '../azure/replicas';
 import { parseReplicaId } from '../domain';
-import type { AuditRecord, ReplicaOperationRequest } from '../domain';
+import type { ArmAction, AuditRecord, ReplicaOperationRequest } from '../domain';
 import { checkReplicaRequest } from './preflight';
 import type { PreflightVerdict } from './preflight';
 
@@ -35,22 +35,28 @@ export const preflight: ActivityHandler = async (
   request: ReplicaOperationRequest,
 ): Promise<PreflightVerdict> => checkReplicaRequest(gateway(), request);
 
-/** Starts the ARM operation and returns as soon as ARM accepted it; repeating it repeats an idempotent call. */
-export const startArmOperation: ActivityHandler = async (request: ReplicaOperationRequest): Promise<void> => {
-  const replica = parseReplicaId(request.replicaId);
+export interface StartArmAction {
+  replicaId: string;
+  action: ArmAction;
+}
+
+/** Starts one ARM write and returns as soon as ARM accepted it; repeating it repeats an idempotent call. */
+export const startArmOperation: ActivityHandler = async ({
+  replicaId,
+  action,
+}: StartArmAction): Promise<void> => {
+  const replica = parseReplicaId(replicaId);
   const replicas = gateway();
-  switch (request.kind) {
+  switch (action.kind) {
     case 'create':
-      if (request.location === undefined || request.settings === undefined)
-        throw new Error('create needs location and settings');
-      await replicas.startCreate(replica, request.location, request.settings);
+      await replicas.startCreate(replica, action.location, action.settings);
       return;
     case 'update':
       await replicas.startUpdate(replica, {
-        ...(request.update?.regionEndpointEnabled === undefined
+        ...(action.regionEndpointEnabled === undefined
           ? {}
-          : { regionEndpointEnabled: request.update.regionEndpointEnabled }),
-        ...(request.update?.tags === undefined ? {} : { tags: { ...request.update.tags } }),
+          : { regionEndpointEnabled: action.regionEndpointEnabled }),
+        ...(action.tags === undefined ? {} : { tags: action.tags }),
       });
       return;
     case 'delete':

@@ -80,12 +80,16 @@ export type {
 } from './audit';
 export {
   DEFAULT_POLLING,
+  describeArmActions,
   judgeState,
   pastDeadline,
+  planArmActions,
   pollDelaySeconds,
   replicaInstanceId,
 } from './replicaOperation';
 export type {
+  ArmAction,
+  CurrentReplica,
   OperationPhase,
   OperationProgress,
   OperationResult,

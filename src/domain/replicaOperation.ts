@@ -1,6 +1,7 @@
 // The rules of a replica operation (create, update, delete) that the orchestrator follows: its instance
 // id, how long to wait between polls, when a state is final, and when an operation counts as stuck.
 import type { AuditActor, AuditChannel } from './audit';
+import { applyUpdate } from './replicaSettings';
 import type { ReplicaSettings, UpdateReplicaRequest } from './replicaSettings';
 import { replicaKey } from './resourceId';
 import type { ReplicaId } from './resourceId';
@@ -60,7 +61,11 @@ export interface ReplicaOperationRequest {
 
 /** What one orchestration generation hands to the next through continue-as-new. */
 export interface OperationProgress {
-  /** When the ARM operation was started (ISO 8601); absent until it was. */
+  /** The ARM writes decided after the preflight; absent until then. */
+  actions?: ArmAction[];
+  /** Index of the ARM write under way. */
+  step: number;
+  /** When the current ARM write was started (ISO 8601); absent until it was. */
   armStartedAt?: string;
   polls: number;
   consecutiveGone: number;
@@ -129,3 +134,84 @@ export function judgeState(kind: ReplicaOperationKind, provisioningState: string
 export function pastDeadline(armStartedAt: string, now: Date, policy: PollingPolicy): boolean {
   return now.getTime() - Date.parse(armStartedAt) > policy.deadlineMinutes * 60_000;
 }
+
+/** One ARM write of an operation; a zone redundancy change takes two (delete, then create). */
+export type ArmAction =
+  | { kind: 'create'; location: string; settings: ReplicaSettings }
+  | { kind: 'update'; regionEndpointEnabled?: boolean; tags?: Record<string, string> }
+  | { kind: 'delete' };
+
+/** What the replica looks like now, as far as a plan needs to know. */
+export interface CurrentReplica {
+  location: string;
+  regionEndpointEnabled: boolean;
+  zoneRedundancy: 'Enabled' | 'Disabled';
+  tags: Record<string, string>;
+}
+
+/**
+ * The ARM writes that carry out a request, in order. Zone redundancy cannot be changed in place: the
+ * replica is deleted and created again in its region with its other settings kept (or updated).
+ */
+export function planArmActions(request: ReplicaOperationRequest, current?: CurrentReplica): ArmAction[] {
+  switch (request.kind) {
+    case 'create':
+      return [
+        { kind: 'create', location: request.location ?? '', settings: request.settings ?? DEFAULT_SETTINGS },
+      ];
+    case 'delete':
+      return [{ kind: 'delete' }];
+    case 'update': {
+      const update = request.update ?? {};
+      if (
+        current !== undefined &&
+        update.zoneRedundancy !== undefined &&
+        update.zoneRedundancy !== current.zoneRedundancy
+      ) {
+        return [
+          { kind: 'delete' },
+          { kind: 'create', location: current.location, settings: applyUpdate(current, update) },
+        ];
+      }
+      const patch = {
+        ...(update.regionEndpointEnabled === undefined
+          ? {}
+          : { regionEndpointEnabled: update.regionEndpointEnabled }),
+        ...(update.tags === undefined ? {} : { tags: { ...update.tags } }),
+      };
+      return Object.keys(patch).length === 0 ? [] : [{ kind: 'update', ...patch }];
+    }
+  }
+}
+
+/** Plain-language plan for a dry run. */
+export function describeArmActions(actions: readonly ArmAction[]): string[] {
+  if (actions.length === 0) return ['nothing to change: the replica already has these settings'];
+  return actions.flatMap((action) => {
+    switch (action.kind) {
+      case 'create':
+        return [
+          `PUT the replication in ${action.location} (zone redundancy ${action.settings.zoneRedundancy}, regional endpoint ${action.settings.regionEndpointEnabled ? 'enabled' : 'disabled'})`,
+          'poll the replica with capped exponential backoff until Succeeded or Failed, or until the deadline (stuck)',
+        ];
+      case 'update':
+        return [
+          `PATCH the replication (${Object.keys(action)
+            .filter((k) => k !== 'kind')
+            .join(', ')})`,
+          'poll the replica until Succeeded or Failed, or until the deadline (stuck)',
+        ];
+      case 'delete':
+        return [
+          'DELETE the replication',
+          'poll until the replica is consistently gone (several 404s in a row)',
+        ];
+    }
+  });
+}
+
+const DEFAULT_SETTINGS: ReplicaSettings = {
+  regionEndpointEnabled: true,
+  zoneRedundancy: 'Disabled',
+  tags: {},
+};

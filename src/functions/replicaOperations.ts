@@ -12,6 +12,8 @@ import { ReplicaGateway } from '../azure/replicas';
 import { pollingPolicy } from '../config/settings';
 import {
   ValidationError,
+  describeArmActions,
+  planArmActions,
   formatReplicaId,
   parseCreateReplicaRequest,
   parseUpdateReplicaRequest,
@@ -31,25 +33,6 @@ export const DELETE_REPLICA_FUNCTION = 'deleteReplica';
 export const GET_OPERATION_FUNCTION = 'getOperation';
 
 const ACTIVE = new Set(['Running', 'Pending', 'ContinuedAsNew', 'Suspended']);
-
-/** The plan a dry run shows: the calls the operation would make, in order. */
-const PLANS: Record<ReplicaOperationKind, string[]> = {
-  create: [
-    'check the registry (exists, Premium), the region (offered, not home) and that the replica is absent',
-    'PUT the replication (ARM long-running operation)',
-    'poll the replica with capped exponential backoff until Succeeded or Failed, or until the deadline (stuck)',
-  ],
-  update: [
-    'check the registry and that the replica exists',
-    'PATCH the replication (regionEndpointEnabled, tags)',
-    'poll the replica until Succeeded or Failed, or until the deadline (stuck)',
-  ],
-  delete: [
-    'check the registry and that the replica exists and is not the home replica',
-    'DELETE the replication (ARM long-running operation)',
-    'poll until the replica is consistently gone (several 404s in a row)',
-  ],
-};
 
 export function replicaOperationHandler(kind: ReplicaOperationKind) {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
@@ -84,7 +67,15 @@ export function replicaOperationHandler(kind: ReplicaOperationKind) {
         await audit(operation, instanceId, 'dry-run', 'succeeded');
         return {
           status: 200,
-          jsonBody: { dryRun: true, operation: kind, target: operation.replicaId, plan: PLANS[kind] },
+          jsonBody: {
+            dryRun: true,
+            operation: kind,
+            target: operation.replicaId,
+            plan: [
+              'check the registry (exists, Premium), the region and the replica',
+              ...describeArmActions(planArmActions(operation, verdict.replica)),
+            ],
+          },
         };
       }
 

@@ -1,17 +1,18 @@
-// Create, update or delete one replica, the way an operator would: check, start ARM's operation, then
-// watch the replica with durable timers until it settles, gives up as stuck, or is gone for good.
+// Create, update or delete one replica, the way an operator would: check, carry out the ARM writes one
+// by one, and after each watch the replica with durable timers until it settles, gives up as stuck, or
+// is gone for good. A zone redundancy change is two writes: delete, then create.
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 
+import type { PreflightVerdict } from '../activities/preflight';
 import {
   PREFLIGHT_ACTIVITY,
   READ_REPLICA_ACTIVITY,
   START_ARM_OPERATION_ACTIVITY,
   WRITE_AUDIT_ACTIVITY,
 } from '../activities/replicaActivities';
-import type { AuditWrite, ReplicaSnapshot } from '../activities/replicaActivities';
-import type { PreflightVerdict } from '../activities/preflight';
-import { judgeState, pastDeadline, pollDelaySeconds } from '../domain';
+import type { AuditWrite, ReplicaSnapshot, StartArmAction } from '../activities/replicaActivities';
+import { judgeState, pastDeadline, planArmActions, pollDelaySeconds } from '../domain';
 import type {
   AuditOutcome,
   OperationPhase,
@@ -34,7 +35,7 @@ export function* replicaOperation(
   const { request, progress: carried } = context.df.getInput<ReplicaOperationInput>();
   const instanceId = context.df.instanceId;
   const now = (): Date => context.df.currentUtcDateTime;
-  const progress: OperationProgress = carried ?? { polls: 0, consecutiveGone: 0, generation: 0 };
+  const progress: OperationProgress = carried ?? { step: 0, polls: 0, consecutiveGone: 0, generation: 0 };
 
   const status = (phase: OperationPhase, snapshot?: ReplicaSnapshot): void => {
     const value: OperationStatus = {
@@ -53,7 +54,7 @@ export function* replicaOperation(
   };
   const audit = (step: string, outcome: AuditOutcome, detail?: Record<string, unknown>): df.Task => {
     const write: AuditWrite = {
-      entryId: `${instanceId}|${request.requestedAt}|${step}|${progress.polls}`,
+      entryId: `${instanceId}|${request.requestedAt}|${step}|${progress.step}|${progress.polls}`,
       record: {
         time: now().toISOString(),
         actor: request.actor,
@@ -69,7 +70,7 @@ export function* replicaOperation(
     return context.df.callActivityWithRetry(WRITE_AUDIT_ACTIVITY, ACTIVITY_RETRY, write);
   };
 
-  if (progress.armStartedAt === undefined) {
+  if (progress.actions === undefined) {
     status('preflight');
     const verdict = (yield context.df.callActivityWithRetry(
       PREFLIGHT_ACTIVITY,
@@ -86,91 +87,111 @@ export function* replicaOperation(
         evidence: { refusal: verdict.refusal },
       };
     }
-    yield audit('preflight', 'succeeded');
-
-    status('starting');
-    yield context.df.callActivityWithRetry(START_ARM_OPERATION_ACTIVITY, ACTIVITY_RETRY, request);
-    progress.armStartedAt = now().toISOString();
-    yield audit('arm-started', 'started');
+    progress.actions = planArmActions(request, verdict.replica);
+    yield audit('preflight', 'succeeded', { plan: progress.actions.map((a) => a.kind) });
   }
-  const armStartedAt = progress.armStartedAt;
-  const waitingPhase: OperationPhase = request.kind === 'delete' ? 'deleting' : 'provisioning';
-  status(waitingPhase);
+  const actions = progress.actions;
 
-  for (let pollsThisGeneration = 0; ; pollsThisGeneration += 1) {
-    if (pollsThisGeneration >= request.polling.pollsPerGeneration) {
-      // A fresh history for the next stretch of waiting, however long provisioning takes.
-      context.df.continueAsNew({ request, progress: { ...progress, generation: progress.generation + 1 } });
-      return undefined;
+  let pollsThisGeneration = 0;
+  let last: ReplicaSnapshot | undefined;
+  for (; progress.step < actions.length; progress.step += 1) {
+    const action = actions[progress.step];
+    if (action === undefined) break;
+    if (progress.armStartedAt === undefined) {
+      status('starting');
+      const start: StartArmAction = { replicaId: request.replicaId, action };
+      yield context.df.callActivityWithRetry(START_ARM_OPERATION_ACTIVITY, ACTIVITY_RETRY, start);
+      progress.armStartedAt = now().toISOString();
+      yield audit('arm-started', 'started', { action: action.kind });
     }
-    const delay =
-      progress.consecutiveGone > 0
-        ? request.polling.initialSeconds
-        : pollDelaySeconds(progress.polls, request.polling);
-    yield context.df.createTimer(new Date(now().getTime() + delay * 1000));
-    const snapshot = (yield context.df.callActivityWithRetry(
-      READ_REPLICA_ACTIVITY,
-      ACTIVITY_RETRY,
-      request.replicaId,
-    )) as ReplicaSnapshot;
-    progress.polls += 1;
-    const verdict = snapshot.exists
-      ? judgeState(request.kind, snapshot.provisioningState)
-      : judgeState(request.kind, undefined);
+    const armStartedAt = progress.armStartedAt;
+    const waitingPhase: OperationPhase = action.kind === 'delete' ? 'deleting' : 'provisioning';
+    status(waitingPhase, last);
 
-    if (request.kind === 'delete' && verdict === 'gone') {
-      progress.consecutiveGone += 1;
-      status('confirming-deletion', snapshot);
-      if (progress.consecutiveGone >= request.polling.goneConfirmations) {
-        yield audit('completed', 'succeeded', { confirmations: progress.consecutiveGone });
-        status('succeeded');
-        return { outcome: 'succeeded', phase: 'succeeded' };
+    for (;;) {
+      if (pollsThisGeneration >= request.polling.pollsPerGeneration) {
+        // A fresh history for the next stretch of waiting, however long provisioning takes.
+        context.df.continueAsNew({ request, progress: { ...progress, generation: progress.generation + 1 } });
+        return undefined;
       }
-      continue;
-    }
-    progress.consecutiveGone = 0;
-    status(waitingPhase, snapshot);
+      const delay =
+        progress.consecutiveGone > 0
+          ? request.polling.initialSeconds
+          : pollDelaySeconds(progress.polls, request.polling);
+      yield context.df.createTimer(new Date(now().getTime() + delay * 1000));
+      const snapshot = (yield context.df.callActivityWithRetry(
+        READ_REPLICA_ACTIVITY,
+        ACTIVITY_RETRY,
+        request.replicaId,
+      )) as ReplicaSnapshot;
+      last = snapshot;
+      progress.polls += 1;
+      pollsThisGeneration += 1;
+      const verdict = judgeState(action.kind, snapshot.exists ? snapshot.provisioningState : undefined);
 
-    if (snapshot.provisioningState !== progress.lastState) {
-      progress.lastState = snapshot.provisioningState;
-      if (verdict === 'in-progress')
-        yield audit(`state-${snapshot.provisioningState ?? 'absent'}`, 'progress');
+      if (action.kind === 'delete' && verdict === 'gone') {
+        progress.consecutiveGone += 1;
+        status('confirming-deletion', snapshot);
+        if (progress.consecutiveGone >= request.polling.goneConfirmations) break;
+        continue;
+      }
+      progress.consecutiveGone = 0;
+      status(waitingPhase, snapshot);
+
+      if (snapshot.provisioningState !== progress.lastState) {
+        progress.lastState = snapshot.provisioningState;
+        if (verdict === 'in-progress')
+          yield audit(`state-${snapshot.provisioningState ?? 'absent'}`, 'progress');
+      }
+      if (verdict === 'succeeded') break;
+      if (verdict === 'failed') {
+        const evidence = { ...snapshot, action: action.kind };
+        yield audit('completed', 'failed', evidence);
+        status('failed', snapshot);
+        return {
+          outcome: 'failed',
+          phase: 'failed',
+          provisioningState: snapshot.provisioningState,
+          reason: snapshot.statusMessage ?? `the replica ended ${snapshot.provisioningState ?? 'absent'}`,
+          evidence,
+        };
+      }
+      if (pastDeadline(armStartedAt, now(), request.polling)) {
+        const evidence = {
+          ...snapshot,
+          action: action.kind,
+          armStartedAt,
+          deadlineMinutes: request.polling.deadlineMinutes,
+          polls: progress.polls,
+        };
+        yield audit('completed', 'failed', { stuck: true, ...evidence });
+        status('stuck', snapshot);
+        return {
+          outcome: 'stuck',
+          phase: 'stuck',
+          provisioningState: snapshot.provisioningState,
+          reason: `still ${snapshot.provisioningState ?? 'unknown'} after ${request.polling.deadlineMinutes} minutes`,
+          evidence,
+        };
+      }
     }
-    if (verdict === 'succeeded') {
-      yield audit('completed', 'succeeded', { provisioningState: snapshot.provisioningState });
-      status('succeeded', snapshot);
-      return { outcome: 'succeeded', phase: 'succeeded', provisioningState: snapshot.provisioningState };
-    }
-    if (verdict === 'failed') {
-      const evidence = { ...snapshot };
-      yield audit('completed', 'failed', evidence);
-      status('failed', snapshot);
-      return {
-        outcome: 'failed',
-        phase: 'failed',
-        provisioningState: snapshot.provisioningState,
-        reason: snapshot.statusMessage ?? `the replica ended ${snapshot.provisioningState ?? 'absent'}`,
-        evidence,
-      };
-    }
-    if (pastDeadline(armStartedAt, now(), request.polling)) {
-      const evidence = {
-        ...snapshot,
-        armStartedAt,
-        deadlineMinutes: request.polling.deadlineMinutes,
-        polls: progress.polls,
-      };
-      yield audit('completed', 'failed', { stuck: true, ...evidence });
-      status('stuck', snapshot);
-      return {
-        outcome: 'stuck',
-        phase: 'stuck',
-        provisioningState: snapshot.provisioningState,
-        reason: `still ${snapshot.provisioningState ?? 'unknown'} after ${request.polling.deadlineMinutes} minutes`,
-        evidence,
-      };
-    }
+    if (progress.step < actions.length - 1)
+      yield audit('step-completed', 'succeeded', { action: action.kind });
+    delete progress.armStartedAt;
+    delete progress.lastState;
+    progress.polls = 0;
+    progress.consecutiveGone = 0;
   }
+
+  yield audit('completed', 'succeeded', {
+    ...(last?.provisioningState === undefined ? {} : { provisioningState: last.provisioningState }),
+  });
+  status('succeeded', last);
+  return {
+    outcome: 'succeeded',
+    phase: 'succeeded',
+    ...(last?.provisioningState === undefined ? {} : { provisioningState: last.provisioningState }),
+  };
 }
 
 df.app.orchestration(REPLICA_OPERATION_ORCHESTRATION, replicaOperation as OrchestrationHandler);

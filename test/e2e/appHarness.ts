@@ -38,6 +38,7 @@ export interface OperationView {
   runtimeStatus: string;
   phase?: string;
   provisioningState?: string;
+  requestedAt?: string;
   result?: { outcome: string; phase: string; reason?: string; evidence?: Record<string, unknown> };
 }
 

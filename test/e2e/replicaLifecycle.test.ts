@@ -85,6 +85,36 @@ describe('replica lifecycle through the REST API', () => {
     expect(list.value.map((r) => r.name).sort()).toEqual(['northeurope', 'westeurope']);
   });
 
+  test('a zone redundancy change deletes and recreates the replica, keeping its other settings', async () => {
+    const path = `${replicas('crlife01')}/northeurope`;
+    const body = { zoneRedundancy: 'Enabled', recreate: true };
+    const plan = (await app.api(`${path}?dryRun=true`, { method: 'PATCH', body })).json<{ plan: string[] }>()
+      .plan;
+    expect(plan.filter((line) => /^(DELETE|PUT)/.test(line))).toEqual([
+      'DELETE the replication',
+      expect.stringMatching(/^PUT the replication in northeurope \(zone redundancy Enabled/),
+    ]);
+
+    const accepted = await app.api(path, { method: 'PATCH', body });
+    const done = await app.waitForOperation(accepted.headers.get('location')!);
+
+    expect(done.result).toMatchObject({ outcome: 'succeeded' });
+    const list = (await app.api(replicas('crlife01'))).json<{ value: { name: string }[] }>();
+    expect(list.value.find((r) => r.name === 'northeurope')).toMatchObject({
+      zoneRedundancy: 'Enabled',
+      provisioningState: 'Succeeded',
+      tags: { team: 'platform' },
+    });
+    const trail = await app.audit.listByInstance(app.registryId(RG, 'crlife01'), done.operationId);
+    // The instance id is the replica's, so earlier operations on it share it: keep this request's entries.
+    const steps = trail.filter((e) => e.entryId.includes(`|${done.requestedAt!}|`));
+    expect(steps.filter((e) => e.step === 'arm-started').map((e) => e.detail?.action)).toEqual([
+      'delete',
+      'create',
+    ]);
+    expect(steps.map((e) => e.step)).toContain('step-completed');
+  });
+
   test('a dry run answers the plan and calls no ARM write', async () => {
     const writes = async (): Promise<number> => {
       const log = await app.sandbox.admin.requests(app.subscriptionId);
