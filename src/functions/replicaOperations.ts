@@ -1,5 +1,7 @@
 // POST, PATCH and DELETE of replicas, and GET /api/operations/{id}: validate, check against ARM, keep
 // one operation per replica, audit the request before anything changes, then start the orchestration.
+import { randomUUID } from 'node:crypto';
+
 import { app } from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
@@ -12,6 +14,8 @@ import { ReplicaGateway } from '../azure/replicas';
 import { pollingPolicy } from '../config/settings';
 import {
   ValidationError,
+  fieldErrorsOf,
+  formatRegistryId,
   describeArmActions,
   planArmActions,
   formatReplicaId,
@@ -39,7 +43,10 @@ export function replicaOperationHandler(kind: ReplicaOperationKind) {
     try {
       const { operation, replica } = await readOperation(kind, request);
       const outside = outOfScope(registryFromRoute(request));
-      if (outside !== undefined) return outside;
+      if (outside !== undefined) {
+        await auditRefusedRequest(kind, request, context, { status: 403, refusal: 'out-of-scope' });
+        return outside;
+      }
       const dryRun = parseDryRun(request);
       const instanceId = replicaInstanceId(replica);
 
@@ -105,9 +112,55 @@ export function replicaOperationHandler(kind: ReplicaOperationKind) {
         },
       };
     } catch (error) {
+      const fields = fieldErrorsOf(error);
+      if (fields !== undefined)
+        await auditRefusedRequest(kind, request, context, { status: 400, errors: fields });
       return toProblemResponse(error, context);
     }
   };
+}
+
+/** The registry a request names when its route is valid, else the path it asked for. */
+function targetOf(request: HttpRequest): string {
+  try {
+    return formatRegistryId(registryFromRoute(request));
+  } catch {
+    return new URL(request.url).pathname.slice(0, 512);
+  }
+}
+
+/**
+ * Requests refused before they name a valid replica are audited too, against the path they asked for.
+ * Best effort: nothing changes either way, and the caller should learn what was wrong with the request
+ * even when the audit trail is down.
+ */
+async function auditRefusedRequest(
+  kind: ReplicaOperationKind,
+  request: HttpRequest,
+  context: InvocationContext,
+  detail: Record<string, unknown>,
+): Promise<void> {
+  const time = new Date().toISOString();
+  const target = targetOf(request);
+  try {
+    await auditStore().append(
+      {
+        time,
+        actor: callerOf(request),
+        channel: 'api',
+        operation: kind,
+        target,
+        step: 'requested',
+        outcome: 'refused',
+        detail,
+      },
+      `refused|${target}|${time}|${randomUUID()}`,
+    );
+  } catch (error) {
+    context.warn(
+      `could not audit a refused request: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }
 
 async function readOperation(

@@ -170,6 +170,21 @@ describe('refusals are problem details', () => {
     expect(problem.type).toMatch(/^urn:acr-replica-guard:problem:/);
   });
 
+  test('refused requests are in the audit trail too, with the caller and the reason', async () => {
+    const answer = await app.api(replicas('crlife01'), {
+      method: 'POST',
+      body: { location: 'westeurope', colour: 'blue' },
+      headers: { 'x-ms-client-principal-id': 'oid-mallory' },
+    });
+    expect(answer.status).toBe(400);
+
+    const entries = (await app.audit.list({ target: app.registryId(RG, 'crlife01'), actor: 'oid-mallory' }))
+      .entries;
+
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ step: 'requested', outcome: 'refused', detail: { status: 400 } });
+  });
+
   test('deleting the home replica is refused', async () => {
     const answer = await app.api(`${replicas('crlife01')}/westeurope`, { method: 'DELETE' });
     expect(answer.status).toBe(422);
