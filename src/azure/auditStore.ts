@@ -21,6 +21,11 @@ const INDEX_PREFIX = 'instance|';
 /** Entry RowKeys start with digits; the head and index rows sort after them. */
 const ENTRY_ROWS = { lowest: '0', highest: '9~' };
 const MAX_APPEND_ATTEMPTS = 12;
+/**
+ * Few, short retries: a request must learn within seconds that the audit trail is down (and answer 503),
+ * and orchestrations retry their audit writes on their own, with longer waits.
+ */
+const BOUNDED_RETRY = { maxRetries: 2, retryDelayInMs: 500, maxRetryDelayInMs: 2000 };
 
 type StoredEntry = {
   partitionKey: string;
@@ -79,7 +84,10 @@ export class AuditStore {
 
   static fromConnectionString(connectionString: string, tableName: string): AuditStore {
     return new AuditStore(
-      TableClient.fromConnectionString(connectionString, tableName, { allowInsecureConnection: true }),
+      TableClient.fromConnectionString(connectionString, tableName, {
+        allowInsecureConnection: true,
+        retryOptions: BOUNDED_RETRY,
+      }),
     );
   }
 

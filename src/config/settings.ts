@@ -1,9 +1,9 @@
 // App settings, read once per use from the environment (the Functions host loads app settings, and
+// local.settings.json locally, into process.env).
 import { parseRegistryScope } from '../domain/registryScope';
 import type { RegistryScope } from '../domain/registryScope';
 import { DEFAULT_POLLING } from '../domain/replicaOperation';
 import type { PollingPolicy } from '../domain/replicaOperation';
-// local.settings.json locally, into process.env).
 
 export const PUBLIC_ARM_ENDPOINT = 'https://management.azure.com';
 
@@ -37,6 +37,13 @@ export function storageConnectionString(env: Env = process.env): string {
   return value === 'UseDevelopmentStorage=true' ? DEVELOPMENT_STORAGE : value;
 }
 
+/** Connection string of the audit trail's account (`AUDIT_STORAGE`), by default the app's own storage. */
+export function auditStorageConnectionString(env: Env = process.env): string {
+  const value = env.AUDIT_STORAGE?.trim();
+  if (value === undefined || value === '') return storageConnectionString(env);
+  return value === 'UseDevelopmentStorage=true' ? DEVELOPMENT_STORAGE : value;
+}
+
 /** What `UseDevelopmentStorage=true` means: Azurite's well-known account on loopback (not a secret). */
 const DEVELOPMENT_STORAGE =
   'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
@@ -48,7 +55,10 @@ export function registryScope(env: Env = process.env): RegistryScope {
   return parseRegistryScope(env.REGISTRY_SCOPE ?? '');
 }
 
-/** How replica operations poll ARM (`POLL_INITIAL_SECONDS`, `POLL_MAX_SECONDS`, `REPLICA_DEADLINE_MINUTES`, `DELETE_CONFIRMATIONS`). */
+/**
+ * How replica operations poll ARM (`POLL_INITIAL_SECONDS`, `POLL_MAX_SECONDS`, `REPLICA_DEADLINE_MINUTES`,
+ * `DELETE_CONFIRMATIONS`, `POLLS_PER_GENERATION`).
+ */
 export function pollingPolicy(env: Env = process.env): PollingPolicy {
   return {
     initialSeconds: positiveNumber(env, 'POLL_INITIAL_SECONDS', DEFAULT_POLLING.initialSeconds),
@@ -57,8 +67,14 @@ export function pollingPolicy(env: Env = process.env): PollingPolicy {
     goneConfirmations: Math.round(
       positiveNumber(env, 'DELETE_CONFIRMATIONS', DEFAULT_POLLING.goneConfirmations),
     ),
-    pollsPerGeneration: DEFAULT_POLLING.pollsPerGeneration,
+    pollsPerGeneration: positiveInteger(env, 'POLLS_PER_GENERATION', DEFAULT_POLLING.pollsPerGeneration),
   };
+}
+
+function positiveInteger(env: Env, name: string, fallback: number): number {
+  const value = positiveNumber(env, name, fallback);
+  if (!Number.isInteger(value)) throw new Error(`${name} must be a positive integer, not "${env[name]}"`);
+  return value;
 }
 
 function positiveNumber(env: Env, name: string, fallback: number): number {

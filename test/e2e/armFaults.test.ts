@@ -1,0 +1,193 @@
+// ARM throttles (429 with Retry-After) and fails transiently (500, 503) in real life. With the sandbox
+// injecting such faults into the calls a replica operation makes, create, update and delete still
+// succeed, ARM receives each change once, and the audit trail records each step once, as without faults.
+import type { FaultRule } from '../../sandbox/types';
+import { startApp } from './appHarness';
+import type { AppHarness, OperationView } from './appHarness';
+
+const RG = 'rg-faults';
+type Kind = 'create' | 'update' | 'delete';
+
+let app: AppHarness;
+
+beforeAll(async () => {
+  app = await startApp((id) => [
+    // A create takes about a second of wall time (speed 1000), so it is polled while faults are active.
+    { id: id(RG, 'crcalm01'), location: 'westeurope', sku: 'Premium', sizeGiB: 300 },
+    { id: id(RG, 'crstorm01'), location: 'westeurope', sku: 'Premium', sizeGiB: 300 },
+  ]);
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+const replicas = (registry: string): string =>
+  `/api/registries/${app.subscriptionId}/${RG}/${registry}/replicas`;
+
+const REQUESTS: Record<Kind, (registry: string) => { method: string; path: string; body?: unknown }> = {
+  create: (registry) => ({
+    method: 'POST',
+    path: replicas(registry),
+    body: { location: 'northeurope', tags: { team: 'platform' } },
+  }),
+  update: (registry) => ({
+    method: 'PATCH',
+    path: `${replicas(registry)}/northeurope`,
+    body: { regionEndpointEnabled: false, tags: { tier: 'gold' } },
+  }),
+  delete: (registry) => ({ method: 'DELETE', path: `${replicas(registry)}/northeurope` }),
+};
+
+type Fault = Pick<FaultRule, 'kind' | 'status' | 'retryAfterSeconds'>;
+const THROTTLE: Fault = { kind: 'throttle', retryAfterSeconds: 1 };
+const THROTTLE_NOW: Fault = { kind: 'throttle', retryAfterSeconds: 0 };
+const UNAVAILABLE: Fault = { kind: 'error', status: 503, retryAfterSeconds: 0 };
+const SERVER_ERROR: Fault = { kind: 'error', status: 500 };
+
+/** The next `count` calls of `operation` in the test's subscription fail with `fault`. */
+const nextCalls = (operation: string, count: number, fault: Fault): FaultRule => ({
+  ...fault,
+  count,
+  match: { subscriptionId: app.subscriptionId, operation },
+});
+/** A share of the calls of `operation` fail with `fault`, at random. */
+const someCalls = (operation: string, rate: number, fault: Fault): FaultRule => ({
+  ...fault,
+  rate,
+  match: { subscriptionId: app.subscriptionId, operation },
+});
+
+// Faults for the request and the start of ARM's operation. Per call at most three in a row (a 500 first,
+// whose backoff is shortest then): the SDK's three retries absorb them even in the HTTP trigger, which
+// has no retries of its own.
+const NEXT_FAULTS: Record<Kind, () => FaultRule[]> = {
+  create: () => [
+    nextCalls('Registries_Get', 1, THROTTLE),
+    nextCalls('Replications_Get', 2, UNAVAILABLE),
+    nextCalls('Subscriptions_ListLocations', 1, SERVER_ERROR),
+    nextCalls('Replications_Create', 1, THROTTLE),
+    nextCalls('Replications_Create', 1, UNAVAILABLE),
+  ],
+  update: () => [
+    nextCalls('Registries_Get', 1, UNAVAILABLE),
+    nextCalls('Replications_Update', 1, SERVER_ERROR),
+    nextCalls('Replications_Update', 2, UNAVAILABLE),
+  ],
+  delete: () => [
+    nextCalls('Replications_Get', 2, THROTTLE_NOW),
+    nextCalls('Replications_Delete', 1, SERVER_ERROR),
+    nextCalls('Replications_Delete', 1, THROTTLE),
+  ],
+};
+
+// Random faults while the orchestration polls: its reads run in activities with Durable retries, which
+// take over should the SDK's retries run out. The app watches the replica itself rather than ARM's
+// operation URLs; those get faults as well, so a client that starts polling them meets them too.
+const POLLING_FAULTS = (): FaultRule[] => [
+  someCalls('Replications_Get', 0.4, THROTTLE_NOW),
+  someCalls('Replications_Get', 0.2, UNAVAILABLE),
+  someCalls('Replications_GetOperationStatus', 0.5, UNAVAILABLE),
+  someCalls('Replications_GetOperationResult', 0.5, SERVER_ERROR),
+];
+
+async function installFaults(rules: FaultRule[]): Promise<string[]> {
+  if (rules.length === 0) return [];
+  const answer = await app.sandbox.admin.call<{ rules: { id: string }[] }>('POST', '/faults', rules);
+  expect(answer.status).toBe(201);
+  return answer.body.rules.map((rule) => rule.id);
+}
+
+async function removeFaults(ids: string[]): Promise<void> {
+  for (const id of ids) await app.sandbox.admin.call('DELETE', `/faults/${id}`);
+}
+
+interface Outcome {
+  done: OperationView;
+  steps: string[];
+}
+
+async function runOperation(
+  kind: Kind,
+  registry: string,
+  faults: { next: FaultRule[]; polling: FaultRule[] },
+): Promise<Outcome> {
+  await installFaults(faults.next);
+  const { method, path, body } = REQUESTS[kind](registry);
+  const accepted = await app.api(path, { method, ...(body === undefined ? {} : { body }) });
+  expect(accepted.status).toBe(202);
+  const polling = await installFaults(faults.polling);
+  try {
+    const done = await app.waitForOperation(accepted.headers.get('location')!, 50_000);
+    const trail = await app.audit.listByInstance(app.registryId(RG, registry), done.operationId);
+    // One instance id serves every operation on the replica; this operation's entries are the latest run.
+    const requestedAt = trail.filter((e) => e.step === 'requested').at(-1)!.time;
+    const steps = trail.filter((e) => e.time >= requestedAt).map((e) => `${e.step}:${e.outcome}`);
+    return { done, steps };
+  } finally {
+    await removeFaults(polling);
+  }
+}
+
+/** Steps every run of an operation records; state-* entries depend on what each poll happened to see. */
+const skeleton = (steps: string[]): string[] => steps.filter((step) => !step.startsWith('state-'));
+const duplicates = (steps: string[]): string[] => steps.filter((step, i) => steps.indexOf(step) !== i);
+
+const calm = new Map<Kind, string[]>();
+const KINDS: Kind[] = ['create', 'update', 'delete'];
+
+describe('without faults', () => {
+  test.each(KINDS)('%s succeeds', async (kind) => {
+    const { done, steps } = await runOperation(kind, 'crcalm01', { next: [], polling: [] });
+
+    expect(done).toMatchObject({ runtimeStatus: 'Completed', result: { outcome: 'succeeded' } });
+    expect(duplicates(steps)).toEqual([]);
+    calm.set(kind, skeleton(steps));
+  });
+});
+
+describe('with ARM throttling and failing now and then', () => {
+  test.each(KINDS)('%s still succeeds, with the audit trail of a calm run', async (kind) => {
+    const { done, steps } = await runOperation(kind, 'crstorm01', {
+      next: NEXT_FAULTS[kind](),
+      polling: POLLING_FAULTS(),
+    });
+
+    expect(done).toMatchObject({
+      runtimeStatus: 'Completed',
+      phase: 'succeeded',
+      result: { outcome: 'succeeded' },
+    });
+    expect(duplicates(steps)).toEqual([]);
+    expect(skeleton(steps)).toEqual(calm.get(kind));
+    expect((await app.audit.verify(app.registryId(RG, 'crstorm01'))).intact).toBe(true);
+  });
+
+  test('after the delete only the home replica is left', async () => {
+    const list = (await app.api(replicas('crstorm01'))).json<{ value: { name: string }[] }>();
+    expect(list.value.map((r) => r.name)).toEqual(['westeurope']);
+  });
+
+  test('the faults were injected, and each change reached ARM exactly once', async () => {
+    const { counts } = await app.sandbox.admin.requests(app.subscriptionId);
+
+    expect(counts).toMatchObject({
+      'Registries_Get 429': 1,
+      'Subscriptions_ListLocations 500': 1,
+      'Replications_Create 429': 1,
+      'Replications_Create 503': 1,
+      'Registries_Get 503': 1,
+      'Replications_Update 500': 1,
+      'Replications_Update 503': 2,
+      'Replications_Delete 500': 1,
+      'Replications_Delete 429': 1,
+    });
+    // Two accepted writes of each kind: one by the calm run, one by the faulted one.
+    expect(counts['Replications_Create 201']).toBe(2);
+    expect(counts['Replications_Update 201']).toBe(2);
+    expect(counts['Replications_Delete 202']).toBe(2);
+    // Random faults during polling come on top of the deterministic ones before it.
+    const readFaults = (counts['Replications_Get 429'] ?? 0) + (counts['Replications_Get 503'] ?? 0);
+    expect(readFaults).toBeGreaterThan(2 + 2);
+  });
+});

@@ -1,0 +1,107 @@
+// A replica of a large registry takes many polls to provision. The orchestration starts a new generation
+// (continue-as-new) every POLLS_PER_GENERATION polls, so however long provisioning takes, the history the
+// engine replays stays bounded.
+import { EventType } from '../../devhost/durable/history';
+import type { HistoryEvent } from '../../devhost/durable/history';
+import { startApp } from './appHarness';
+import type { AppHarness, OperationView } from './appHarness';
+
+const RG = 'rg-large';
+const POLLS_PER_GENERATION = 5;
+// Every awaited task costs four events: scheduled, completed, and the episode that follows (orchestrator
+// started, completed). A poll awaits a timer and a read; outside polling a generation awaits at most six
+// tasks (preflight, start, audit writes) and adds its own start and end and a first episode.
+const EVENTS_PER_AWAIT = 4;
+const EVENTS_PER_POLL = 2 * EVENTS_PER_AWAIT;
+const EVENTS_PER_GENERATION_BOUND = EVENTS_PER_POLL * POLLS_PER_GENERATION + 6 * EVENTS_PER_AWAIT + 4;
+
+let app: AppHarness;
+
+beforeAll(async () => {
+  app = await startApp(
+    (id) => [
+      // At speed 1000 a create of 2 000 GiB takes (20 s + 3 s/GiB × 2 000) / 1000 ≈ 6 s of wall time.
+      { id: id(RG, 'crlarge01'), location: 'westeurope', sku: 'Premium', sizeGiB: 2_000 },
+    ],
+    {
+      sandbox: { speed: 1000 },
+      env: {
+        POLL_INITIAL_SECONDS: '0.1',
+        POLL_MAX_SECONDS: '0.1',
+        POLLS_PER_GENERATION: String(POLLS_PER_GENERATION),
+      },
+    },
+  );
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+interface StatusView extends OperationView {
+  polls: number;
+  generation: number;
+}
+
+describe('a create that needs many polls', () => {
+  test('completes Succeeded across several generations, each with a bounded history', async () => {
+    const accepted = await app.api(`/api/registries/${app.subscriptionId}/${RG}/crlarge01/replicas`, {
+      method: 'POST',
+      body: { location: 'northeurope' },
+    });
+    expect(accepted.status).toBe(202);
+    const location = accepted.headers.get('location')!;
+
+    const historyOf = async (id: string): Promise<HistoryEvent[]> => {
+      const answer = await app.api(`/devhost/instances/${encodeURIComponent(id)}/history`);
+      expect(answer.status).toBe(200);
+      return answer.json<HistoryEvent[]>();
+    };
+
+    const generationsSeen = new Set<number>();
+    let longestHistory = 0;
+    let done: StatusView;
+    for (;;) {
+      const view = (await app.api(location)).json<StatusView>();
+      if (typeof view.generation === 'number') generationsSeen.add(view.generation);
+      longestHistory = Math.max(longestHistory, (await historyOf(view.operationId)).length);
+      if (['Completed', 'Failed', 'Terminated'].includes(view.runtimeStatus)) {
+        done = view;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    expect(done).toMatchObject({
+      runtimeStatus: 'Completed',
+      phase: 'succeeded',
+      provisioningState: 'Succeeded',
+      result: { outcome: 'succeeded' },
+    });
+    // Long enough that one history for the whole wait would have outgrown the bound several times over.
+    expect(done.polls).toBeGreaterThanOrEqual(6 * POLLS_PER_GENERATION);
+    expect(done.generation).toBe(Math.floor((done.polls - 1) / POLLS_PER_GENERATION));
+    expect(generationsSeen.size).toBeGreaterThan(2);
+    expect([...generationsSeen].some((generation) => generation > 0)).toBe(true);
+
+    // Every generation seen while waiting, and the final one, stayed within one generation's worth.
+    const final = await historyOf(done.operationId);
+    expect(final.length).toBeLessThanOrEqual(EVENTS_PER_GENERATION_BOUND);
+    expect(longestHistory).toBeLessThanOrEqual(EVENTS_PER_GENERATION_BOUND);
+    expect(longestHistory).toBeLessThan(EVENTS_PER_POLL * done.polls);
+    expect(final.filter((e) => e.EventType === EventType.TimerFired).length).toBeLessThanOrEqual(
+      POLLS_PER_GENERATION,
+    );
+    expect(final.filter((e) => e.EventType === EventType.TimerFired).length).toBeGreaterThan(0);
+
+    const trail = await app.audit.listByInstance(app.registryId(RG, 'crlarge01'), done.operationId);
+    expect(trail.map((e) => `${e.step}:${e.outcome}`)).toEqual([
+      'requested:accepted',
+      'preflight:succeeded',
+      'arm-started:started',
+      'state-Creating:progress',
+      'completed:succeeded',
+    ]);
+    expect((await app.audit.verify(app.registryId(RG, 'crlarge01'))).intact).toBe(true);
+  });
+});
