@@ -67,7 +67,10 @@ export interface OperationProgress {
   step: number;
   /** When the current ARM write was started (ISO 8601); absent until it was. */
   armStartedAt?: string;
+  /** Polls so far, over every step and generation. */
   polls: number;
+  /** `polls` when the current step started; the backoff starts again with each step. */
+  stepStartPolls?: number;
   consecutiveGone: number;
   generation: number;
   lastState?: string;

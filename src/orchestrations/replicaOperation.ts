@@ -117,7 +117,7 @@ export function* replicaOperation(
       const delay =
         progress.consecutiveGone > 0
           ? request.polling.initialSeconds
-          : pollDelaySeconds(progress.polls, request.polling);
+          : pollDelaySeconds(progress.polls - (progress.stepStartPolls ?? 0), request.polling);
       yield context.df.createTimer(new Date(now().getTime() + delay * 1000));
       const snapshot = (yield context.df.callActivityWithRetry(
         READ_REPLICA_ACTIVITY,
@@ -179,7 +179,7 @@ export function* replicaOperation(
       yield audit('step-completed', 'succeeded', { action: action.kind });
     delete progress.armStartedAt;
     delete progress.lastState;
-    progress.polls = 0;
+    progress.stepStartPolls = progress.polls;
     progress.consecutiveGone = 0;
   }
 
