@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 
 const run = async (input: StartArmAction): Promise<unknown> =>
-  startArmOperation(input, new InvocationContext());
+  await startArmOperation(input, new InvocationContext());
 
 describe('starting an ARM write', () => {
   test('a repeated create, as after a lost answer, counts as started rather than failing on the conflict', async () => {
