@@ -103,3 +103,24 @@ export type {
 export { isEmptyScope, parseRegistryScope } from './registryScope';
 export { parseTimestamp } from './timestamp';
 export type { RegistryScope } from './registryScope';
+export {
+  APPROVAL_EVENT,
+  HEAL_POLICY_TAG,
+  PRIVATE_LINK_ACTION,
+  STUCK_AFTER_TAG,
+  diagnose,
+  healPolicyFor,
+  isSuspect,
+  isTerminal,
+  parseHealPolicy,
+  stuckAfterMinutesFor,
+} from './healing';
+export type {
+  ApprovalDecision,
+  Diagnosis,
+  HealOutcome,
+  HealPolicy,
+  HealRequest,
+  HealResult,
+  ReplicaEvidence,
+} from './healing';
