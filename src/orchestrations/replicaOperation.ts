@@ -5,6 +5,7 @@ import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 
 import type { PreflightVerdict } from '../activities/preflight';
+import { REPLICA_OPERATION_ORCHESTRATION } from './names';
 import {
   PREFLIGHT_ACTIVITY,
   READ_REPLICA_ACTIVITY,
@@ -22,7 +23,7 @@ import type {
   ReplicaOperationInput,
 } from '../domain';
 
-export const REPLICA_OPERATION_ORCHESTRATION = 'replicaOperation';
+export { REPLICA_OPERATION_ORCHESTRATION };
 
 /** Transient failures (throttling, ARM hiccups, storage blips) are retried by Durable with backoff. */
 const ACTIVITY_RETRY = new df.RetryOptions(2000, 5);

@@ -1,0 +1,32 @@
+// Names and shapes of the activities that read and grant the private-link permission, shared by the
+// orchestrations that call them and the module that implements them.
+
+export const CHECK_PRIVATE_LINK_ACTIVITY = 'accessCheckPrivateLink';
+export const GRANT_PRIVATE_LINK_ACTIVITY = 'accessGrantPrivateLink';
+
+export interface PrivateLinkCheckInput {
+  /** The registry's resource id. */
+  registryId: string;
+}
+
+export interface PrivateLinkCheck {
+  /** Resource ids of the registry's private endpoints. */
+  privateEndpoints: string[];
+  /** The private endpoints at which the app's identity lacks the private-link action. */
+  missingAt: string[];
+  /** The app identity's principal (object) id. */
+  principalId: string;
+}
+
+export interface PrivateLinkGrantInput {
+  /** Private endpoints that need the permission. */
+  privateEndpoints: string[];
+}
+
+export interface PrivateLinkGrant {
+  roleDefinitionId: string;
+  roleCreated: boolean;
+  /** One assignment per private endpoint. */
+  assignments: { scope: string; assignmentId: string; created: boolean }[];
+  principalId: string;
+}
