@@ -8,6 +8,8 @@ import { readSeedFile } from '../sandbox/seed';
 import { startAzurite, stopChild } from './azurite';
 
 const repoRoot = path.resolve(__dirname, '../..');
+/** The demo fleet's subscription (sandbox/seeds/demo.json), for the example calls printed at start. */
+const DEMO_SUBSCRIPTION = '0b7c1e4a-6d2f-4a8b-9e3c-5f1d7a9b2c68';
 
 async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -70,6 +72,8 @@ async function main(): Promise<void> {
       '',
       'Try:',
       `  curl ${base}/api/health`,
+      `  curl ${base}/api/registries`,
+      `  curl ${base}/api/registries/${DEMO_SUBSCRIPTION}/rg-registries-prod/crcontosoprod/replicas`,
       '',
       'Ctrl-C stops everything.',
       '',

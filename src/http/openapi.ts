@@ -2,16 +2,19 @@
 // every registered route is described here and that real answers match these schemas.
 
 const problemRef = { $ref: '#/components/schemas/Problem' };
-const problemResponses = (...statuses: number[]): Record<string, unknown> =>
-  Object.fromEntries(
-    statuses.map((status) => [
+/** The problems an operation documents, plus those every keyed operation can answer (401, 500). */
+const problemResponses = (...statuses: number[]): Record<string, unknown> => ({
+  '401': { description: 'The function key is missing or wrong (answered by the host, without a body).' },
+  ...Object.fromEntries(
+    [...statuses, 500].map((status) => [
       String(status),
       {
         description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem',
         content: { 'application/problem+json': { schema: problemRef } },
       },
     ]),
-  );
+  ),
+});
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'The request is not valid; `errors` names the offending fields.',
@@ -19,6 +22,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   404: 'The registry, replica or operation does not exist.',
   409: 'An operation on the same replica is still running; `operationLocation` links to it.',
   422: 'Azure would accept the request, but the app refuses it (home region, non-Premium registry, region not offered).',
+  500: 'Something unexpected went wrong; `invocationId` finds it in the logs.',
   502: 'Azure Resource Manager answered with an error.',
   503: 'A dependency (the audit trail, or Azure throttling) is unavailable; nothing was changed.',
 };
@@ -72,7 +76,14 @@ export const OPENAPI_DOCUMENT = {
         operationId: 'health',
         security: [],
         responses: {
-          '200': json({ type: 'object', properties: { status: { type: 'string' } } }, 'The app is up.'),
+          '200': json(
+            {
+              type: 'object',
+              required: ['status', 'service'],
+              properties: { status: { type: 'string', enum: ['ok'] }, service: { type: 'string' } },
+            },
+            'The app is up.',
+          ),
         },
       },
     },
@@ -226,8 +237,14 @@ export const OPENAPI_DOCUMENT = {
               properties: { field: { type: 'string' }, reason: { type: 'string' } },
             },
           },
-          operationId: { type: 'string' },
-          operationLocation: { type: 'string' },
+          operationId: { type: 'string', description: '409 operation-in-progress: the running operation.' },
+          operationLocation: {
+            type: 'string',
+            description: '409 operation-in-progress: where to follow the running operation.',
+          },
+          azureStatus: { type: 'integer', description: 'azure-error: the status Azure answered.' },
+          azureCode: { type: 'string', description: 'azure-error: the error code Azure answered.' },
+          invocationId: { type: 'string', description: 'internal: the invocation to look up in the logs.' },
         },
       },
       Tags: { type: 'object', additionalProperties: { type: 'string' } },
