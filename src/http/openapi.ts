@@ -174,6 +174,46 @@ export const OPENAPI_DOCUMENT = {
         },
       },
     },
+    '/operations/{id}/approval': {
+      post: {
+        operationId: 'approveOperation',
+        summary:
+          'Approve or reject a heal that waits for approval (policy `approve`); the caller is recorded as the approver.',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['approved'],
+                additionalProperties: false,
+                properties: { approved: { type: 'boolean' } },
+              },
+            },
+          },
+        },
+        responses: {
+          '202': json(
+            {
+              type: 'object',
+              required: ['operationId', 'approved', 'approver'],
+              properties: {
+                operationId: { type: 'string' },
+                approved: { type: 'boolean' },
+                approver: {
+                  type: 'object',
+                  required: ['id'],
+                  properties: { id: { type: 'string' }, name: { type: 'string' } },
+                },
+              },
+            },
+            'The decision was delivered to the waiting operation.',
+          ),
+          ...problemResponses(400, 401, 404, 409, 500, 503),
+        },
+      },
+    },
     '/audit': {
       get: {
         operationId: 'listAudit',

@@ -297,6 +297,15 @@ describe('real answers match the documented statuses, content types and schemas'
     const second = await exchange('DELETE', `${replicas('crhuge01')}/swedencentral`);
     expect(second.status).toBe(409);
     expect(second.json()).toMatchObject({ type: 'urn:acr-replica-guard:problem:operation-in-progress' });
+
+    // An approval for an operation that is not waiting for one is refused (409); a bad decision is a 400.
+    const approval = `${location}/approval`;
+    expect((await exchange('POST', approval, { body: { approved: true } })).status).toBe(409);
+    expect((await exchange('POST', approval, { body: { approved: 'yes' } })).status).toBe(400);
+    expect(
+      (await exchange('POST', '/api/operations/replica%3Anothing/approval', { body: { approved: true } }))
+        .status,
+    ).toBe(404);
   });
 
   test('update and delete answer 202 and complete', async () => {
@@ -358,7 +367,7 @@ describe('real answers match the documented statuses, content types and schemas'
 
   test('operation status of an unknown id (404) and of a malformed one (400)', async () => {
     expect((await exchange('GET', '/api/operations/replica%3Anothing')).status).toBe(404);
-    expect((await exchange('GET', '/api/operations/not-an-operation')).status).toBe(400);
+    expect((await exchange('GET', '/api/operations/not%20an%20operation')).status).toBe(400);
   });
 
   test('Azure throttling every retry is answered 503', async () => {

@@ -1,0 +1,259 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { DEFAULT_POLLING } from '../../src/domain';
+import type { HealRequest, HealResult } from '../../src/domain';
+import { APP_IDENTITY } from '../support/appFleet';
+import { SandboxTokenCredential, authorizationClient } from '../support/sandbox';
+import { startApp } from './appHarness';
+import type { AppHarness } from './appHarness';
+
+// The heal orchestration runs on the devhost against an ARM sandbox of this test's own. It is started
+// through the durable HTTP API the Functions host exposes (the entry points that start it in production
+// are tested with the sweep).
+
+const RG = 'rg-heal';
+const NET_RG = 'rg-net';
+const LONG_AGO = '2026-01-01T00:00:00.000Z';
+
+let app: AppHarness;
+let notifications: unknown[] = [];
+let receiver: http.Server;
+
+beforeAll(async () => {
+  receiver = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      notifications.push(JSON.parse(body));
+      response.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const port = (receiver.address() as AddressInfo).port;
+
+  app = await startApp(
+    (id, subscriptionId) => {
+      const endpoint = (name: string): string =>
+        `/subscriptions/${subscriptionId}/resourceGroups/${NET_RG}/providers/Microsoft.Network/privateEndpoints/${name}`;
+      return [
+        {
+          id: id(RG, 'crstuck01'),
+          location: 'westeurope',
+          sku: 'Premium',
+          privateEndpoints: [endpoint('pe-stuck')],
+          replicas: [
+            {
+              location: 'northeurope',
+              regionEndpointEnabled: false,
+              tags: { team: 'platform' },
+              creating: { createdBy: APP_IDENTITY.objectId },
+            },
+          ],
+        },
+        {
+          id: id(RG, 'crfailed01'),
+          location: 'westeurope',
+          sku: 'Premium',
+          replicas: [{ location: 'eastus', failed: true }],
+        },
+        {
+          id: id(RG, 'crslow01'),
+          location: 'westeurope',
+          sku: 'Premium',
+          sizeGiB: 1_000_000,
+          replicas: [{ location: 'eastus2', creating: { createdBy: APP_IDENTITY.objectId } }],
+        },
+        {
+          id: id(RG, 'crappr01'),
+          location: 'westeurope',
+          sku: 'Premium',
+          replicas: [
+            { location: 'westus2', failed: true },
+            { location: 'eastus', failed: true },
+            { location: 'northeurope', failed: true },
+          ],
+        },
+      ];
+    },
+    {
+      seed: {
+        roleAssignments: [
+          // Healing grants a role, so the app's identity may write role definitions and assignments.
+          {
+            principalId: APP_IDENTITY.objectId,
+            role: 'User Access Administrator',
+            scope: '/subscriptions/{subscription}',
+          },
+        ],
+      },
+      env: { NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${port}/notify` },
+    },
+  );
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await new Promise((resolve) => receiver.close(resolve));
+});
+
+beforeEach(() => {
+  notifications = [];
+});
+
+function healRequest(registry: string, replica: string, overrides: Partial<HealRequest> = {}): HealRequest {
+  return {
+    replicaId: `${app.registryId(RG, registry)}/replications/${replica}`,
+    actor: { id: 'schedule' },
+    channel: 'schedule',
+    requestedAt: new Date().toISOString(),
+    policy: 'auto',
+    dryRun: false,
+    polling: { ...DEFAULT_POLLING, initialSeconds: 0.2, maxSeconds: 0.5, goneConfirmations: 2 },
+    thresholdMinutes: 60,
+    firstSeenAt: LONG_AGO,
+    maxAttempts: 2,
+    approvalTimeoutMinutes: 60,
+    ...overrides,
+  };
+}
+
+const durable = (path: string): string => `/runtime/webhooks/durabletask/${path}`;
+
+async function startHeal(request: HealRequest, instanceId: string): Promise<void> {
+  const started = await app.api(durable(`orchestrators/healReplica/${encodeURIComponent(instanceId)}`), {
+    method: 'POST',
+    body: request,
+  });
+  expect(started.status).toBe(202);
+}
+
+async function resultOf(instanceId: string, timeoutMs = 30_000): Promise<HealResult> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = (await app.api(durable(`instances/${encodeURIComponent(instanceId)}`))).json<{
+      runtimeStatus: string;
+      output: HealResult;
+    }>();
+    if (status.runtimeStatus === 'Completed') return status.output;
+    if (['Failed', 'Terminated'].includes(status.runtimeStatus)) throw new Error(JSON.stringify(status));
+    if (Date.now() > deadline) throw new Error(`still ${status.runtimeStatus}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function replica(registry: string, name: string): Promise<Record<string, unknown> | undefined> {
+  const list = (await app.api(`/api/registries/${app.subscriptionId}/${RG}/${registry}/replicas`)).json<{
+    value: ({ name: string } & Record<string, unknown>)[];
+  }>();
+  return list.value.find((r) => r.name === name);
+}
+
+test('a replica stuck for lack of the private-link permission is deleted, the permission granted, and the replica created again with its settings', async () => {
+  await startHeal(healRequest('crstuck01', 'northeurope'), 'heal-stuck');
+
+  const result = await resultOf('heal-stuck');
+
+  expect(result).toMatchObject({
+    diagnosis: 'missing-private-link-permission',
+    outcome: 'healed',
+    attempts: 1,
+  });
+  expect(await replica('crstuck01', 'northeurope')).toMatchObject({
+    provisioningState: 'Succeeded',
+    regionEndpointEnabled: false,
+    tags: { team: 'platform' },
+  });
+  const authorization = authorizationClient(
+    app.sandbox,
+    new SandboxTokenCredential(app.sandbox.url, APP_IDENTITY.objectId),
+    app.subscriptionId,
+  );
+  const grants = [];
+  for await (const assignment of authorization.roleAssignments.listForScope(
+    `/subscriptions/${app.subscriptionId}`,
+    {
+      filter: `principalId eq '${APP_IDENTITY.objectId}'`,
+    },
+  )) {
+    if (assignment.scope?.toLowerCase().includes('/privateendpoints/')) grants.push(assignment);
+  }
+  expect(grants).toHaveLength(1);
+  const steps = (await app.audit.listByInstance(app.registryId(RG, 'crstuck01'), 'heal-stuck')).map(
+    (e) => e.step,
+  );
+  expect(steps).toEqual(['diagnosed', 'permission-granted', 'permission-effective', 'healed']);
+  expect((await app.audit.verify(app.registryId(RG, 'crstuck01'))).intact).toBe(true);
+});
+
+test('a failed replica is recreated without any grant', async () => {
+  await startHeal(healRequest('crfailed01', 'eastus'), 'heal-failed');
+
+  const result = await resultOf('heal-failed');
+
+  expect(result).toMatchObject({ diagnosis: 'failed', outcome: 'healed' });
+  expect(await replica('crfailed01', 'eastus')).toMatchObject({ provisioningState: 'Succeeded' });
+  const steps = (await app.audit.listByInstance(app.registryId(RG, 'crfailed01'), 'heal-failed')).map(
+    (e) => e.step,
+  );
+  expect(steps).not.toContain('permission-granted');
+});
+
+test('a slow replica that is still progressing is reported and left alone', async () => {
+  await startHeal(healRequest('crslow01', 'eastus2'), 'heal-slow');
+
+  const result = await resultOf('heal-slow');
+
+  expect(result).toMatchObject({ diagnosis: 'slow', outcome: 'skipped' });
+  expect(await replica('crslow01', 'eastus2')).toMatchObject({ provisioningState: 'Creating' });
+  expect(notifications).toEqual([expect.objectContaining({ kind: 'slow' })]);
+});
+
+test('a dry run diagnoses and plans but changes nothing', async () => {
+  await startHeal(healRequest('crappr01', 'westus2', { dryRun: true }), 'heal-dry');
+
+  const result = await resultOf('heal-dry');
+
+  expect(result).toMatchObject({ diagnosis: 'failed', outcome: 'reported' });
+  expect(result.plan?.some((line) => line.startsWith('delete replica westus2'))).toBe(true);
+  expect(await replica('crappr01', 'westus2')).toMatchObject({ provisioningState: 'Failed' });
+});
+
+test('under the approve policy it waits for the approval event, then heals', async () => {
+  await startHeal(healRequest('crappr01', 'westus2', { policy: 'approve' }), 'heal-approve');
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  expect(await replica('crappr01', 'westus2')).toMatchObject({ provisioningState: 'Failed' });
+
+  const raised = await app.api(durable('instances/heal-approve/raiseEvent/HealApproval'), {
+    method: 'POST',
+    body: { approved: true, approver: { id: 'U123', name: 'carol' } },
+  });
+  expect(raised.status).toBe(202);
+
+  expect(await resultOf('heal-approve')).toMatchObject({ outcome: 'healed' });
+  const approval = (await app.audit.listByInstance(app.registryId(RG, 'crappr01'), 'heal-approve')).find(
+    (e) => e.step === 'approval',
+  );
+  expect(approval).toMatchObject({ outcome: 'accepted', detail: { approver: { id: 'U123' } } });
+});
+
+test('under the approve policy a rejection or a timeout leaves the replica untouched', async () => {
+  await startHeal(healRequest('crappr01', 'eastus', { policy: 'approve' }), 'heal-reject');
+  await app.api(durable('instances/heal-reject/raiseEvent/HealApproval'), {
+    method: 'POST',
+    body: { approved: false, approver: { id: 'U999' } },
+  });
+  expect(await resultOf('heal-reject')).toMatchObject({ outcome: 'rejected' });
+
+  await startHeal(
+    healRequest('crappr01', 'northeurope', { policy: 'approve', approvalTimeoutMinutes: 0.01 }),
+    'heal-timeout',
+  );
+  expect(await resultOf('heal-timeout')).toMatchObject({
+    outcome: 'rejected',
+    reason: 'no approval before the timeout',
+  });
+
+  expect(await replica('crappr01', 'eastus')).toMatchObject({ provisioningState: 'Failed' });
+  expect(await replica('crappr01', 'northeurope')).toMatchObject({ provisioningState: 'Failed' });
+});
