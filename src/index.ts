@@ -7,3 +7,4 @@ import './functions/replicaOperations';
 import './functions/audit';
 import './orchestrations/replicaOperation';
 import './activities/replicaActivities';
+import './activities/accessActivities';
