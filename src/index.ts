@@ -7,4 +7,5 @@ import './functions/replicaOperations';
 import './functions/audit';
 import './orchestrations/replicaOperation';
 import './activities/replicaActivities';
+import './activities/accessActivities';
 import './functions/approvals';

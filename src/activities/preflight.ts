@@ -1,8 +1,16 @@
 // Checks a replica request against ARM's current state before anything is changed. The HTTP trigger
 // runs it to answer at once; the orchestration runs it again, since the state may change in between.
 import type { ReplicaGateway, RegistryView, ReplicaView } from '../azure/replicas';
-import { parseReplicaId, registryOfReplica, sameRegion } from '../domain';
-import type { ReplicaOperationRequest } from '../domain';
+import { healPolicy } from '../config/settings';
+import {
+  PRIVATE_LINK_ACTION,
+  healPolicyFor,
+  parseReplicaId,
+  planArmActions,
+  registryOfReplica,
+  sameRegion,
+} from '../domain';
+import type { HealPolicy, PrivateLinkPlan, ReplicaOperationRequest } from '../domain';
 
 export type PreflightRefusal =
   | 'registry-not-found'
@@ -10,13 +18,67 @@ export type PreflightRefusal =
   | 'replica-exists'
   | 'not-premium'
   | 'home-region'
-  | 'region-not-offered';
+  | 'region-not-offered'
+  | 'missing-private-link-permission';
 
 export type PreflightVerdict =
-  | { ok: true; registry: RegistryView; replica?: ReplicaView }
-  | { ok: false; status: 404 | 409 | 422; refusal: PreflightRefusal; detail: string };
+  | { ok: true; registry: RegistryView; replica?: ReplicaView; privateLink?: PrivateLinkPlan }
+  | {
+      ok: false;
+      status: 404 | 409 | 422;
+      refusal: PreflightRefusal;
+      detail: string;
+      extensions?: Record<string, unknown>;
+    };
+
+/** The part of the access gateway a preflight needs. */
+export interface PrivateLinkAccess {
+  principalId(): Promise<string>;
+  missingPrivateLinkPermission(privateEndpointIds: readonly string[]): Promise<string[]>;
+}
 
 export async function checkReplicaRequest(
+  replicas: ReplicaGateway,
+  access: PrivateLinkAccess,
+  request: ReplicaOperationRequest,
+  fallbackPolicy: HealPolicy = healPolicy(),
+): Promise<PreflightVerdict> {
+  const verdict = await checkRegistryAndReplica(replicas, request);
+  if (!verdict.ok) return verdict;
+  const createsReplica = planArmActions(request, verdict.replica).some((action) => action.kind === 'create');
+  const privateEndpoints = verdict.registry.privateEndpoints;
+  if (!createsReplica || privateEndpoints.length === 0) return verdict;
+
+  // Only `auto` lets the app grant the permission itself; otherwise refuse before anything is written.
+  const need: PrivateLinkPlan = {
+    privateEndpoints,
+    missingAt: await access.missingPrivateLinkPermission(privateEndpoints),
+    policy: healPolicyFor(verdict.registry.tags, fallbackPolicy),
+  };
+  if (need.missingAt.length > 0 && need.policy !== 'auto') {
+    // Creating now would leave the replica stuck in provisioning; say what to grant instead.
+    const principalId = await access.principalId();
+    return {
+      ok: false,
+      status: 422,
+      refusal: 'missing-private-link-permission',
+      detail:
+        `The app's identity (object id ${principalId}) lacks ${PRIVATE_LINK_ACTION} at ` +
+        `${need.missingAt.join(', ')}; a replica created now would stay stuck in provisioning. Grant that ` +
+        `action to the identity at those private endpoints, or set the registry's heal policy to auto ` +
+        `(now ${need.policy}) so the app grants it itself, then try again.`,
+      extensions: {
+        principalId,
+        action: PRIVATE_LINK_ACTION,
+        missingAt: need.missingAt,
+        policy: need.policy,
+      },
+    };
+  }
+  return { ...verdict, privateLink: need };
+}
+
+async function checkRegistryAndReplica(
   replicas: ReplicaGateway,
   request: ReplicaOperationRequest,
 ): Promise<PreflightVerdict> {

@@ -3,6 +3,7 @@ import { RestError } from '@azure/core-rest-pipeline';
 import * as df from 'durable-functions';
 import type { ActivityHandler } from 'durable-functions';
 
+import { AccessGateway } from '../azure/access';
 import { armClients } from '../azure/armClients';
 import { auditStore } from '../azure/auditStoreFactory';
 import { ReplicaGateway } from '../azure/replicas';
@@ -35,7 +36,7 @@ function gateway(): ReplicaGateway {
 
 export const preflight: ActivityHandler = async (
   request: ReplicaOperationRequest,
-): Promise<PreflightVerdict> => checkReplicaRequest(gateway(), request);
+): Promise<PreflightVerdict> => checkReplicaRequest(gateway(), new AccessGateway(armClients()), request);
 
 export interface StartArmAction {
   replicaId: string;

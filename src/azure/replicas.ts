@@ -17,6 +17,8 @@ export interface RegistryView {
   sku: string;
   tags: Record<string, string>;
   privateEndpointConnections: number;
+  /** Resource ids of the private endpoints connected to the registry. */
+  privateEndpoints: string[];
 }
 
 export interface ReplicaView {
@@ -136,6 +138,9 @@ function toRegistryView(registry: Registry): RegistryView {
     sku: registry.sku.name,
     tags: registry.tags ?? {},
     privateEndpointConnections: registry.privateEndpointConnections?.length ?? 0,
+    privateEndpoints: (registry.privateEndpointConnections ?? []).flatMap((connection) =>
+      connection.privateEndpoint?.id === undefined ? [] : [connection.privateEndpoint.id],
+    ),
   };
 }
 

@@ -1,5 +1,7 @@
 // App settings, read once per use from the environment (the Functions host loads app settings, and
 // local.settings.json locally, into process.env).
+import { parseHealPolicy } from '../domain/healing';
+import type { HealPolicy } from '../domain/healing';
 import { parseRegistryScope } from '../domain/registryScope';
 import type { RegistryScope } from '../domain/registryScope';
 import { DEFAULT_POLLING } from '../domain/replicaOperation';
@@ -69,6 +71,35 @@ export function pollingPolicy(env: Env = process.env): PollingPolicy {
     ),
     pollsPerGeneration: positiveInteger(env, 'POLLS_PER_GENERATION', DEFAULT_POLLING.pollsPerGeneration),
   };
+}
+
+/** What the app may do about a missing private-link permission (`HEAL_POLICY`): auto, approve or report. */
+export function healPolicy(env: Env = process.env): HealPolicy {
+  const text = env.HEAL_POLICY?.trim();
+  if (text === undefined || text === '') return 'auto';
+  const policy = parseHealPolicy(text, 'auto');
+  if (policy !== text.toLowerCase())
+    throw new Error(`HEAL_POLICY must be auto, approve or report, not "${text}"`);
+  return policy;
+}
+
+/**
+ * Where the app's private-link role is assignable (`HEAL_ROLE_SCOPE`, a subscription or resource group
+ * id); undefined when unset, meaning the subscription of each private endpoint.
+ */
+export function healRoleScope(env: Env = process.env): string | undefined {
+  const value = env.HEAL_ROLE_SCOPE?.trim().replace(/\/+$/, '');
+  if (value === undefined || value === '') return undefined;
+  if (!/^\/subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?$/i.test(value)) {
+    throw new Error(`HEAL_ROLE_SCOPE must be a subscription or resource group id, not "${value}"`);
+  }
+  return value;
+}
+
+/** The app identity's object id (`APP_PRINCIPAL_ID`), when set; otherwise it is read from a token. */
+export function appPrincipalId(env: Env = process.env): string | undefined {
+  const value = env.APP_PRINCIPAL_ID?.trim();
+  return value === undefined || value === '' ? undefined : value;
 }
 
 function positiveInteger(env: Env, name: string, fallback: number): number {

@@ -80,6 +80,7 @@ export type {
 } from './audit';
 export {
   DEFAULT_POLLING,
+  PERMISSION_CHECKS,
   describeArmActions,
   judgeState,
   pastDeadline,
@@ -95,6 +96,7 @@ export type {
   OperationResult,
   OperationStatus,
   PollingPolicy,
+  PrivateLinkPlan,
   ReplicaOperationInput,
   ReplicaOperationKind,
   ReplicaOperationRequest,
@@ -124,3 +126,7 @@ export type {
   HealResult,
   ReplicaEvidence,
 } from './healing';
+export { actionMatches, deterministicGuid, permitsAction } from './permissions';
+export type { PermissionEntry } from './permissions';
+export { parseArmResourceId, scopeParameter, subscriptionScopeOf } from './armResource';
+export type { ArmResource } from './armResource';

@@ -1,6 +1,8 @@
 // The rules of a replica operation (create, update, delete) that the orchestrator follows: its instance
 // id, how long to wait between polls, when a state is final, and when an operation counts as stuck.
 import type { AuditActor, AuditChannel } from './audit';
+import type { HealPolicy } from './healing';
+import { PRIVATE_LINK_ACTION } from './healing';
 import { applyUpdate } from './replicaSettings';
 import type { ReplicaSettings, UpdateReplicaRequest } from './replicaSettings';
 import { replicaKey } from './resourceId';
@@ -11,6 +13,8 @@ export type ReplicaOperationKind = 'create' | 'update' | 'delete';
 export type OperationPhase =
   | 'accepted'
   | 'preflight'
+  | 'checking-permission'
+  | 'granting-permission'
   | 'starting'
   | 'provisioning'
   | 'deleting'
@@ -74,7 +78,20 @@ export interface OperationProgress {
   consecutiveGone: number;
   generation: number;
   lastState?: string;
+  /** For a create on a registry with private endpoints: what the preflight found. */
+  privateLink?: PrivateLinkPlan;
 }
+
+/** A create on a registry with private endpoints first makes sure the app holds the private-link action. */
+export interface PrivateLinkPlan {
+  privateEndpoints: string[];
+  /** Where the permission was missing at the preflight. */
+  missingAt: string[];
+  policy: HealPolicy;
+}
+
+/** How often, at most, the permission is checked again after a grant before the operation gives up. */
+export const PERMISSION_CHECKS = 10;
 
 export interface ReplicaOperationInput {
   request: ReplicaOperationRequest;
@@ -188,12 +205,13 @@ export function planArmActions(request: ReplicaOperationRequest, current?: Curre
 }
 
 /** Plain-language plan for a dry run. */
-export function describeArmActions(actions: readonly ArmAction[]): string[] {
+export function describeArmActions(actions: readonly ArmAction[], privateLink?: PrivateLinkPlan): string[] {
   if (actions.length === 0) return ['nothing to change: the replica already has these settings'];
   return actions.flatMap((action) => {
     switch (action.kind) {
       case 'create':
         return [
+          ...(privateLink === undefined ? [] : describePrivateLinkStep(privateLink)),
           `PUT the replication in ${action.location} (zone redundancy ${action.settings.zoneRedundancy}, regional endpoint ${action.settings.regionEndpointEnabled ? 'enabled' : 'disabled'})`,
           'poll the replica with capped exponential backoff until Succeeded or Failed, or until the deadline (stuck)',
         ];
@@ -211,6 +229,16 @@ export function describeArmActions(actions: readonly ArmAction[]): string[] {
         ];
     }
   });
+}
+
+function describePrivateLinkStep(plan: PrivateLinkPlan): string[] {
+  const checked = `check that the app's identity holds ${PRIVATE_LINK_ACTION} at the registry's ${plan.privateEndpoints.length} private endpoint(s)`;
+  if (plan.missingAt.length === 0) return [`${checked} (held now)`];
+  return [
+    `${checked} (missing at ${plan.missingAt.length})`,
+    `grant it: ensure the custom role holding only that action and assign it to the identity at ${plan.missingAt.join(', ')}`,
+    `wait until the permission is effective (up to ${PERMISSION_CHECKS} checks with backoff), so the replica is never created without it`,
+  ];
 }
 
 const DEFAULT_SETTINGS: ReplicaSettings = {

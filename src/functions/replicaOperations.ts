@@ -8,6 +8,7 @@ import * as df from 'durable-functions';
 import type { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
 
 import { checkReplicaRequest } from '../activities/preflight';
+import { AccessGateway } from '../azure/access';
 import { armClients } from '../azure/armClients';
 import { auditStore } from '../azure/auditStoreFactory';
 import { ReplicaGateway } from '../azure/replicas';
@@ -62,13 +63,17 @@ export function replicaOperationHandler(kind: ReplicaOperationKind) {
         );
       }
 
-      const verdict = await checkReplicaRequest(new ReplicaGateway(armClients()), operation);
+      const verdict = await checkReplicaRequest(
+        new ReplicaGateway(armClients()),
+        new AccessGateway(armClients()),
+        operation,
+      );
       if (!verdict.ok) {
         await audit(operation, instanceId, 'requested', 'refused', {
           refusal: verdict.refusal,
           detail: verdict.detail,
         });
-        return problemResponse(problem(verdict.status, verdict.refusal, verdict.detail));
+        return problemResponse(problem(verdict.status, verdict.refusal, verdict.detail, verdict.extensions));
       }
       if (dryRun) {
         await audit(operation, instanceId, 'dry-run', 'succeeded');
@@ -80,7 +85,7 @@ export function replicaOperationHandler(kind: ReplicaOperationKind) {
             target: operation.replicaId,
             plan: [
               'check the registry (exists, Premium), the region and the replica',
-              ...describeArmActions(planArmActions(operation, verdict.replica)),
+              ...describeArmActions(planArmActions(operation, verdict.replica), verdict.privateLink),
             ],
           },
         };

@@ -21,7 +21,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   403: 'The registry is outside the scope the app manages (REGISTRY_SCOPE).',
   404: 'The registry, replica or operation does not exist.',
   409: 'An operation on the same replica is still running; `operationLocation` links to it.',
-  422: 'Azure would accept the request, but the app refuses it (home region, non-Premium registry, region not offered).',
+  422: 'Azure would accept the request, but the app refuses it (home region, non-Premium registry, region not offered, or a create on a private-endpoint registry the app lacks the private-link permission for when its heal policy is not auto).',
   500: 'Something unexpected went wrong; `invocationId` finds it in the logs.',
   502: 'Azure Resource Manager answered with an error.',
   503: 'A dependency (the audit trail, or Azure throttling) is unavailable; nothing was changed.',

@@ -1,9 +1,18 @@
 // Create, update or delete one replica, the way an operator would: check, carry out the ARM writes one
 // by one, and after each watch the replica with durable timers until it settles, gives up as stuck, or
-// is gone for good. A zone redundancy change is two writes: delete, then create.
+// is gone for good. A zone redundancy change is two writes: delete, then create. Before a create on a
+// registry with private endpoints it makes sure the app holds the private-link permission, since a
+// replica created without it stays stuck in provisioning.
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 
+import { CHECK_PRIVATE_LINK_ACTIVITY, GRANT_PRIVATE_LINK_ACTIVITY } from '../activities/accessContract';
+import type {
+  PrivateLinkCheck,
+  PrivateLinkCheckInput,
+  PrivateLinkGrant,
+  PrivateLinkGrantInput,
+} from '../activities/accessContract';
 import type { PreflightVerdict } from '../activities/preflight';
 import { REPLICA_OPERATION_ORCHESTRATION } from './names';
 import {
@@ -13,9 +22,20 @@ import {
   WRITE_AUDIT_ACTIVITY,
 } from '../activities/replicaActivities';
 import type { AuditWrite, ReplicaSnapshot, StartArmAction } from '../activities/replicaActivities';
-import { judgeState, pastDeadline, planArmActions, pollDelaySeconds } from '../domain';
+import {
+  PERMISSION_CHECKS,
+  PRIVATE_LINK_ACTION,
+  formatRegistryId,
+  judgeState,
+  parseReplicaId,
+  pastDeadline,
+  planArmActions,
+  pollDelaySeconds,
+  registryOfReplica,
+} from '../domain';
 import type {
   AuditOutcome,
+  PrivateLinkPlan,
   OperationPhase,
   OperationProgress,
   OperationResult,
@@ -89,6 +109,7 @@ export function* replicaOperation(
       };
     }
     progress.actions = planArmActions(request, verdict.replica);
+    if (verdict.privateLink !== undefined) progress.privateLink = verdict.privateLink;
     yield audit('preflight', 'succeeded', { plan: progress.actions.map((a) => a.kind) });
   }
   const actions = progress.actions;
@@ -99,6 +120,16 @@ export function* replicaOperation(
     const action = actions[progress.step];
     if (action === undefined) break;
     if (progress.armStartedAt === undefined) {
+      if (action.kind === 'create' && progress.privateLink !== undefined) {
+        const refused = yield* ensurePrivateLinkPermission(
+          context,
+          request,
+          progress.privateLink,
+          audit,
+          status,
+        );
+        if (refused !== undefined) return refused;
+      }
       status('starting');
       const start: StartArmAction = { replicaId: request.replicaId, action };
       yield context.df.callActivityWithRetry(START_ARM_OPERATION_ACTIVITY, ACTIVITY_RETRY, start);
@@ -193,6 +224,93 @@ export function* replicaOperation(
     phase: 'succeeded',
     ...(last?.provisioningState === undefined ? {} : { provisioningState: last.provisioningState }),
   };
+}
+
+type Audit = (step: string, outcome: AuditOutcome, detail?: Record<string, unknown>) => df.Task;
+
+/**
+ * Check → grant → wait until effective, before a create on a registry with private endpoints. Returns
+ * the operation's result when it must stop there, undefined when the create may go ahead.
+ */
+function* ensurePrivateLinkPermission(
+  context: OrchestrationContext,
+  request: ReplicaOperationInput['request'],
+  plan: PrivateLinkPlan,
+  audit: Audit,
+  status: (phase: OperationPhase) => void,
+): Generator<unknown, OperationResult | undefined, unknown> {
+  const checkInput: PrivateLinkCheckInput = {
+    registryId: formatRegistryId(registryOfReplica(parseReplicaId(request.replicaId))),
+  };
+  const check = (): df.Task =>
+    context.df.callActivityWithRetry(CHECK_PRIVATE_LINK_ACTIVITY, ACTIVITY_RETRY, checkInput);
+
+  status('checking-permission');
+  const first = (yield check()) as PrivateLinkCheck;
+  yield audit('permission-checked', 'succeeded', {
+    action: PRIVATE_LINK_ACTION,
+    principalId: first.principalId,
+    privateEndpoints: first.privateEndpoints,
+    missingAt: first.missingAt,
+  });
+  if (first.missingAt.length === 0) return undefined;
+  if (plan.policy !== 'auto') {
+    const reason = `the app's identity lacks ${PRIVATE_LINK_ACTION} at ${first.missingAt.join(', ')} and the registry's heal policy (${plan.policy}) does not let the app grant it; a replica created now would stay stuck in provisioning`;
+    yield audit('completed', 'refused', {
+      refusal: 'missing-private-link-permission',
+      missingAt: first.missingAt,
+    });
+    status('refused');
+    return {
+      outcome: 'refused',
+      phase: 'refused',
+      reason,
+      evidence: { refusal: 'missing-private-link-permission', missingAt: first.missingAt },
+    };
+  }
+
+  status('granting-permission');
+  const grantInput: PrivateLinkGrantInput = { privateEndpoints: first.missingAt };
+  let grant: PrivateLinkGrant;
+  try {
+    grant = (yield context.df.callActivityWithRetry(
+      GRANT_PRIVATE_LINK_ACTIVITY,
+      ACTIVITY_RETRY,
+      grantInput,
+    )) as PrivateLinkGrant;
+  } catch (error) {
+    const reason = `granting ${PRIVATE_LINK_ACTION} failed: ${error instanceof Error ? error.message : String(error)}`;
+    yield audit('permission-granted', 'failed', { missingAt: first.missingAt, reason });
+    status('failed');
+    return { outcome: 'failed', phase: 'failed', reason, evidence: { missingAt: first.missingAt } };
+  }
+  yield audit('permission-granted', 'succeeded', {
+    roleDefinitionId: grant.roleDefinitionId,
+    roleCreated: grant.roleCreated,
+    assignments: grant.assignments,
+  });
+
+  // Role assignments take a while to reach every ARM instance: wait with durable timers, bounded.
+  for (let checks = 1; ; checks += 1) {
+    const recheck = (yield check()) as PrivateLinkCheck;
+    if (recheck.missingAt.length === 0) {
+      yield audit('permission-effective', 'succeeded', { checks });
+      return undefined;
+    }
+    if (checks >= PERMISSION_CHECKS) {
+      const reason = `${PRIVATE_LINK_ACTION} was granted but still not effective at ${recheck.missingAt.join(', ')} after ${checks} checks; the replica was not created, so nothing is stuck: try again later`;
+      yield audit('permission-effective', 'failed', { checks, missingAt: recheck.missingAt });
+      status('failed');
+      return {
+        outcome: 'failed',
+        phase: 'failed',
+        reason,
+        evidence: { missingAt: recheck.missingAt, checks },
+      };
+    }
+    const delay = pollDelaySeconds(checks - 1, request.polling);
+    yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + delay * 1000));
+  }
 }
 
 df.app.orchestration(REPLICA_OPERATION_ORCHESTRATION, replicaOperation as OrchestrationHandler);

@@ -1,4 +1,10 @@
-import { auditStorageConnectionString, pollingPolicy } from '../../src/config/settings';
+import {
+  appPrincipalId,
+  auditStorageConnectionString,
+  healPolicy,
+  healRoleScope,
+  pollingPolicy,
+} from '../../src/config/settings';
 import { DEFAULT_POLLING } from '../../src/domain';
 
 describe('pollingPolicy', () => {
@@ -52,5 +58,28 @@ describe('auditStorageConnectionString', () => {
 
   test('fails when neither is set', () => {
     expect(() => auditStorageConnectionString({})).toThrow(/AzureWebJobsStorage/);
+  });
+});
+
+describe('healing settings', () => {
+  test('HEAL_POLICY defaults to auto, ignores case, and refuses unknown policies', () => {
+    expect(healPolicy({})).toBe('auto');
+    expect(healPolicy({ HEAL_POLICY: ' Report ' })).toBe('report');
+    expect(() => healPolicy({ HEAL_POLICY: 'sometimes' })).toThrow(/HEAL_POLICY/);
+  });
+
+  test('HEAL_ROLE_SCOPE takes a subscription or resource group id and nothing else', () => {
+    const sub = '/subscriptions/11111111-2222-3333-4444-555555555555';
+    expect(healRoleScope({})).toBeUndefined();
+    expect(healRoleScope({ HEAL_ROLE_SCOPE: `${sub}/` })).toBe(sub);
+    expect(healRoleScope({ HEAL_ROLE_SCOPE: `${sub}/resourceGroups/rg-net` })).toBe(
+      `${sub}/resourceGroups/rg-net`,
+    );
+    expect(() => healRoleScope({ HEAL_ROLE_SCOPE: 'rg-net' })).toThrow(/HEAL_ROLE_SCOPE/);
+  });
+
+  test('APP_PRINCIPAL_ID is read when set', () => {
+    expect(appPrincipalId({})).toBeUndefined();
+    expect(appPrincipalId({ APP_PRINCIPAL_ID: ' abc ' })).toBe('abc');
   });
 });

@@ -1,28 +1,19 @@
-// The fault this product exists for: on a registry with private endpoints, a replica created by an
-// identity lacking Microsoft.Network/privateEndpoints/privateLinkServiceProxies/write stays Creating.
-// The operation gives up at its deadline as `stuck`, with the evidence an operator needs, and leaves the
-// replica where it is.
+// A create that outlives its deadline: a very large registry is still syncing to the new replica. The
+// operation gives up at its deadline as `stuck`, with the evidence an operator needs, and leaves the
+// replica where it is. (The private-endpoint cause of stuck replicas is prevented before the PUT: see
+// prevention.test.ts.)
 import { startApp } from './appHarness';
 import type { AppHarness } from './appHarness';
 
-const RG = 'rg-secure';
+const RG = 'rg-large';
 const DEADLINE_MINUTES = 0.03;
 
 let app: AppHarness;
 
 beforeAll(async () => {
-  // The harness's role grants Microsoft.ContainerRegistry/* and */read only: no private-link write.
+  // Provisioning time grows with size: at the test sandbox's speed this one takes most of an hour.
   app = await startApp(
-    (id, subscriptionId) => [
-      {
-        id: id(RG, 'crsecure01'),
-        location: 'westeurope',
-        sku: 'Premium',
-        privateEndpoints: [
-          `/subscriptions/${subscriptionId}/resourceGroups/rg-network/providers/Microsoft.Network/privateEndpoints/pe-crsecure01`,
-        ],
-      },
-    ],
+    (id) => [{ id: id(RG, 'crlarge01'), location: 'westeurope', sku: 'Premium', sizeGiB: 1_000_000 }],
     { env: { REPLICA_DEADLINE_MINUTES: String(DEADLINE_MINUTES) } },
   );
 });
@@ -33,7 +24,7 @@ afterAll(async () => {
 
 describe('a create that never finishes provisioning', () => {
   test('ends stuck at the deadline with evidence and an audit entry, and leaves the replica in place', async () => {
-    const accepted = await app.api(`/api/registries/${app.subscriptionId}/${RG}/crsecure01/replicas`, {
+    const accepted = await app.api(`/api/registries/${app.subscriptionId}/${RG}/crlarge01/replicas`, {
       method: 'POST',
       body: { location: 'northeurope' },
     });
@@ -63,7 +54,7 @@ describe('a create that never finishes provisioning', () => {
     expect(evidence.polls).toEqual(expect.any(Number));
     expect(done.result!.reason).toMatch(/Creating/);
 
-    const registry = app.registryId(RG, 'crsecure01');
+    const registry = app.registryId(RG, 'crlarge01');
     const trail = await app.audit.listByInstance(registry, done.operationId);
     expect(trail.map((e) => `${e.step}:${e.outcome}`)).toEqual([
       'requested:accepted',
@@ -86,7 +77,7 @@ describe('a create that never finishes provisioning', () => {
     // Healing is not this operation's job: nothing was deleted and the replica is still provisioning.
     const log = await app.sandbox.admin.requests(app.subscriptionId);
     expect(log.requests.filter((r) => r.method === 'DELETE')).toEqual([]);
-    const list = (await app.api(`/api/registries/${app.subscriptionId}/${RG}/crsecure01/replicas`)).json<{
+    const list = (await app.api(`/api/registries/${app.subscriptionId}/${RG}/crlarge01/replicas`)).json<{
       value: { name: string; provisioningState: string }[];
     }>();
     expect(list.value.find((r) => r.name === 'northeurope')).toMatchObject({ provisioningState: 'Creating' });

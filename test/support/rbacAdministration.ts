@@ -1,0 +1,33 @@
+// Gives the app identity what the README asks for healing and prevention, in one subscription only:
+// a custom role that may write role definitions, and Role Based Access Control Administrator.
+import { randomUUID } from 'node:crypto';
+
+import type { SeedDocument } from '../../sandbox/types';
+import { APP_IDENTITY } from './appFleet';
+import type { AdminClient } from './sandbox';
+
+/** Seeds rbacAdministration(subscriptionId) into a running sandbox. */
+export async function grantRbacAdministration(admin: AdminClient, subscriptionId: string): Promise<void> {
+  const answer = await admin.call('POST', '/seed', rbacAdministration(subscriptionId));
+  if (answer.status >= 300)
+    throw new Error(`seeding RBAC administration failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+}
+
+export function rbacAdministration(subscriptionId: string): SeedDocument {
+  const scope = `/subscriptions/${subscriptionId}`;
+  // Custom role names are unique in the whole directory, and test files share one.
+  const writer = `Role definition writer ${randomUUID()}`;
+  return {
+    roleDefinitions: [
+      {
+        roleName: writer,
+        permissions: [{ actions: ['Microsoft.Authorization/roleDefinitions/write'] }],
+        assignableScopes: [scope],
+      },
+    ],
+    roleAssignments: [
+      { principalId: APP_IDENTITY.objectId, role: writer, scope },
+      { principalId: APP_IDENTITY.objectId, role: 'Role Based Access Control Administrator', scope },
+    ],
+  };
+}
