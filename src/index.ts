@@ -9,3 +9,5 @@ import './orchestrations/replicaOperation';
 import './activities/replicaActivities';
 import './activities/accessActivities';
 import './functions/approvals';
+import './orchestrations/healReplica';
+import './activities/healActivities';

@@ -163,7 +163,7 @@ export class AuditStore {
   /** Every entry an orchestration instance wrote about one target, in the order they were written. */
   async listByInstance(target: string, instanceId: string): Promise<AuditEntry[]> {
     await this.ensureTable();
-    const prefix = `${INDEX_PREFIX}${toKeySafe(instanceId)}|`;
+    const prefix = `${INDEX_PREFIX}${indexKeyOf(instanceId)}|`;
     const filter = `PartitionKey eq ${quote(auditPartition(target))} and RowKey ge ${quote(prefix)} and RowKey lt ${quote(`${prefix}~`)}`;
     const entries: AuditEntry[] = [];
     for await (const row of this.table.listEntities<StoredEntry>({ queryOptions: { filter } }))
@@ -211,8 +211,13 @@ export class AuditStore {
   }
 }
 
+/** The instance id with `|` encoded as well, so one id is never a prefix of another's index rows. */
+function indexKeyOf(instanceId: string): string {
+  return toKeySafe(instanceId).replace(/\|/g, '%7c');
+}
+
 function indexRowKey(instanceId: string, sequence: number): string {
-  return `${INDEX_PREFIX}${toKeySafe(instanceId)}|${String(sequence).padStart(10, '0')}`;
+  return `${INDEX_PREFIX}${indexKeyOf(instanceId)}|${String(sequence).padStart(10, '0')}`;
 }
 
 function buildFilter(query: AuditQuery): string {

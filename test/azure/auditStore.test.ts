@@ -136,6 +136,10 @@ describe('AuditStore on Azurite', () => {
       (await store.list({ target: registry, from: at(2), to: at(3) })).entries.map((e) => e.entryId),
     ).toEqual(['c', 'b']);
     expect((await store.listByInstance(replica, 'i-2')).map((e) => e.entryId)).toEqual(['b', 'c']);
+    // An instance whose id extends another's with a separator is not mixed into it.
+    await store.append(record({ time: at(5), instanceId: 'i-2|child' }), 'e');
+    expect((await store.listByInstance(replica, 'i-2')).map((e) => e.entryId)).toEqual(['b', 'c']);
+    expect((await store.listByInstance(replica, 'i-2|child')).map((e) => e.entryId)).toEqual(['e']);
 
     const first = await store.list({ target: registry }, { pageSize: 3 });
     expect(first.entries).toHaveLength(3);
@@ -144,7 +148,7 @@ describe('AuditStore on Azurite', () => {
       { target: registry },
       { pageSize: 3, continuationToken: first.continuationToken },
     );
-    expect(second.entries.map((e) => e.entryId)).toEqual(['a']);
+    expect(second.entries.map((e) => e.entryId)).toEqual(['b', 'a']);
   });
 
   test('entries about targets outside any registry go to the fleet partition', async () => {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { DEFAULT_POLLING } from '../../src/domain';
 import type { HealRequest, HealResult } from '../../src/domain';
 import { APP_IDENTITY } from '../support/appFleet';
+import { rbacAdministration } from '../support/rbacAdministration';
 import { SandboxTokenCredential, authorizationClient } from '../support/sandbox';
 import { startApp } from './appHarness';
 import type { AppHarness } from './appHarness';
@@ -77,16 +78,8 @@ beforeAll(async () => {
       ];
     },
     {
-      seed: {
-        roleAssignments: [
-          // Healing grants a role, so the app's identity may write role definitions and assignments.
-          {
-            principalId: APP_IDENTITY.objectId,
-            role: 'User Access Administrator',
-            scope: '/subscriptions/{subscription}',
-          },
-        ],
-      },
+      // Healing grants a role, so the app's identity may write role definitions and assignments.
+      seed: rbacAdministration,
       env: { NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${port}/notify` },
     },
   );
