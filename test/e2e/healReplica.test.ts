@@ -66,6 +66,12 @@ beforeAll(async () => {
           replicas: [{ location: 'eastus2', creating: { createdBy: APP_IDENTITY.objectId } }],
         },
         {
+          id: id(RG, 'crgiveup01'),
+          location: 'westeurope',
+          sku: 'Premium',
+          replicas: [{ location: 'eastus', failed: true }],
+        },
+        {
           id: id(RG, 'crappr01'),
           location: 'westeurope',
           sku: 'Premium',
@@ -249,4 +255,31 @@ test('under the approve policy a rejection or a timeout leaves the replica untou
 
   expect(await replica('crappr01', 'eastus')).toMatchObject({ provisioningState: 'Failed' });
   expect(await replica('crappr01', 'northeurope')).toMatchObject({ provisioningState: 'Failed' });
+});
+
+test('when every attempt fails, it stops after the bounded attempts and escalates through the notification hook', async () => {
+  const registryId = app.registryId(RG, 'crgiveup01');
+  const installed = await app.sandbox.admin.call('POST', '/faults', {
+    kind: 'replicationFailure',
+    registryId,
+    location: 'eastus',
+    count: 5,
+    errorMessage: 'capacity exhausted in region',
+  });
+  expect(installed.status).toBe(201);
+
+  await startHeal(healRequest('crgiveup01', 'eastus', { maxAttempts: 2 }), 'heal-giveup');
+  const result = await resultOf('heal-giveup');
+
+  expect(result).toMatchObject({ diagnosis: 'failed', outcome: 'escalated', attempts: 2 });
+  const steps = (await app.audit.listByInstance(registryId, 'heal-giveup')).map(
+    (e) => `${e.step}:${e.outcome}`,
+  );
+  expect(steps).toEqual([
+    'diagnosed:succeeded',
+    'attempt-failed:failed',
+    'attempt-failed:failed',
+    'escalated:failed',
+  ]);
+  expect(notifications).toEqual([expect.objectContaining({ kind: 'escalated', instanceId: 'heal-giveup' })]);
 });
