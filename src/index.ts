@@ -7,3 +7,7 @@ import './functions/replicaOperations';
 import './functions/audit';
 import './orchestrations/replicaOperation';
 import './activities/replicaActivities';
+import './functions/healSchedule';
+import './functions/healNow';
+import './orchestrations/healSweep';
+import './activities/sweepActivities';

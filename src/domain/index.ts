@@ -124,3 +124,12 @@ export type {
   HealResult,
   ReplicaEvidence,
 } from './healing';
+export {
+  REGISTRIES_PER_GENERATION,
+  SWEEP_INSTANCE_ID,
+  emptySummary,
+  isInstanceBusy,
+  summaryCounts,
+  tally,
+} from './sweep';
+export type { SweepEntry, SweepRequest, SweepSummary } from './sweep';

@@ -23,6 +23,7 @@ import {
   parseUpdateReplicaRequest,
   replicaId,
   replicaInstanceId,
+  SWEEP_INSTANCE_ID,
 } from '../domain';
 import type { AuditOutcome, ReplicaId, ReplicaOperationKind, ReplicaOperationRequest } from '../domain';
 import { REPLICA_OPERATION_ORCHESTRATION } from '../orchestrations/replicaOperation';
@@ -201,7 +202,7 @@ async function readJson(request: HttpRequest): Promise<unknown> {
   }
 }
 
-function parseDryRun(request: HttpRequest): boolean {
+export function parseDryRun(request: HttpRequest): boolean {
   const value = request.query.get('dryRun');
   if (value === null || value === 'false') return false;
   if (value === 'true' || value === '') return true;
@@ -254,7 +255,7 @@ export async function getOperation(
 ): Promise<HttpResponseInit> {
   try {
     const id = request.params.id ?? '';
-    if (!/^replica:[^/\\#?]{1,400}$/.test(id))
+    if (id !== SWEEP_INSTANCE_ID && !/^replica:[^/\\#?]{1,400}$/.test(id))
       throw new ValidationError('id', 'not an operation id of this app');
     const status = await findStatus(df.getClient(context), id);
     if (status === undefined)
