@@ -191,3 +191,14 @@ function positiveNumber(env: Env, name: string, fallback: number): number {
     throw new Error(`${name} must be a positive number, not "${text}"`);
   return value;
 }
+
+/** Where escalations and reports are posted as JSON (`NOTIFY_WEBHOOK_URL`, https); unset means logged only. */
+export function notifyWebhookUrl(env: Env = process.env): string | undefined {
+  const value = env.NOTIFY_WEBHOOK_URL?.trim();
+  if (value === undefined || value === '') return undefined;
+  const url = new URL(value);
+  if (url.protocol !== 'https:' && url.hostname !== 'localhost' && url.hostname !== '127.0.0.1') {
+    throw new Error('NOTIFY_WEBHOOK_URL must be an https URL');
+  }
+  return url.toString();
+}

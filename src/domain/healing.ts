@@ -98,6 +98,8 @@ export interface HealRequest {
   polling: PollingPolicy;
   /** Stuck threshold for this replica's registry, in minutes. */
   thresholdMinutes: number;
+  /** When a sweep first saw the replica in its current non-terminal state (ISO 8601). */
+  firstSeenAt?: string;
   /** How many delete-grant-recreate rounds before giving up. */
   maxAttempts: number;
   /** How long an `approve` policy waits for the approval event, in minutes. */

@@ -23,7 +23,6 @@ import {
   parseUpdateReplicaRequest,
   replicaId,
   replicaInstanceId,
-  SWEEP_INSTANCE_ID,
 } from '../domain';
 import type { AuditOutcome, ReplicaId, ReplicaOperationKind, ReplicaOperationRequest } from '../domain';
 import { REPLICA_OPERATION_ORCHESTRATION } from '../orchestrations/replicaOperation';
@@ -249,14 +248,20 @@ export async function findStatus(
   }
 }
 
+/** Operation ids are Durable instance ids this app makes: no `/ \\ # ?`, no control characters. */
+export function parseOperationId(value: string | undefined): string {
+  const id = value ?? '';
+  if (!/^[A-Za-z0-9:|~._-]{1,400}$/.test(id))
+    throw new ValidationError('id', 'not an operation id of this app');
+  return id;
+}
+
 export async function getOperation(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
   try {
-    const id = request.params.id ?? '';
-    if (id !== SWEEP_INSTANCE_ID && !/^replica:[^/\\#?]{1,400}$/.test(id))
-      throw new ValidationError('id', 'not an operation id of this app');
+    const id = parseOperationId(request.params.id);
     const status = await findStatus(df.getClient(context), id);
     if (status === undefined)
       return problemResponse(problem(404, 'operation-not-found', `No operation ${id}.`));

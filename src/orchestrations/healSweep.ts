@@ -152,6 +152,7 @@ export function* healSweep(
           dryRun: request.dryRun,
           polling: request.polling,
           thresholdMinutes: registry.thresholdMinutes,
+          ...(suspect.firstSeenAt === undefined ? {} : { firstSeenAt: suspect.firstSeenAt }),
           maxAttempts: request.maxAttempts,
           approvalTimeoutMinutes: request.approvalTimeoutMinutes,
         };

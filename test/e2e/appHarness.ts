@@ -50,7 +50,8 @@ export async function startApp(
   options: {
     sandbox?: Omit<SandboxOptions, 'seed' | 'tlsDir'>;
     env?: Record<string, string>;
-    seed?: SeedDocument;
+    /** More to seed: principals, role definitions and assignments (a function gets the subscription id). */
+    seed?: SeedDocument | ((subscriptionId: string) => SeedDocument);
   } = {},
 ): Promise<AppHarness> {
   const entry = path.join(REPO_ROOT, 'dist', 'src', 'index.js');
@@ -61,9 +62,10 @@ export async function startApp(
   const registryId = (resourceGroup: string, name: string): string =>
     `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${name}`;
   const role = `Registry replica operator ${subscriptionId}`;
+  const extra = typeof options.seed === 'function' ? options.seed(subscriptionId) : (options.seed ?? {});
   const sandbox = await startTestSandbox(
     {
-      principals: [APP_IDENTITY, ...(options.seed?.principals ?? [])],
+      principals: [APP_IDENTITY, ...(extra.principals ?? [])],
       subscriptions: [{ subscriptionId, locations: LOCATIONS }],
       roleDefinitions: [
         {
@@ -71,11 +73,11 @@ export async function startApp(
           permissions: [{ actions: ['Microsoft.ContainerRegistry/*', '*/read'] }],
           assignableScopes: [`/subscriptions/${subscriptionId}`],
         },
-        ...(options.seed?.roleDefinitions ?? []),
+        ...(extra.roleDefinitions ?? []),
       ],
       roleAssignments: [
         { principalId: APP_IDENTITY.objectId, role, scope: `/subscriptions/${subscriptionId}` },
-        ...(options.seed?.roleAssignments ?? []),
+        ...(extra.roleAssignments ?? []),
       ],
       registries: registries(registryId, subscriptionId),
     },

@@ -1,0 +1,54 @@
+// Activities of the heal orchestration that are not ARM writes: capturing a replica's settings before it
+// is deleted, and telling people when healing gives up or leaves a replica alone.
+import * as df from 'durable-functions';
+import type { InvocationContext } from '@azure/functions';
+import type { ActivityHandler } from 'durable-functions';
+
+import { armClients } from '../azure/armClients';
+import { ReplicaGateway } from '../azure/replicas';
+import type { ReplicaView } from '../azure/replicas';
+import { notifyWebhookUrl } from '../config/settings';
+import { parseReplicaId } from '../domain';
+
+export const CAPTURE_REPLICA_ACTIVITY = 'healCaptureReplica';
+export const NOTIFY_ACTIVITY = 'healNotify';
+
+/** The replica as it is now, settings included; undefined when it no longer exists. */
+export const captureReplica: ActivityHandler = async (replicaId: string): Promise<ReplicaView | null> => {
+  const view = await new ReplicaGateway(armClients()).getReplica(parseReplicaId(replicaId));
+  return view ?? null;
+};
+
+export interface HealNotification {
+  kind: 'escalated' | 'slow' | 'awaiting-approval';
+  replicaId: string;
+  instanceId: string;
+  summary: string;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * The escalation hook: posts the notification as JSON to NOTIFY_WEBHOOK_URL when it is set (chat
+ * integrations build on it). Without a URL the notification is only logged; the audit trail has it anyway.
+ */
+export const notify: ActivityHandler = async (
+  notification: HealNotification,
+  context: InvocationContext,
+): Promise<boolean> => {
+  const url = notifyWebhookUrl();
+  if (url === undefined) {
+    context.log(`heal notification (no NOTIFY_WEBHOOK_URL set): ${notification.summary}`);
+    return false;
+  }
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text: notification.summary, ...notification }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!response.ok) throw new Error(`the notification webhook answered ${response.status}`);
+  return true;
+};
+
+df.app.activity(CAPTURE_REPLICA_ACTIVITY, { handler: captureReplica });
+df.app.activity(NOTIFY_ACTIVITY, { handler: notify });

@@ -1,0 +1,71 @@
+// POST /api/operations/{id}/approval: approve or reject a heal that waits for approval (policy `approve`).
+// The approver is whoever calls; the orchestration records the decision in the audit trail.
+import { app } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+
+import {
+  APPROVAL_EVENT,
+  ValidationError,
+  expectBoolean,
+  isJsonObject,
+  unknownFieldErrors,
+  throwIfAny,
+} from '../domain';
+import type { ApprovalDecision } from '../domain';
+import { callerOf } from '../http/caller';
+import { toProblemResponse } from '../http/handler';
+import { problem, problemResponse } from '../http/problem';
+import { findStatus, parseOperationId } from './replicaOperations';
+
+export const APPROVE_FUNCTION = 'approveOperation';
+
+export async function approveOperation(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  try {
+    const id = parseOperationId(request.params.id);
+    const approved = await readDecision(request);
+    const client = df.getClient(context);
+    const status = await findStatus(client, id);
+    if (status === undefined)
+      return problemResponse(problem(404, 'operation-not-found', `No operation ${id}.`));
+    const phase = (status.customStatus as { phase?: string } | null | undefined)?.phase;
+    if (String(status.runtimeStatus) !== 'Running' || phase !== 'awaiting-approval') {
+      return problemResponse(
+        problem(
+          409,
+          'not-awaiting-approval',
+          `Operation ${id} is not waiting for an approval (it is ${phase ?? String(status.runtimeStatus)}).`,
+        ),
+      );
+    }
+    const decision: ApprovalDecision = { approved, approver: callerOf(request) };
+    await client.raiseEvent(id, APPROVAL_EVENT, decision);
+    return { status: 202, jsonBody: { operationId: id, approved, approver: decision.approver } };
+  } catch (error) {
+    return toProblemResponse(error, context);
+  }
+}
+
+async function readDecision(request: HttpRequest): Promise<boolean> {
+  let body: unknown;
+  try {
+    body = JSON.parse(await request.text()) as unknown;
+  } catch {
+    throw new ValidationError('body', 'a JSON object {"approved": true|false} is required');
+  }
+  if (!isJsonObject(body))
+    throw new ValidationError('body', 'a JSON object {"approved": true|false} is required');
+  throwIfAny(unknownFieldErrors(body, ['approved']));
+  return expectBoolean(body.approved, 'approved');
+}
+
+app.http(APPROVE_FUNCTION, {
+  route: 'operations/{id}/approval',
+  methods: ['POST'],
+  authLevel: 'function',
+  extraInputs: [df.input.durableClient()],
+  handler: approveOperation,
+});
