@@ -11,3 +11,7 @@ import './activities/accessActivities';
 import './functions/approvals';
 import './orchestrations/healReplica';
 import './activities/healActivities';
+import './functions/healSchedule';
+import './functions/healNow';
+import './orchestrations/healSweep';
+import './activities/sweepActivities';

@@ -73,16 +73,6 @@ export function pollingPolicy(env: Env = process.env): PollingPolicy {
   };
 }
 
-/** What the app may do about a missing private-link permission (`HEAL_POLICY`): auto, approve or report. */
-export function healPolicy(env: Env = process.env): HealPolicy {
-  const text = env.HEAL_POLICY?.trim();
-  if (text === undefined || text === '') return 'auto';
-  const policy = parseHealPolicy(text, 'auto');
-  if (policy !== text.toLowerCase())
-    throw new Error(`HEAL_POLICY must be auto, approve or report, not "${text}"`);
-  return policy;
-}
-
 /**
  * Where the app's private-link role is assignable (`HEAL_ROLE_SCOPE`, a subscription or resource group
  * id); undefined when unset, meaning the subscription of each private endpoint.
@@ -96,10 +86,117 @@ export function healRoleScope(env: Env = process.env): string | undefined {
   return value;
 }
 
+/** The schedule of self-healing sweeps (`HEAL_SCHEDULE`, NCRONTAB); the timer reads it as `%HEAL_SCHEDULE%`. */
+export const HEAL_SCHEDULE_SETTING = 'HEAL_SCHEDULE';
+export const DEFAULT_HEAL_SCHEDULE = '0 */15 * * * *';
+
+/**
+ * The timer's schedule: a `%HEAL_SCHEDULE%` reference the host resolves when the setting exists (after
+ * checking it here), else the default, since the host refuses a reference to a missing setting.
+ */
+export function healScheduleBinding(env: Env = process.env): string {
+  const set = env[HEAL_SCHEDULE_SETTING]?.trim();
+  if (set === undefined || set === '') return DEFAULT_HEAL_SCHEDULE;
+  healSchedule(env);
+  return `%${HEAL_SCHEDULE_SETTING}%`;
+}
+
+export function healSchedule(env: Env = process.env): string {
+  const value = env[HEAL_SCHEDULE_SETTING]?.trim() || DEFAULT_HEAL_SCHEDULE;
+  if (!/^\S+(\s+\S+){4,5}$/.test(value)) {
+    throw new Error(`${HEAL_SCHEDULE_SETTING} must be an NCRONTAB expression of six fields, not "${value}"`);
+  }
+  return value;
+}
+
 /** The app identity's object id (`APP_PRINCIPAL_ID`), when set; otherwise it is read from a token. */
 export function appPrincipalId(env: Env = process.env): string | undefined {
   const value = env.APP_PRINCIPAL_ID?.trim();
   return value === undefined || value === '' ? undefined : value;
+}
+
+/** Minutes a replica may stay in one non-terminal state before a sweep suspects it (`STUCK_AFTER_MINUTES`). */
+export function stuckAfterMinutes(env: Env = process.env): number {
+  return positiveNumber(env, 'STUCK_AFTER_MINUTES', 60);
+}
+
+/** Registry scans, and heals, a sweep runs at once (`HEAL_PARALLELISM`). */
+export function healParallelism(env: Env = process.env): number {
+  const value = positiveInteger(env, 'HEAL_PARALLELISM', 8);
+  if (value > 100) throw new Error(`HEAL_PARALLELISM must be at most 100, not "${value}"`);
+  return value;
+}
+
+/** Delete-grant-recreate rounds a heal tries before it escalates (`HEAL_MAX_ATTEMPTS`). */
+export function healMaxAttempts(env: Env = process.env): number {
+  return positiveInteger(env, 'HEAL_MAX_ATTEMPTS', 3);
+}
+
+/** Minutes an `approve` policy waits for its approval (`APPROVAL_TIMEOUT`). */
+export function approvalTimeoutMinutes(env: Env = process.env): number {
+  return positiveNumber(env, 'APPROVAL_TIMEOUT', 60);
+}
+
+/**
+ * The policy for registries without a `replica-heal-policy` tag (`HEAL_POLICY`, default `auto`): what the
+ * app may do about a stuck replica or a missing private-link permission.
+ */
+export function healPolicy(env: Env = process.env): HealPolicy {
+  const text = env.HEAL_POLICY?.trim();
+  if (text === undefined || text === '') return 'auto';
+  const value = parseHealPolicy(text, 'auto');
+  if (value !== text.toLowerCase())
+    throw new Error(`HEAL_POLICY must be auto, approve or report, not "${text}"`);
+  return value;
+}
+
+export interface TagFilter {
+  name: string;
+  value: string;
+}
+
+/** Limits sweeps to registries carrying one tag (`HEAL_REGISTRY_TAG`, `name=value`); unset means all. */
+export function healRegistryTag(env: Env = process.env): TagFilter | undefined {
+  const text = env.HEAL_REGISTRY_TAG?.trim();
+  if (text === undefined || text === '') return undefined;
+  const match = /^([^=]+)=(.*)$/.exec(text);
+  const name = match?.[1]?.trim();
+  if (match === null || name === undefined || name === '') {
+    throw new Error(`HEAL_REGISTRY_TAG must be name=value, not "${text}"`);
+  }
+  return { name, value: (match[2] ?? '').trim() };
+}
+
+/** The table of replicas watched across sweeps (`WATCH_TABLE`), in the audit trail's account. */
+export function watchTableName(env: Env = process.env): string {
+  return tableName(env, 'WATCH_TABLE', 'ReplicaWatch');
+}
+
+/** What every heal a sweep starts shares, from settings. */
+export interface HealRequestDefaults {
+  polling: PollingPolicy;
+  maxAttempts: number;
+  approvalTimeoutMinutes: number;
+  thresholdMinutes: number;
+  policy: HealPolicy;
+}
+
+export function healRequestDefaults(env: Env = process.env): HealRequestDefaults {
+  return {
+    polling: pollingPolicy(env),
+    maxAttempts: healMaxAttempts(env),
+    approvalTimeoutMinutes: approvalTimeoutMinutes(env),
+    thresholdMinutes: stuckAfterMinutes(env),
+    policy: healPolicy(env),
+  };
+}
+
+function tableName(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim() || fallback;
+  if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(value)) {
+    throw new Error(`${name} must be 3-63 letters or digits starting with a letter, not "${value}"`);
+  }
+  return value;
 }
 
 function positiveInteger(env: Env, name: string, fallback: number): number {

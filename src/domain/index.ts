@@ -130,3 +130,12 @@ export { actionMatches, deterministicGuid, permitsAction } from './permissions';
 export type { PermissionEntry } from './permissions';
 export { parseArmResourceId, scopeParameter, subscriptionScopeOf } from './armResource';
 export type { ArmResource } from './armResource';
+export {
+  REGISTRIES_PER_GENERATION,
+  SWEEP_INSTANCE_ID,
+  emptySummary,
+  isInstanceBusy,
+  summaryCounts,
+  tally,
+} from './sweep';
+export type { SweepEntry, SweepRequest, SweepSummary } from './sweep';

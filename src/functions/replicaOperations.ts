@@ -206,7 +206,7 @@ async function readJson(request: HttpRequest): Promise<unknown> {
   }
 }
 
-function parseDryRun(request: HttpRequest): boolean {
+export function parseDryRun(request: HttpRequest): boolean {
   const value = request.query.get('dryRun');
   if (value === null || value === 'false') return false;
   if (value === 'true' || value === '') return true;

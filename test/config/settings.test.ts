@@ -3,7 +3,13 @@ import {
   auditStorageConnectionString,
   healPolicy,
   healRoleScope,
+  healParallelism,
+  healRegistryTag,
+  healRequestDefaults,
+  healSchedule,
+  healScheduleBinding,
   pollingPolicy,
+  watchTableName,
 } from '../../src/config/settings';
 import { DEFAULT_POLLING } from '../../src/domain';
 
@@ -81,5 +87,51 @@ describe('healing settings', () => {
   test('APP_PRINCIPAL_ID is read when set', () => {
     expect(appPrincipalId({})).toBeUndefined();
     expect(appPrincipalId({ APP_PRINCIPAL_ID: ' abc ' })).toBe('abc');
+  });
+});
+
+describe('self-healing settings', () => {
+  test('defaults when nothing is set', () => {
+    expect(healRequestDefaults({})).toMatchObject({
+      maxAttempts: 3,
+      approvalTimeoutMinutes: 60,
+      thresholdMinutes: 60,
+      policy: 'auto',
+    });
+    expect(healParallelism({})).toBe(8);
+    expect(healSchedule({})).toBe('0 */15 * * * *');
+    expect(healScheduleBinding({})).toBe('0 */15 * * * *');
+    expect(watchTableName({})).toBe('ReplicaWatch');
+    expect(healRegistryTag({})).toBeUndefined();
+  });
+
+  test('the timer refers to HEAL_SCHEDULE once it is set and valid', () => {
+    expect(healScheduleBinding({ HEAL_SCHEDULE: '0 0 * * * *' })).toBe('%HEAL_SCHEDULE%');
+    expect(() => healScheduleBinding({ HEAL_SCHEDULE: 'hourly' })).toThrow(/HEAL_SCHEDULE/);
+  });
+
+  test('reads a registry tag filter as name=value', () => {
+    expect(healRegistryTag({ HEAL_REGISTRY_TAG: ' team = platform ' })).toEqual({
+      name: 'team',
+      value: 'platform',
+    });
+    expect(() => healRegistryTag({ HEAL_REGISTRY_TAG: 'platform' })).toThrow(/HEAL_REGISTRY_TAG/);
+  });
+
+  test.each([
+    ['HEAL_PARALLELISM', '0'],
+    ['HEAL_PARALLELISM', '101'],
+    ['HEAL_MAX_ATTEMPTS', '1.5'],
+    ['STUCK_AFTER_MINUTES', '-1'],
+    ['APPROVAL_TIMEOUT', 'soon'],
+    ['HEAL_POLICY', 'sometimes'],
+    ['WATCH_TABLE', 'no-dashes'],
+  ])('refuses %s=%s', (name, value) => {
+    const read = (): unknown => [
+      healRequestDefaults({ [name]: value }),
+      healParallelism({ [name]: value }),
+      watchTableName({ [name]: value }),
+    ];
+    expect(read).toThrow(new RegExp(name));
   });
 });

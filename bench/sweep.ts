@@ -1,0 +1,31 @@
+// Sweep scanning at fleet scale (1,000 Premium registries × 5 replicas, 20 ms per ARM call): ARM requests
+// per registry and wall time against the ideal (registries × latency ÷ parallelism). The measurement runs
+// in a child process under the stand-ins launcher, which starts Azurite and trusts the sandbox CA.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import path from 'node:path';
+
+export const name = 'sweep';
+
+export async function run(): Promise<unknown> {
+  const dist = path.resolve(__dirname, '..');
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sweep-bench-')), 'result.json');
+  const code = await new Promise<number>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(dist, 'tools', 'standins.js'),
+        '--',
+        process.execPath,
+        path.join(__dirname, 'sweep', 'scan.js'),
+        out,
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'], env: process.env },
+    );
+    child.once('error', reject);
+    child.once('exit', (status) => resolve(status ?? 1));
+  });
+  if (code !== 0) throw new Error(`the sweep benchmark exited with ${code}`);
+  return JSON.parse(fs.readFileSync(out, 'utf8')) as unknown;
+}

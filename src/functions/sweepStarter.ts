@@ -1,0 +1,68 @@
+// Starts the sweep under its one instance id unless a sweep is still running. The check and the start
+// race with another starter; the engine refuses the second start, which counts as "running" too.
+import type { DurableClient } from 'durable-functions';
+
+import { auditStore } from '../azure/auditStoreFactory';
+import { approvalTimeoutMinutes, healMaxAttempts, healParallelism, pollingPolicy } from '../config/settings';
+import { SWEEP_INSTANCE_ID } from '../domain';
+import type { AuditActor, AuditChannel, AuditOutcome, SweepRequest } from '../domain';
+import { SWEEP_ORCHESTRATION } from '../orchestrations/names';
+import type { SweepInput } from '../orchestrations/healSweep';
+import { findStatus } from './replicaOperations';
+
+const ACTIVE = new Set(['Running', 'Pending', 'ContinuedAsNew', 'Suspended']);
+
+export type SweepStart = { started: true } | { started: false; reason: string };
+
+/** A sweep request from settings. */
+export function sweepRequest(actor: AuditActor, channel: AuditChannel, dryRun: boolean): SweepRequest {
+  return {
+    actor,
+    channel,
+    requestedAt: new Date().toISOString(),
+    dryRun,
+    parallelism: healParallelism(),
+    polling: pollingPolicy(),
+    maxAttempts: healMaxAttempts(),
+    approvalTimeoutMinutes: approvalTimeoutMinutes(),
+  };
+}
+
+export async function startSweep(client: DurableClient, request: SweepRequest): Promise<SweepStart> {
+  const current = await findStatus(client, SWEEP_INSTANCE_ID);
+  if (current !== undefined && ACTIVE.has(String(current.runtimeStatus))) {
+    return { started: false, reason: `a sweep is still ${String(current.runtimeStatus)}` };
+  }
+  try {
+    const input: SweepInput = { request };
+    await client.startNew(SWEEP_ORCHESTRATION, { instanceId: SWEEP_INSTANCE_ID, input });
+    return { started: true };
+  } catch (error) {
+    return {
+      started: false,
+      reason: `another sweep has just started (${error instanceof Error ? error.message : String(error)})`,
+    };
+  }
+}
+
+/** An audit entry about the sweep itself, written before the orchestration exists or when it is refused. */
+export async function auditSweepRequest(
+  request: SweepRequest,
+  outcome: AuditOutcome,
+  detail: Record<string, unknown>,
+): Promise<void> {
+  await auditStore().append(
+    {
+      time: request.requestedAt,
+      actor: request.actor,
+      channel: request.channel,
+      operation: 'sweep',
+      target: SWEEP_INSTANCE_ID,
+      instanceId: SWEEP_INSTANCE_ID,
+      step: 'requested',
+      outcome,
+      detail: { dryRun: request.dryRun, ...detail },
+    },
+    `${SWEEP_INSTANCE_ID}|${request.requestedAt}|requested|${request.channel}`,
+  );
+}

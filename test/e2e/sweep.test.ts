@@ -1,0 +1,197 @@
+// The self-healing sweep on the devhost against the ARM sandbox: a fleet with a replica stuck on a
+// private-endpoint registry, a slow replica of a very large registry, healthy registries and a Standard
+// one. Sweeps run from the schedule (the devhost's admin endpoint runs the timer now) and from
+// POST /api/heal. What each heal then does is the heal orchestration's own story; here the sweep hands
+// every confirmed suspect to it under the replica's instance id.
+import { SWEEP_INSTANCE_ID, parseReplicaId, replicaInstanceId } from '../../src/domain';
+import type { SweepSummary } from '../../src/domain';
+import { APP_IDENTITY } from '../support/appFleet';
+import { startApp } from './appHarness';
+import type { AppHarness } from './appHarness';
+
+/** Six seconds: long enough for the first two tests to run before anything is overdue. */
+const STUCK_AFTER_MINUTES = 0.1;
+let watchingSince = 0;
+
+let app: AppHarness;
+let stuck: string;
+let slow: string;
+
+interface SweepView {
+  operationId: string;
+  runtimeStatus: string;
+  phase?: string;
+  createdTime: string;
+  requestedAt?: string;
+  result?: SweepSummary;
+}
+
+beforeAll(async () => {
+  app = await startApp(
+    (id, subscriptionId) => [
+      {
+        id: id('rg-secure', 'crsecure01'),
+        location: 'westeurope',
+        sku: 'Premium',
+        privateEndpoints: [
+          `/subscriptions/${subscriptionId}/resourceGroups/rg-network/providers/Microsoft.Network/privateEndpoints/pe-crsecure01`,
+        ],
+        replicas: [{ location: 'northeurope', creating: { createdBy: APP_IDENTITY.objectId } }],
+      },
+      {
+        // About 50 minutes of wall time at the test sandbox's speed: still creating throughout.
+        id: id('rg-big', 'crbig01'),
+        location: 'westeurope',
+        sku: 'Premium',
+        sizeGiB: 1_000_000,
+        replicas: [{ location: 'eastus', creating: { createdBy: APP_IDENTITY.objectId } }],
+      },
+      {
+        id: id('rg-app', 'crhealthy03'),
+        location: 'westeurope',
+        sku: 'Premium',
+        replicas: [{ location: 'westus2' }],
+      },
+      {
+        id: id('rg-app', 'crhealthy01'),
+        location: 'westeurope',
+        sku: 'Premium',
+        replicas: [{ location: 'northeurope' }],
+      },
+      {
+        id: id('rg-app', 'crhealthy02'),
+        location: 'eastus',
+        sku: 'Premium',
+        replicas: [{ location: 'westus2' }],
+      },
+      { id: id('rg-app', 'crstandard01'), location: 'westeurope', sku: 'Standard' },
+    ],
+    { env: { STUCK_AFTER_MINUTES: String(STUCK_AFTER_MINUTES), HEAL_PARALLELISM: '2' } },
+  );
+  stuck = `${app.registryId('rg-secure', 'crsecure01')}/replications/northeurope`;
+  slow = `${app.registryId('rg-big', 'crbig01')}/replications/eastus`;
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+/** The sweep requested after `previous` (its request time), once it has finished. */
+async function finishedSweep(previous: string | undefined, timeoutMs = 30_000): Promise<SweepView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await app.api(`/api/operations/${SWEEP_INSTANCE_ID}`);
+    if (answer.status === 200) {
+      const view = answer.json<SweepView>();
+      const fresh = view.requestedAt !== undefined && view.requestedAt !== previous;
+      if (fresh && ['Completed', 'Failed', 'Terminated'].includes(view.runtimeStatus)) return view;
+    }
+    if (Date.now() > deadline) throw new Error(`no finished sweep after ${timeoutMs} ms: ${answer.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function runScheduleNow(): Promise<void> {
+  const ran = await app.api('/admin/functions/healSchedule', { method: 'POST', body: {} });
+  expect(ran.status).toBe(202);
+}
+
+const sum = (s: SweepSummary): number =>
+  s.healed + s.skipped + s.reported + s.failed + s.escalated + s.rejected + s.healthy;
+
+let firstSweep: SweepView;
+
+describe('the scheduled sweep', () => {
+  test('scans each Premium registry with one list and starts watching provisioning replicas, suspecting none yet', async () => {
+    watchingSince = Date.now();
+    await runScheduleNow();
+    firstSweep = await finishedSweep(undefined);
+
+    expect(firstSweep).toMatchObject({ runtimeStatus: 'Completed', phase: 'completed' });
+    const summary = firstSweep.result!;
+    // Stuck and slow replicas were only just seen in their state: their clock starts now.
+    expect(summary).toMatchObject({ registries: 5, registriesScanned: 5, scanFailures: [], suspects: 0 });
+    expect(summary.results).toEqual([]);
+    expect(sum(summary)).toBe(0);
+
+    const log = await app.sandbox.admin.requests(app.subscriptionId);
+    expect(log.counts['Replications_List 200']).toBe(5);
+
+    const trail = await app.audit.listByInstance(SWEEP_INSTANCE_ID, SWEEP_INSTANCE_ID);
+    expect(trail.map((e) => `${e.step}:${e.outcome}:${e.channel}:${e.actor.id}`)).toEqual([
+      'sweep-started:started:schedule:schedule',
+      'sweep-completed:succeeded:schedule:schedule',
+    ]);
+    expect(trail.at(-1)!.detail).toMatchObject({ registriesScanned: 5, suspects: 0 });
+  });
+
+  test('a second sweep while one runs is refused over the API and skipped (and audited) on the schedule', async () => {
+    const slowLists = await app.sandbox.admin.call<{ rules: { id: string }[] }>('POST', '/faults', {
+      kind: 'latency',
+      latencyMs: 1500,
+      match: { subscriptionId: app.subscriptionId, operation: 'Replications_List' },
+    });
+    expect(slowLists.status).toBe(201);
+    try {
+      const started = await app.api('/api/heal', { method: 'POST' });
+      expect(started.status).toBe(202);
+      expect(started.headers.get('location')).toBe('/api/operations/sweep');
+
+      const refused = await app.api('/api/heal?dryRun=true', { method: 'POST' });
+      expect(refused.status).toBe(409);
+      expect(refused.headers.get('content-type')).toBe('application/problem+json');
+      expect(refused.json()).toMatchObject({
+        type: 'urn:acr-replica-guard:problem:sweep-in-progress',
+        operationLocation: '/api/operations/sweep',
+      });
+      await runScheduleNow();
+
+      const done = await finishedSweep(firstSweep.requestedAt);
+      expect(done.runtimeStatus).toBe('Completed');
+      firstSweep = done;
+    } finally {
+      for (const rule of slowLists.body.rules) await app.sandbox.admin.call('DELETE', `/faults/${rule.id}`);
+    }
+    const trail = await app.audit.listByInstance(SWEEP_INSTANCE_ID, SWEEP_INSTANCE_ID);
+    const steps = trail.map((e) => `${e.step}:${e.outcome}:${e.channel}`);
+    expect(steps).toEqual(expect.arrayContaining(['requested:refused:api', 'requested:skipped:schedule']));
+    expect(steps.filter((s) => s.startsWith('sweep-started'))).toEqual([
+      'sweep-started:started:schedule',
+      'sweep-started:started:api',
+    ]);
+  });
+
+  test('past the threshold, GET-confirmed suspects each go to one heal under their replica instance id, with the dry run passed on', async () => {
+    const overdue = watchingSince + STUCK_AFTER_MINUTES * 60_000 + 500 - Date.now();
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, overdue)));
+    await app.sandbox.admin.call('DELETE', '/requests');
+
+    const started = await app.api('/api/heal?dryRun=true', { method: 'POST' });
+    expect(started.status).toBe(202);
+    expect(started.json()).toMatchObject({ operationId: 'sweep', dryRun: true });
+
+    const status = async (): Promise<Record<string, unknown>> =>
+      (await app.api(`/api/operations/${SWEEP_INSTANCE_ID}`)).json<Record<string, unknown>>();
+    for (let s = await status(); ; s = await status()) {
+      if (s.requestedAt !== firstSweep.requestedAt && s.registriesScanned === 5) {
+        expect(s).toMatchObject({ dryRun: true, suspects: 2 });
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    for (const replicaId of [stuck, slow]) {
+      const instance = `/api/operations/${replicaInstanceId(parseReplicaId(replicaId))}`;
+      let heal = await app.api(instance);
+      while (heal.status === 404 || heal.json<{ operation?: string }>().operation === undefined) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        heal = await app.api(instance);
+      }
+      expect(heal.json()).toMatchObject({ operation: 'heal', target: replicaId });
+    }
+
+    // One list per Premium registry and one GET per suspect to confirm it (the heals read on their own).
+    const log = await app.sandbox.admin.requests(app.subscriptionId);
+    expect(log.counts['Replications_List 200']).toBe(5);
+    expect(log.requests.filter((r) => r.method === 'PUT' || r.method === 'DELETE')).toEqual([]);
+  });
+});
