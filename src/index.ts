@@ -15,3 +15,4 @@ import './functions/healSchedule';
 import './functions/healNow';
 import './orchestrations/healSweep';
 import './activities/sweepActivities';
+import './functions/healRegistry';

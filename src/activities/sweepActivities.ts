@@ -148,10 +148,17 @@ function gateway(): ReplicaGateway {
   return new ReplicaGateway(armClients());
 }
 
-export const listSweepRegistries: ActivityHandler = async (): Promise<SweepRegistry[]> => {
-  const tag = healRegistryTag();
+/** The registries of a fleet sweep, or the one registry a registry's sweep was asked for. */
+export const listSweepRegistries: ActivityHandler = async (
+  registryId: string | null,
+): Promise<SweepRegistry[]> => {
+  const tag = registryId === null ? healRegistryTag() : undefined;
+  const scope =
+    registryId === null
+      ? registryScope()
+      : { subscriptions: [], resourceGroups: [], registries: [parseRegistryId(registryId)] };
   return listSweepRegistriesWith(gateway(), {
-    scope: registryScope(),
+    scope,
     ...(tag === undefined ? {} : { tag }),
     policy: healPolicy(),
     thresholdMinutes: stuckAfterMinutes(),

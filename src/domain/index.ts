@@ -133,6 +133,7 @@ export type { ArmResource } from './armResource';
 export {
   REGISTRIES_PER_GENERATION,
   SWEEP_INSTANCE_ID,
+  registrySweepInstanceId,
   emptySummary,
   isInstanceBusy,
   summaryCounts,

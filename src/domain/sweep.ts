@@ -2,9 +2,16 @@
 import type { AuditActor, AuditChannel } from './audit';
 import type { Diagnosis, HealOutcome, HealResult } from './healing';
 import type { PollingPolicy } from './replicaOperation';
+import { registryKey } from './resourceId';
+import type { RegistryId } from './resourceId';
 
-/** One sweep at a time: every sweep runs under this instance id. */
+/** One fleet sweep at a time: it runs under this instance id. */
 export const SWEEP_INSTANCE_ID = 'sweep';
+
+/** One registry's sweep has its own instance, so it never waits for (or blocks) the fleet's. */
+export function registrySweepInstanceId(registry: RegistryId): string {
+  return `sweep:${encodeURIComponent(registryKey(registry)).replace(/%/g, '~')}`;
+}
 
 /** Registries one orchestration generation covers before continue-as-new keeps its history bounded. */
 export const REGISTRIES_PER_GENERATION = 50;
@@ -21,6 +28,8 @@ export interface SweepRequest {
   maxAttempts: number;
   approvalTimeoutMinutes: number;
   registriesPerGeneration?: number;
+  /** Limits the sweep to this registry (a resource id), as `POST /api/registries/.../heal` asks. */
+  registryId?: string;
 }
 
 /** What became of one suspect: the heal's result, or why no heal ran to the end. */

@@ -4,7 +4,7 @@ import type { DurableClient } from 'durable-functions';
 
 import { auditStore } from '../azure/auditStoreFactory';
 import { approvalTimeoutMinutes, healMaxAttempts, healParallelism, pollingPolicy } from '../config/settings';
-import { SWEEP_INSTANCE_ID } from '../domain';
+import { SWEEP_INSTANCE_ID, parseRegistryId, registrySweepInstanceId } from '../domain';
 import type { AuditActor, AuditChannel, AuditOutcome, SweepRequest } from '../domain';
 import { SWEEP_ORCHESTRATION } from '../orchestrations/names';
 import type { SweepInput } from '../orchestrations/healSweep';
@@ -15,8 +15,14 @@ const ACTIVE = new Set(['Running', 'Pending', 'ContinuedAsNew', 'Suspended']);
 export type SweepStart = { started: true } | { started: false; reason: string };
 
 /** A sweep request from settings. */
-export function sweepRequest(actor: AuditActor, channel: AuditChannel, dryRun: boolean): SweepRequest {
+export function sweepRequest(
+  actor: AuditActor,
+  channel: AuditChannel,
+  dryRun: boolean,
+  registryId?: string,
+): SweepRequest {
   return {
+    ...(registryId === undefined ? {} : { registryId }),
     actor,
     channel,
     requestedAt: new Date().toISOString(),
@@ -28,14 +34,22 @@ export function sweepRequest(actor: AuditActor, channel: AuditChannel, dryRun: b
   };
 }
 
+/** The sweep's instance: the fleet's, or one registry's. */
+export function sweepInstanceId(request: SweepRequest): string {
+  return request.registryId === undefined
+    ? SWEEP_INSTANCE_ID
+    : registrySweepInstanceId(parseRegistryId(request.registryId));
+}
+
 export async function startSweep(client: DurableClient, request: SweepRequest): Promise<SweepStart> {
-  const current = await findStatus(client, SWEEP_INSTANCE_ID);
+  const instanceId = sweepInstanceId(request);
+  const current = await findStatus(client, instanceId);
   if (current !== undefined && ACTIVE.has(String(current.runtimeStatus))) {
     return { started: false, reason: `a sweep is still ${String(current.runtimeStatus)}` };
   }
   try {
     const input: SweepInput = { request };
-    await client.startNew(SWEEP_ORCHESTRATION, { instanceId: SWEEP_INSTANCE_ID, input });
+    await client.startNew(SWEEP_ORCHESTRATION, { instanceId, input });
     return { started: true };
   } catch (error) {
     return {
@@ -57,12 +71,12 @@ export async function auditSweepRequest(
       actor: request.actor,
       channel: request.channel,
       operation: 'sweep',
-      target: SWEEP_INSTANCE_ID,
-      instanceId: SWEEP_INSTANCE_ID,
+      target: request.registryId ?? SWEEP_INSTANCE_ID,
+      instanceId: sweepInstanceId(request),
       step: 'requested',
       outcome,
       detail: { dryRun: request.dryRun, ...detail },
     },
-    `${SWEEP_INSTANCE_ID}|${request.requestedAt}|requested|${request.channel}`,
+    `${sweepInstanceId(request)}|${request.requestedAt}|requested|${request.channel}`,
   );
 }

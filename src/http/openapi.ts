@@ -163,6 +163,44 @@ export const OPENAPI_DOCUMENT = {
         responses: { '200': plan, '202': accepted, ...problemResponses(400, 403, 404, 409, 422, 502, 503) },
       },
     },
+    '/heal': {
+      post: {
+        operationId: 'healNow',
+        summary:
+          'Sweep the whole scope now: find stuck replicas and heal them within each registry’s policy.',
+        parameters: [dryRun],
+        responses: {
+          '202': {
+            description: 'Accepted: the sweep runs in the background; `Location` points at its status.',
+            headers: {
+              Location: { schema: { type: 'string' } },
+              'Retry-After': { schema: { type: 'integer' } },
+            },
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/SweepAccepted' } } },
+          },
+          ...problemResponses(400, 401, 409, 500, 503),
+        },
+      },
+    },
+    '/registries/{subscriptionId}/{resourceGroup}/{registry}/heal': {
+      parameters: registryPath,
+      post: {
+        operationId: 'healRegistry',
+        summary: 'Sweep one registry now: find its stuck replicas and heal them within its policy.',
+        parameters: [dryRun],
+        responses: {
+          '202': {
+            description: 'Accepted: the sweep runs in the background; `Location` points at its status.',
+            headers: {
+              Location: { schema: { type: 'string' } },
+              'Retry-After': { schema: { type: 'integer' } },
+            },
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/SweepAccepted' } } },
+          },
+          ...problemResponses(400, 401, 403, 404, 409, 422, 500, 502, 503),
+        },
+      },
+    },
     '/operations/{id}': {
       get: {
         operationId: 'getOperation',
@@ -384,6 +422,17 @@ export const OPENAPI_DOCUMENT = {
           operation: { type: 'string' },
           target: { type: 'string' },
           plan: { type: 'array', items: { type: 'string' } },
+        },
+      },
+      SweepAccepted: {
+        type: 'object',
+        required: ['operationId', 'operation', 'dryRun', 'status'],
+        properties: {
+          operationId: { type: 'string' },
+          operation: { type: 'string', enum: ['sweep'] },
+          target: { type: 'string' },
+          dryRun: { type: 'boolean' },
+          status: { type: 'string', description: 'URL of the status view.' },
         },
       },
       OperationAccepted: {

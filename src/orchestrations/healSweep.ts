@@ -67,7 +67,7 @@ export function* healSweep(
         actor: request.actor,
         channel: request.channel,
         operation: 'sweep',
-        target: 'sweep',
+        target: request.registryId ?? 'sweep',
         instanceId,
         step,
         outcome,
@@ -98,7 +98,7 @@ export function* healSweep(
     const registries = (yield context.df.callActivityWithRetry(
       LIST_SWEEP_REGISTRIES_ACTIVITY,
       ACTIVITY_RETRY,
-      null,
+      request.registryId ?? null,
     )) as SweepRegistry[];
     progress = { registries, offset: 0, generation: 0, summary: emptySummary(registries.length) };
   } else {

@@ -1,11 +1,11 @@
 // The self-healing sweep on the devhost against the ARM sandbox: a fleet with a replica stuck on a
 // private-endpoint registry, a slow replica of a very large registry, healthy registries and a Standard
 // one. Sweeps run from the schedule (the devhost's admin endpoint runs the timer now) and from
-// POST /api/heal. What each heal then does is the heal orchestration's own story; here the sweep hands
-// every confirmed suspect to it under the replica's instance id.
-import { SWEEP_INSTANCE_ID, parseReplicaId, replicaInstanceId } from '../../src/domain';
+// POST /api/heal; each confirmed suspect goes to the heal orchestration under the replica's instance id.
+import { SWEEP_INSTANCE_ID, parseRegistryId, parseReplicaId, replicaInstanceId } from '../../src/domain';
 import type { SweepSummary } from '../../src/domain';
 import { APP_IDENTITY } from '../support/appFleet';
+import { rbacAdministration } from '../support/rbacAdministration';
 import { startApp } from './appHarness';
 import type { AppHarness } from './appHarness';
 
@@ -66,7 +66,11 @@ beforeAll(async () => {
       },
       { id: id('rg-app', 'crstandard01'), location: 'westeurope', sku: 'Standard' },
     ],
-    { env: { STUCK_AFTER_MINUTES: String(STUCK_AFTER_MINUTES), HEAL_PARALLELISM: '2' } },
+    {
+      env: { STUCK_AFTER_MINUTES: String(STUCK_AFTER_MINUTES), HEAL_PARALLELISM: '2' },
+      // Healing grants the private-link permission, so the app's identity may write roles and assignments.
+      seed: rbacAdministration,
+    },
   );
   stuck = `${app.registryId('rg-secure', 'crsecure01')}/replications/northeurope`;
   slow = `${app.registryId('rg-big', 'crbig01')}/replications/eastus`;
@@ -193,5 +197,110 @@ describe('the scheduled sweep', () => {
     const log = await app.sandbox.admin.requests(app.subscriptionId);
     expect(log.counts['Replications_List 200']).toBe(5);
     expect(log.requests.filter((r) => r.method === 'PUT' || r.method === 'DELETE')).toEqual([]);
+  });
+
+  test('the dry-run sweep reports the stuck replica and leaves the slow one alone', async () => {
+    const done = await finishedSweep(firstSweep.requestedAt);
+    firstSweep = done;
+
+    const outcomes = Object.fromEntries(done.result!.results.map((r) => [r.replicaId, r.outcome]));
+    expect(outcomes).toEqual({ [stuck]: 'reported', [slow]: 'skipped' });
+    expect(done.result).toMatchObject({ suspects: 2, reported: 1, skipped: 1, healed: 0 });
+  });
+
+  test('the scheduled sweep heals the stuck replica with one grant, recreates a failed one, and never touches the slow one', async () => {
+    const broken = app.registryId('rg-app', 'crbroken01');
+    const seeded = await app.sandbox.admin.call('POST', '/seed', {
+      registries: [
+        {
+          id: broken,
+          location: 'westeurope',
+          sku: 'Premium',
+          replicas: [{ location: 'eastus', failed: true }],
+        },
+      ],
+    });
+    expect(seeded.status).toBeLessThan(300);
+    await app.sandbox.admin.call('DELETE', '/requests');
+
+    await runScheduleNow();
+    const done = await finishedSweep(firstSweep.requestedAt, 60_000);
+    firstSweep = done;
+
+    const outcomes = Object.fromEntries(done.result!.results.map((r) => [r.replicaId, r.outcome]));
+    expect(outcomes).toEqual({
+      [stuck]: 'healed',
+      [slow]: 'skipped',
+      [`${broken}/replications/eastus`]: 'healed',
+    });
+    const replicas = async (registry: string): Promise<{ name: string; provisioningState: string }[]> => {
+      const { subscriptionId, resourceGroup, registryName } = parseRegistryId(registry);
+      const answer = await app.api(
+        `/api/registries/${subscriptionId}/${resourceGroup}/${registryName}/replicas`,
+      );
+      return answer.json<{ value: { name: string; provisioningState: string }[] }>().value;
+    };
+    expect(
+      (await replicas(app.registryId('rg-secure', 'crsecure01'))).find((r) => r.name === 'northeurope'),
+    ).toMatchObject({
+      provisioningState: 'Succeeded',
+    });
+    expect((await replicas(broken)).find((r) => r.name === 'eastus')).toMatchObject({
+      provisioningState: 'Succeeded',
+    });
+    expect(
+      (await replicas(app.registryId('rg-big', 'crbig01'))).find((r) => r.name === 'eastus'),
+    ).toMatchObject({
+      provisioningState: 'Creating',
+    });
+    const log = await app.sandbox.admin.requests(app.subscriptionId);
+    expect(log.counts['RoleAssignments_Create 201']).toBe(1);
+    expect(
+      log.requests.filter((r) => r.method === 'DELETE' && r.operation === 'Replications_Delete'),
+    ).toHaveLength(2);
+  });
+
+  test('a sweep after healing changes nothing', async () => {
+    await app.sandbox.admin.call('DELETE', '/requests');
+
+    await runScheduleNow();
+    const done = await finishedSweep(firstSweep.requestedAt);
+    firstSweep = done;
+
+    expect(done.result).toMatchObject({ healed: 0, suspects: 1, skipped: 1 });
+    const log = await app.sandbox.admin.requests(app.subscriptionId);
+    expect(log.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+});
+
+describe('healing one registry on demand', () => {
+  test('POST .../heal sweeps just that registry under its own operation id', async () => {
+    const registry = app.registryId('rg-big', 'crbig01');
+    const started = await app.api(`/api/registries/${app.subscriptionId}/rg-big/crbig01/heal`, {
+      method: 'POST',
+    });
+    expect(started.status).toBe(202);
+    const location = started.headers.get('location')!;
+    expect(location).toMatch(/^\/api\/operations\/sweep%3A/);
+
+    let view = (await app.api(location)).json<SweepView>();
+    while (!['Completed', 'Failed'].includes(view.runtimeStatus)) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      view = (await app.api(location)).json<SweepView>();
+    }
+
+    expect(view.result).toMatchObject({ registries: 1, registriesScanned: 1, suspects: 1, skipped: 1 });
+    expect(view.result!.results.map((r) => r.replicaId)).toEqual([`${registry}/replications/eastus`]);
+  });
+
+  test('a registry that is not Premium or does not exist is refused', async () => {
+    expect(
+      (await app.api(`/api/registries/${app.subscriptionId}/rg-app/crstandard01/heal`, { method: 'POST' }))
+        .status,
+    ).toBe(422);
+    expect(
+      (await app.api(`/api/registries/${app.subscriptionId}/rg-app/crnothere01/heal`, { method: 'POST' }))
+        .status,
+    ).toBe(404);
   });
 });

@@ -308,6 +308,16 @@ describe('real answers match the documented statuses, content types and schemas'
     ).toBe(404);
   });
 
+  test('sweeps of the scope and of one registry answer 202, and their refusals are problems', async () => {
+    const heal = (registry: string, query = ''): string =>
+      `/api/registries/${app.subscriptionId}/${RG}/${registry}/heal${query}`;
+    expect((await exchange('POST', '/api/heal?dryRun=true')).status).toBe(202);
+    expect((await exchange('POST', '/api/heal?dryRun=maybe')).status).toBe(400);
+    expect((await exchange('POST', heal('crapi01', '?dryRun=true'))).status).toBe(202);
+    expect((await exchange('POST', heal('crbasic01'))).status).toBe(422);
+    expect((await exchange('POST', heal('crnothere01'))).status).toBe(404);
+  });
+
   test('update and delete answer 202 and complete', async () => {
     const update = await exchange('PATCH', `${replicas('crapi01')}/eastus`, {
       body: { regionEndpointEnabled: false, tags: { tier: 'gold' } },

@@ -1,0 +1,65 @@
+// POST /api/registries/{subscriptionId}/{resourceGroup}/{registry}/heal[?dryRun=true]: a sweep of one
+// registry now — scan its replicas, confirm suspects, heal them within the registry's policy.
+import { app } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+
+import { armClients } from '../azure/armClients';
+import { ReplicaGateway } from '../azure/replicas';
+import { formatRegistryId } from '../domain';
+import { callerOf } from '../http/caller';
+import { toProblemResponse } from '../http/handler';
+import { problem, problemResponse } from '../http/problem';
+import { notFound, outOfScope, registryFromRoute } from './registries';
+import { operationUrl, parseDryRun } from './replicaOperations';
+import { auditSweepRequest, startSweep, sweepInstanceId, sweepRequest } from './sweepStarter';
+
+export const HEAL_REGISTRY_FUNCTION = 'healRegistry';
+
+export async function healRegistry(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  try {
+    const registry = registryFromRoute(request);
+    const outside = outOfScope(registry);
+    if (outside !== undefined) return outside;
+    const dryRun = parseDryRun(request);
+    const view = await new ReplicaGateway(armClients()).getRegistry(registry);
+    if (view === undefined) return notFound(registry);
+    if (view.sku.toLowerCase() !== 'premium') {
+      return problemResponse(
+        problem(422, 'not-premium', `Registry ${view.name} is ${view.sku}: it has no replicas to heal.`),
+      );
+    }
+
+    const sweep = sweepRequest(callerOf(request), 'api', dryRun, formatRegistryId(registry));
+    const instanceId = sweepInstanceId(sweep);
+    const location = operationUrl(instanceId);
+    const start = await startSweep(df.getClient(context), sweep);
+    if (!start.started) {
+      await auditSweepRequest(sweep, 'refused', { refusal: 'sweep-in-progress', reason: start.reason });
+      return problemResponse(
+        problem(409, 'sweep-in-progress', 'A heal of this registry is still running.', {
+          operationId: instanceId,
+          operationLocation: location,
+        }),
+      );
+    }
+    return {
+      status: 202,
+      headers: { location, 'retry-after': '10' },
+      jsonBody: { operationId: instanceId, operation: 'sweep', target: view.id, dryRun, status: location },
+    };
+  } catch (error) {
+    return toProblemResponse(error, context);
+  }
+}
+
+app.http(HEAL_REGISTRY_FUNCTION, {
+  route: 'registries/{subscriptionId}/{resourceGroup}/{registry}/heal',
+  methods: ['POST'],
+  authLevel: 'function',
+  extraInputs: [df.input.durableClient()],
+  handler: healRegistry,
+});
