@@ -30,6 +30,8 @@ export interface AppHarness {
     init?: { method?: string; body?: unknown; headers?: Record<string, string> },
   ): Promise<HttpResult>;
   waitForOperation(location: string, timeoutMs?: number): Promise<OperationView>;
+  /** Kills the devhost (SIGKILL, mid-work) and starts it again on the same port and task hub. */
+  restartHost(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -84,23 +86,21 @@ export async function startApp(
     { pageSize: 20, ...options.sandbox },
   );
   const auditTable = uniqueTableName('audit');
-  const host = await startDevHost({
-    appRoot: REPO_ROOT,
-    env: {
-      ARM_ENDPOINT: sandbox.url,
-      IDENTITY_ENDPOINT: sandbox.identityEndpoint,
-      IDENTITY_HEADER: sandbox.identityHeader,
-      REGISTRY_SCOPE: subscriptionId,
-      TASK_HUB_NAME: uniqueHub('e2e'),
-      AUDIT_TABLE: auditTable,
-      POLL_INITIAL_SECONDS: '0.2',
-      POLL_MAX_SECONDS: '0.5',
-      DELETE_CONFIRMATIONS: '2',
-      DEVHOST_DURABLE_POLL_MS: '100',
-      DEVHOST_LOG_LEVEL: 'error',
-      ...options.env,
-    },
-  });
+  const hostEnv = {
+    ARM_ENDPOINT: sandbox.url,
+    IDENTITY_ENDPOINT: sandbox.identityEndpoint,
+    IDENTITY_HEADER: sandbox.identityHeader,
+    REGISTRY_SCOPE: subscriptionId,
+    TASK_HUB_NAME: uniqueHub('e2e'),
+    AUDIT_TABLE: auditTable,
+    POLL_INITIAL_SECONDS: '0.2',
+    POLL_MAX_SECONDS: '0.5',
+    DELETE_CONFIRMATIONS: '2',
+    DEVHOST_DURABLE_POLL_MS: '100',
+    DEVHOST_LOG_LEVEL: 'error',
+    ...options.env,
+  };
+  let host = await startDevHost({ appRoot: REPO_ROOT, env: hostEnv });
   const audit = new AuditStore(
     TableClient.fromConnectionString(storageConnectionString(), auditTable, {
       allowInsecureConnection: true,
@@ -130,11 +130,18 @@ export async function startApp(
   return {
     subscriptionId,
     sandbox,
-    host,
+    get host() {
+      return host;
+    },
     audit,
     registryId,
     api,
     waitForOperation,
+    restartHost: async () => {
+      const port = host.port;
+      await host.kill();
+      host = await startDevHost({ appRoot: REPO_ROOT, port, env: hostEnv });
+    },
     stop: async () => {
       await host.stop();
       await sandbox.close();

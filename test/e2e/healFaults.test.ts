@@ -1,0 +1,178 @@
+// Healing under adversity: Azure throttling and failing during every remediation step, and the host
+// killed mid-remediation. Either way the replica ends healthy with exactly one role assignment.
+import { DEFAULT_POLLING } from '../../src/domain';
+import type { HealRequest, HealResult } from '../../src/domain';
+import { APP_IDENTITY } from '../support/appFleet';
+import { rbacAdministration } from '../support/rbacAdministration';
+import { SandboxTokenCredential, authorizationClient } from '../support/sandbox';
+import { startApp } from './appHarness';
+import type { AppHarness } from './appHarness';
+
+const RG = 'rg-faults';
+
+let app: AppHarness;
+
+beforeAll(async () => {
+  app = await startApp(
+    (id, subscriptionId) =>
+      ['crthrottled01', 'crrestart01'].map((name) => ({
+        id: id(RG, name),
+        location: 'westeurope',
+        sku: 'Premium' as const,
+        // Big enough that a create takes a couple of seconds at the sandbox's speed.
+        sizeGiB: 1000,
+        privateEndpoints: [
+          `/subscriptions/${subscriptionId}/resourceGroups/rg-net/providers/Microsoft.Network/privateEndpoints/pe-${name}`,
+        ],
+        replicas: [
+          {
+            location: 'northeurope',
+            tags: { owner: 'platform' },
+            creating: { createdBy: APP_IDENTITY.objectId },
+          },
+        ],
+      })),
+    { seed: rbacAdministration },
+  );
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+function healRequest(registry: string): HealRequest {
+  return {
+    replicaId: `${app.registryId(RG, registry)}/replications/northeurope`,
+    actor: { id: 'schedule' },
+    channel: 'schedule',
+    requestedAt: new Date().toISOString(),
+    policy: 'auto',
+    dryRun: false,
+    polling: { ...DEFAULT_POLLING, initialSeconds: 0.2, maxSeconds: 0.5, goneConfirmations: 2 },
+    thresholdMinutes: 1,
+    firstSeenAt: '2026-01-01T00:00:00.000Z',
+    maxAttempts: 3,
+    approvalTimeoutMinutes: 60,
+  };
+}
+
+const durable = (path: string): string => `/runtime/webhooks/durabletask/${path}`;
+
+async function statusOf(
+  instanceId: string,
+): Promise<{ runtimeStatus: string; customStatus?: { phase?: string }; output?: HealResult }> {
+  return (await app.api(durable(`instances/${instanceId}`))).json();
+}
+
+async function resultOf(instanceId: string, timeoutMs = 60_000): Promise<HealResult> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await statusOf(instanceId).catch(() => undefined);
+    if (status?.runtimeStatus === 'Completed') return status.output!;
+    if (status !== undefined && ['Failed', 'Terminated'].includes(status.runtimeStatus)) {
+      throw new Error(JSON.stringify(status));
+    }
+    if (Date.now() > deadline) throw new Error(`still ${JSON.stringify(status)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function grantsAt(registry: string): Promise<number> {
+  const authorization = authorizationClient(
+    app.sandbox,
+    new SandboxTokenCredential(app.sandbox.url, APP_IDENTITY.objectId),
+    app.subscriptionId,
+  );
+  let count = 0;
+  for await (const assignment of authorization.roleAssignments.listForScope(
+    `/subscriptions/${app.subscriptionId}`,
+    {
+      filter: `principalId eq '${APP_IDENTITY.objectId}'`,
+    },
+  )) {
+    if (assignment.scope?.toLowerCase().endsWith(`/pe-${registry}`)) count += 1;
+  }
+  return count;
+}
+
+async function replicaState(registry: string): Promise<Record<string, unknown> | undefined> {
+  const answer = await app.api(`/api/registries/${app.subscriptionId}/${RG}/${registry}/replicas`);
+  return answer
+    .json<{ value: ({ name: string } & Record<string, unknown>)[] }>()
+    .value.find((r) => r.name === 'northeurope');
+}
+
+test('throttling and server errors during every remediation step still end with one healthy replica and one grant', async () => {
+  const subscriptionId = app.subscriptionId;
+  const operations = [
+    'Registries_Get',
+    'Replications_Get',
+    'Replications_Delete',
+    'Replications_Create',
+    'RoleDefinitions_List',
+    'RoleDefinitions_Create',
+    'RoleAssignments_Create',
+    'Permissions_List',
+  ];
+  const rules = operations.flatMap((operation) => [
+    { kind: 'throttle', retryAfterSeconds: 0, count: 1, match: { subscriptionId, operation } },
+    { kind: 'error', status: 503, retryAfterSeconds: 0, count: 1, match: { subscriptionId, operation } },
+    { kind: 'error', status: 500, rate: 0.2, match: { subscriptionId, operation } },
+  ]);
+  const installed = await app.sandbox.admin.call<{ rules: { id: string }[] }>('POST', '/faults', rules);
+  expect(installed.status).toBe(201);
+
+  try {
+    const started = await app.api(durable('orchestrators/healReplica/heal-throttled'), {
+      method: 'POST',
+      body: healRequest('crthrottled01'),
+    });
+    expect(started.status).toBe(202);
+    expect(await resultOf('heal-throttled')).toMatchObject({ outcome: 'healed' });
+  } finally {
+    for (const rule of installed.body.rules) await app.sandbox.admin.call('DELETE', `/faults/${rule.id}`);
+  }
+
+  expect(await replicaState('crthrottled01')).toMatchObject({
+    provisioningState: 'Succeeded',
+    tags: { owner: 'platform' },
+  });
+  expect(await grantsAt('crthrottled01')).toBe(1);
+  const log = await app.sandbox.admin.requests(subscriptionId);
+  const injected = log.requests.filter((r) => r.fault !== undefined).map((r) => r.operation);
+  for (const operation of [
+    'Replications_Delete',
+    'Replications_Create',
+    'RoleAssignments_Create',
+    'Permissions_List',
+  ]) {
+    expect(injected).toContain(operation);
+  }
+  expect((await app.audit.verify(app.registryId(RG, 'crthrottled01'))).intact).toBe(true);
+});
+
+test('a host killed in the middle of a remediation resumes it, ending with one healthy replica and one grant', async () => {
+  const started = await app.api(durable('orchestrators/healReplica/heal-restart'), {
+    method: 'POST',
+    body: healRequest('crrestart01'),
+  });
+  expect(started.status).toBe(202);
+  for (;;) {
+    const phase = (await statusOf('heal-restart')).customStatus?.phase;
+    if (phase === 'creating') break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  await app.restartHost();
+
+  expect(await resultOf('heal-restart')).toMatchObject({ outcome: 'healed', attempts: 1 });
+  expect(await replicaState('crrestart01')).toMatchObject({
+    provisioningState: 'Succeeded',
+    tags: { owner: 'platform' },
+  });
+  expect(await grantsAt('crrestart01')).toBe(1);
+  const steps = (await app.audit.listByInstance(app.registryId(RG, 'crrestart01'), 'heal-restart')).map(
+    (e) => e.step,
+  );
+  expect(steps).toEqual(['diagnosed', 'permission-granted', 'permission-effective', 'healed']);
+});
