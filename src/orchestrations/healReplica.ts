@@ -9,8 +9,6 @@ import { CHECK_PRIVATE_LINK_ACTIVITY, GRANT_PRIVATE_LINK_ACTIVITY } from '../act
 import type { PrivateLinkCheck, PrivateLinkGrant } from '../activities/accessContract';
 import { CAPTURE_REPLICA_ACTIVITY, NOTIFY_ACTIVITY } from '../activities/healActivities';
 import type { HealNotification } from '../activities/healActivities';
-import { WRITE_AUDIT_ACTIVITY } from '../activities/replicaActivities';
-import type { AuditWrite } from '../activities/replicaActivities';
 import type { ReplicaView } from '../azure/replicas';
 import { APPROVAL_EVENT, diagnose, formatRegistryId, parseReplicaId, registryOfReplica } from '../domain';
 import type {
@@ -25,10 +23,7 @@ import type {
   ReplicaOperationRequest,
 } from '../domain';
 import { HEAL_REPLICA_ORCHESTRATION, REPLICA_OPERATION_ORCHESTRATION } from './names';
-
-const ACTIVITY_RETRY = new df.RetryOptions(2000, 5);
-ACTIVITY_RETRY.backoffCoefficient = 2;
-ACTIVITY_RETRY.maxRetryIntervalInMilliseconds = 60000;
+import { ACTIVITY_RETRY, auditStep } from './auditStep';
 
 /** Role assignments take a while to reach every ARM front end: re-check this often before giving up. */
 const PERMISSION_CHECKS = 10;
@@ -64,23 +59,16 @@ export function* healReplica(context: OrchestrationContext): Generator<unknown, 
       updatedAt: now().toISOString(),
     });
   };
+  const subject = {
+    actor: request.actor,
+    channel: request.channel,
+    operation: 'heal',
+    target: request.replicaId,
+    requestedAt: request.requestedAt,
+  };
   const audit = (step: string, outcome: AuditOutcome, detail?: Record<string, unknown>): Task => {
     stepCount += 1;
-    const write: AuditWrite = {
-      entryId: `${instanceId}|${request.requestedAt}|${step}|${attempt}|${stepCount}`,
-      record: {
-        time: now().toISOString(),
-        actor: request.actor,
-        channel: request.channel,
-        operation: 'heal',
-        target: request.replicaId,
-        instanceId,
-        step,
-        outcome,
-        ...(detail === undefined ? {} : { detail }),
-      },
-    };
-    return context.df.callActivityWithRetry(WRITE_AUDIT_ACTIVITY, ACTIVITY_RETRY, write);
+    return auditStep(context, subject, step, outcome, `${attempt}|${stepCount}`, detail);
   };
   const notify = (kind: HealNotification['kind'], summary: string, detail?: Record<string, unknown>): Task =>
     context.df.callActivityWithRetry(NOTIFY_ACTIVITY, ACTIVITY_RETRY, {

@@ -7,8 +7,6 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 
-import { WRITE_AUDIT_ACTIVITY } from '../activities/replicaActivities';
-import type { AuditWrite } from '../activities/replicaActivities';
 import { LIST_SWEEP_REGISTRIES_ACTIVITY, SCAN_REGISTRY_ACTIVITY } from '../activities/sweepActivities';
 import type { ScanRequest, ScanResult, Suspect, SweepRegistry } from '../activities/sweepActivities';
 import {
@@ -30,6 +28,7 @@ import type {
 } from '../domain';
 import { HEAL_REPLICA_ORCHESTRATION, SWEEP_ORCHESTRATION } from './names';
 import { batchesOf, settleAll } from './settleAll';
+import { ACTIVITY_RETRY, auditStep } from './auditStep';
 
 export { SWEEP_ORCHESTRATION };
 
@@ -48,34 +47,21 @@ export interface SweepInput {
 
 export type SweepPhase = 'listing' | 'scanning' | 'healing' | 'completed';
 
-const ACTIVITY_RETRY = new df.RetryOptions(2000, 5);
-ACTIVITY_RETRY.backoffCoefficient = 2;
-ACTIVITY_RETRY.maxRetryIntervalInMilliseconds = 60000;
-
 export function* healSweep(
   context: OrchestrationContext,
 ): Generator<unknown, SweepSummary | undefined, unknown> {
   const { request, progress: carried } = context.df.getInput<SweepInput>();
-  const instanceId = context.df.instanceId;
   const now = (): string => context.df.currentUtcDateTime.toISOString();
 
-  const audit = (step: string, outcome: AuditOutcome, detail?: Record<string, unknown>): Task => {
-    const write: AuditWrite = {
-      entryId: `${instanceId}|${request.requestedAt}|${step}`,
-      record: {
-        time: now(),
-        actor: request.actor,
-        channel: request.channel,
-        operation: 'sweep',
-        target: request.registryId ?? 'sweep',
-        instanceId,
-        step,
-        outcome,
-        ...(detail === undefined ? {} : { detail }),
-      },
-    };
-    return context.df.callActivityWithRetry(WRITE_AUDIT_ACTIVITY, ACTIVITY_RETRY, write);
+  const subject = {
+    actor: request.actor,
+    channel: request.channel,
+    operation: 'sweep',
+    target: request.registryId ?? 'sweep',
+    requestedAt: request.requestedAt,
   };
+  const audit = (step: string, outcome: AuditOutcome, detail?: Record<string, unknown>): Task =>
+    auditStep(context, subject, step, outcome, '', detail);
 
   let progress: SweepProgress;
   const status = (phase: SweepPhase): void => {

@@ -19,9 +19,8 @@ import {
   PREFLIGHT_ACTIVITY,
   READ_REPLICA_ACTIVITY,
   START_ARM_OPERATION_ACTIVITY,
-  WRITE_AUDIT_ACTIVITY,
 } from '../activities/replicaActivities';
-import type { AuditWrite, ReplicaSnapshot, StartArmAction } from '../activities/replicaActivities';
+import type { ReplicaSnapshot, StartArmAction } from '../activities/replicaActivities';
 import {
   PERMISSION_CHECKS,
   PRIVATE_LINK_ACTION,
@@ -42,19 +41,14 @@ import type {
   OperationStatus,
   ReplicaOperationInput,
 } from '../domain';
+import { ACTIVITY_RETRY, auditStep } from './auditStep';
 
 export { REPLICA_OPERATION_ORCHESTRATION };
-
-/** Transient failures (throttling, ARM hiccups, storage blips) are retried by Durable with backoff. */
-const ACTIVITY_RETRY = new df.RetryOptions(2000, 5);
-ACTIVITY_RETRY.backoffCoefficient = 2;
-ACTIVITY_RETRY.maxRetryIntervalInMilliseconds = 60000;
 
 export function* replicaOperation(
   context: OrchestrationContext,
 ): Generator<unknown, OperationResult | undefined, unknown> {
   const { request, progress: carried } = context.df.getInput<ReplicaOperationInput>();
-  const instanceId = context.df.instanceId;
   const now = (): Date => context.df.currentUtcDateTime;
   const progress: OperationProgress = carried ?? { step: 0, polls: 0, consecutiveGone: 0, generation: 0 };
 
@@ -73,23 +67,15 @@ export function* replicaOperation(
     };
     context.df.setCustomStatus(value);
   };
-  const audit = (step: string, outcome: AuditOutcome, detail?: Record<string, unknown>): df.Task => {
-    const write: AuditWrite = {
-      entryId: `${instanceId}|${request.requestedAt}|${step}|${progress.step}|${progress.polls}`,
-      record: {
-        time: now().toISOString(),
-        actor: request.actor,
-        channel: request.channel,
-        operation: request.kind,
-        target: request.replicaId,
-        instanceId,
-        step,
-        outcome,
-        ...(detail === undefined ? {} : { detail }),
-      },
-    };
-    return context.df.callActivityWithRetry(WRITE_AUDIT_ACTIVITY, ACTIVITY_RETRY, write);
+  const subject = {
+    actor: request.actor,
+    channel: request.channel,
+    operation: request.kind,
+    target: request.replicaId,
+    requestedAt: request.requestedAt,
   };
+  const audit = (step: string, outcome: AuditOutcome, detail?: Record<string, unknown>): df.Task =>
+    auditStep(context, subject, step, outcome, `${progress.step}|${progress.polls}`, detail);
 
   if (progress.actions === undefined) {
     status('preflight');
