@@ -13,6 +13,8 @@ export interface SandboxConfig {
   timings: ProvisioningTimings;
   /** Unscaled seconds. */
   recreateBlockSeconds: number;
+  /** Unscaled seconds before a role assignment made through the API takes effect. */
+  rbacPropagationSeconds: number;
 }
 
 export interface SandboxContext {
@@ -39,10 +41,11 @@ export function lifecycleEnv(ctx: SandboxContext): LifecycleEnv {
 }
 
 export function createSandboxContext(tenantId: string, speed: number, config: SandboxConfig): SandboxContext {
+  const clock = createClock(speed);
   const ctx: SandboxContext = {
     state: new SandboxState(tenantId),
-    rbac: createRbac(tenantId, () => ctx.state, config.pageSize),
-    clock: createClock(speed),
+    rbac: createRbac(tenantId, () => ctx.state, { clock, config }),
+    clock,
     faults: new FaultBook(),
     config,
   };
@@ -53,14 +56,20 @@ export function createSandboxContext(tenantId: string, speed: number, config: Sa
 export function clearSandboxContext(ctx: SandboxContext): void {
   const tenantId = ctx.state.tenantId;
   ctx.state = new SandboxState(tenantId);
-  ctx.rbac = createRbac(tenantId, () => ctx.state, ctx.config.pageSize);
+  ctx.rbac = createRbac(tenantId, () => ctx.state, ctx);
   ctx.faults.clear();
 }
 
 /** The RBAC model, told which principals exist so that it refuses assignments to unknown ones as ARM does. */
-function createRbac(tenantId: string, state: () => SandboxState, pageSize: number): RbacModel {
+function createRbac(
+  tenantId: string,
+  state: () => SandboxState,
+  { clock, config }: Pick<SandboxContext, 'clock' | 'config'>,
+): RbacModel {
   return new RbacModel(tenantId, {
-    pageSize,
+    pageSize: config.pageSize,
     directory: (objectId) => state().principal(objectId)?.type,
+    clockMs: () => clock.now(),
+    propagationMs: () => config.rbacPropagationSeconds * 1000,
   });
 }

@@ -109,6 +109,13 @@ export interface RbacOptions {
    * UnmatchedPrincipalType, as ARM does.
    */
   directory?: (objectId: string) => PrincipalType | undefined;
+  /** The sandbox clock in (virtual) milliseconds, for propagation delays. */
+  clockMs?: () => number;
+  /**
+   * How long, in (virtual) milliseconds, an assignment made through the API takes to become effective:
+   * ARM's role assignments propagate with delay. Seeded assignments are effective at once.
+   */
+  propagationMs?: () => number;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -132,6 +139,10 @@ export class RbacModel {
   private readonly assignments = new Map<string, RoleAssignment>();
   private readonly now: () => Date;
   private readonly directory: RbacOptions['directory'];
+  private readonly clockMs: () => number;
+  private readonly propagationMs: () => number;
+  /** Assignment name → when it becomes effective, for assignments still propagating. */
+  private readonly propagatingUntil = new Map<string, number>();
 
   constructor(
     readonly tenantId: string,
@@ -140,6 +151,8 @@ export class RbacModel {
     this.pageSize = options.pageSize ?? 100;
     this.now = options.now ?? (() => new Date());
     this.directory = options.directory;
+    this.clockMs = options.clockMs ?? (() => Date.now());
+    this.propagationMs = options.propagationMs ?? (() => 0);
     for (const role of BUILT_IN_ROLES) {
       this.definitions.set(role.name.toLowerCase(), {
         name: role.name,
@@ -350,6 +363,8 @@ export class RbacModel {
       updatedBy: callerId,
     });
     this.assignments.set(assignment.name, assignment);
+    const delay = callerId === undefined ? 0 : this.propagationMs();
+    if (delay > 0) this.propagatingUntil.set(assignment.name, this.clockMs() + delay);
     return { assignment: { ...assignment }, created: true };
   }
 
@@ -381,7 +396,9 @@ export class RbacModel {
 
   private rolesOf(principalId: string, scope: string): RoleDefinition[] {
     const names = new Set<string>();
+    const now = this.clockMs();
     for (const a of this.assignments.values()) {
+      if ((this.propagatingUntil.get(a.name) ?? 0) > now) continue;
       if (sameId(a.principalId, principalId) && scopeCovers(a.scope, scope)) names.add(a.roleDefinitionName);
     }
     return [...names].flatMap((name) => this.definitions.get(name.toLowerCase()) ?? []);

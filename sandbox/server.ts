@@ -89,6 +89,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
     timings: { ...DEFAULT_TIMINGS, ...options.timings },
     recreateBlockSeconds: options.recreateBlockSeconds ?? DEFAULT_RECREATE_BLOCK_SECONDS,
+    rbacPropagationSeconds: options.rbacPropagationSeconds ?? 0,
   };
   const ctx = createSandboxContext(tenantId, options.speed ?? 1, config);
   const log = new RequestLog();

@@ -188,6 +188,11 @@ export interface SandboxOptions {
   identityHeader?: string;
   /** How long a just-deleted replica name cannot be created again, in (unscaled) seconds. */
   recreateBlockSeconds?: number;
+  /**
+   * How long a role assignment made through the API takes to become effective, in (unscaled) seconds
+   * (default 0): ARM's assignments propagate with delay.
+   */
+  rbacPropagationSeconds?: number;
   /** Tenant of the sandbox (defaults to the seed's, else a fixed id). */
   tenantId?: string;
   /** Items per page of list operations (ARM's `nextLink` paging). */

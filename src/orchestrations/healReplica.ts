@@ -1,7 +1,7 @@
 // Heal one replica, the runbook Azure documents for replicas stuck on private-endpoint registries:
-// gather evidence and diagnose; leave slow replicas alone; within the registry's policy, delete the
-// replica, grant the missing private-link permission and wait until it is effective, then create the
-// replica again with the settings it had — in bounded attempts, escalating when they run out.
+// gather evidence and diagnose; leave slow replicas alone; within the registry's policy, grant the
+// missing private-link permission and wait until it is effective, delete the replica, then create it
+// again with the settings it had — in bounded attempts, escalating when they run out.
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 
@@ -10,7 +10,15 @@ import type { PrivateLinkCheck, PrivateLinkGrant } from '../activities/accessCon
 import { CAPTURE_REPLICA_ACTIVITY, NOTIFY_ACTIVITY } from '../activities/healActivities';
 import type { HealNotification } from '../activities/healActivities';
 import type { ReplicaView } from '../azure/replicas';
-import { APPROVAL_EVENT, diagnose, formatRegistryId, parseReplicaId, registryOfReplica } from '../domain';
+import {
+  APPROVAL_EVENT,
+  PERMISSION_CHECKS,
+  diagnose,
+  formatRegistryId,
+  parseReplicaId,
+  pollDelaySeconds,
+  registryOfReplica,
+} from '../domain';
 import type {
   ApprovalDecision,
   AuditOutcome,
@@ -18,15 +26,13 @@ import type {
   HealRequest,
   HealResult,
   OperationResult,
+  PollingPolicy,
   ReplicaEvidence,
   ReplicaOperationInput,
   ReplicaOperationRequest,
 } from '../domain';
 import { HEAL_REPLICA_ORCHESTRATION, REPLICA_OPERATION_ORCHESTRATION } from './names';
 import { ACTIVITY_RETRY, auditStep } from './auditStep';
-
-/** Role assignments take a while to reach every ARM front end: re-check this often before giving up. */
-const PERMISSION_CHECKS = 10;
 
 export type HealPhase =
   | 'diagnosing'
@@ -194,43 +200,47 @@ export function* healReplica(context: OrchestrationContext): Generator<unknown, 
     }
   }
 
-  // 3. Delete, grant, wait, create — in bounded attempts.
-  let lastReason = '';
-  for (attempt = 1; attempt <= request.maxAttempts; attempt += 1) {
+  // 3. Grant and wait (for the permission cause), delete, create — in bounded attempts. The grant comes
+  //    first: when it cannot take effect, the replica is not deleted for nothing.
+  const remediate = function* (): Generator<unknown, string, unknown> {
+    if (diagnosis === 'missing-private-link-permission') {
+      status('granting', diagnosis);
+      const grant = (yield context.df.callActivityWithRetry(GRANT_PRIVATE_LINK_ACTIVITY, ACTIVITY_RETRY, {
+        privateEndpoints: access.missingAt,
+      })) as PrivateLinkGrant;
+      yield audit('permission-granted', 'succeeded', { ...grant });
+      status('waiting-for-permission', diagnosis);
+      const checks = yield* waitUntilEffective(context, registryId, request.polling);
+      yield audit('permission-effective', checks === undefined ? 'failed' : 'succeeded', {
+        checks: checks ?? PERMISSION_CHECKS,
+      });
+      if (checks === undefined) {
+        return 'the granted permission did not become effective in time; the replica was left as it was';
+      }
+    }
     status('deleting', diagnosis);
     const deleted = (yield operation('delete', {})) as OperationResult;
     if (deleted.outcome !== 'succeeded' && deleted.evidence?.refusal !== 'replica-not-found') {
-      lastReason = `delete ended ${deleted.outcome}: ${deleted.reason ?? ''}`;
-    } else {
-      if (diagnosis === 'missing-private-link-permission') {
-        status('granting', diagnosis);
-        const grant = (yield context.df.callActivityWithRetry(GRANT_PRIVATE_LINK_ACTIVITY, ACTIVITY_RETRY, {
-          privateEndpoints: access.missingAt,
-        })) as PrivateLinkGrant;
-        yield audit('permission-granted', 'succeeded', { ...grant });
-        status('waiting-for-permission', diagnosis);
-        const effective = yield* waitUntilEffective(context, registryId);
-        yield audit('permission-effective', effective ? 'succeeded' : 'failed', {
-          checks: PERMISSION_CHECKS,
-        });
-        if (!effective) lastReason = 'the granted permission did not become effective in time';
-      }
-      if (lastReason === '' || diagnosis !== 'missing-private-link-permission') {
-        status('creating', diagnosis);
-        const created = (yield operation('create', {
-          location: captured.location,
-          settings: {
-            regionEndpointEnabled: captured.regionEndpointEnabled,
-            zoneRedundancy: captured.zoneRedundancy,
-            tags: captured.tags,
-          },
-        })) as OperationResult;
-        if (created.outcome === 'succeeded') {
-          yield audit('healed', 'succeeded', { attempt });
-          return finish({ diagnosis, outcome: 'healed', evidence, plan });
-        }
-        lastReason = `create ended ${created.outcome}: ${created.reason ?? ''}`;
-      }
+      return `delete ended ${deleted.outcome}: ${deleted.reason ?? ''}`;
+    }
+    status('creating', diagnosis);
+    const created = (yield operation('create', {
+      location: captured.location,
+      settings: {
+        regionEndpointEnabled: captured.regionEndpointEnabled,
+        zoneRedundancy: captured.zoneRedundancy,
+        tags: captured.tags,
+      },
+    })) as OperationResult;
+    return created.outcome === 'succeeded' ? '' : `create ended ${created.outcome}: ${created.reason ?? ''}`;
+  };
+
+  let lastReason = '';
+  for (attempt = 1; attempt <= request.maxAttempts; attempt += 1) {
+    lastReason = yield* remediate();
+    if (lastReason === '') {
+      yield audit('healed', 'succeeded', { attempt });
+      return finish({ diagnosis, outcome: 'healed', evidence, plan });
     }
     yield audit('attempt-failed', 'failed', { attempt, reason: lastReason });
     if (attempt < request.maxAttempts) {
@@ -238,7 +248,6 @@ export function* healReplica(context: OrchestrationContext): Generator<unknown, 
       yield context.df.createTimer(
         new Date(now().getTime() + request.polling.initialSeconds * 1000 * 2 ** attempt),
       );
-      lastReason = '';
     }
   }
   attempt = request.maxAttempts;
@@ -253,19 +262,25 @@ export function* healReplica(context: OrchestrationContext): Generator<unknown, 
   return finish({ diagnosis, outcome: 'escalated', reason: lastReason, evidence, plan });
 }
 
+/**
+ * Role assignments take a while to reach every ARM front end: re-check with backoff, bounded. Returns how
+ * many checks it took, or undefined when the permission never became effective.
+ */
 function* waitUntilEffective(
   context: OrchestrationContext,
   registryId: string,
-): Generator<unknown, boolean, unknown> {
-  for (let check = 0; check < PERMISSION_CHECKS; check += 1) {
+  polling: PollingPolicy,
+): Generator<unknown, number | undefined, unknown> {
+  for (let check = 1; check <= PERMISSION_CHECKS; check += 1) {
     const access = (yield context.df.callActivityWithRetry(CHECK_PRIVATE_LINK_ACTIVITY, ACTIVITY_RETRY, {
       registryId,
     })) as PrivateLinkCheck;
-    if (access.missingAt.length === 0) return true;
-    const seconds = Math.min(60, 2 ** check);
+    if (access.missingAt.length === 0) return check;
+    if (check === PERMISSION_CHECKS) break;
+    const seconds = pollDelaySeconds(check - 1, polling);
     yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + seconds * 1000));
   }
-  return false;
+  return undefined;
 }
 
 /** The steps a heal would take, for dry runs and the audit trail. */
@@ -275,14 +290,14 @@ export function healPlan(diagnosis: Diagnosis, replica: ReplicaView, access: Pri
   const settings = `zone redundancy ${replica.zoneRedundancy}, regional endpoint ${replica.regionEndpointEnabled ? 'enabled' : 'disabled'}, ${Object.keys(replica.tags).length} tags`;
   return [
     `capture the replica's settings (${replica.location}, ${settings})`,
-    `delete replica ${replica.name} and wait until it is consistently gone`,
     ...(diagnosis === 'missing-private-link-permission'
       ? [
           `ensure the least-privilege custom role holding only Microsoft.Network/privateEndpoints/privateLinkServiceProxies/write`,
           `assign it to the app's identity (${access.principalId}) at ${access.missingAt.join(', ')}`,
-          'wait until the permission is effective',
+          'wait until the permission is effective (if it never is, stop here and leave the replica as it is)',
         ]
       : []),
+    `delete replica ${replica.name} and wait until it is consistently gone`,
     `create replica ${replica.name} again in ${replica.location} with the captured settings and wait for Succeeded`,
   ];
 }

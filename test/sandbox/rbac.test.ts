@@ -627,3 +627,30 @@ describe('RbacModel seeding', () => {
     );
   });
 });
+
+describe('RbacModel role assignment propagation', () => {
+  it('an assignment made through the API takes effect only after the propagation delay; a seeded one at once', () => {
+    let clock = 0;
+    const rbac = new RbacModel(TENANT, { clockMs: () => clock, propagationMs: () => 30_000 });
+    assign(rbac, ADMIN, 'Owner', SUB);
+    expect(rbac.isAllowed(ADMIN, PE, PROXY_WRITE)).toBe(true);
+
+    rbac.createRoleAssignment(
+      PE,
+      ASSIGNMENT_1,
+      {
+        roleDefinitionId: roleDefinitionIdAt(PE, OWNER_ROLE_ID),
+        principalId: APP,
+        principalType: 'ServicePrincipal',
+      },
+      ADMIN,
+    );
+
+    expect(rbac.isAllowed(APP, PE, PROXY_WRITE)).toBe(false);
+    expect(rbac.listRoleAssignments(PE, { principalId: APP })).toHaveLength(1);
+    clock += 29_999;
+    expect(rbac.isAllowed(APP, PE, PROXY_WRITE)).toBe(false);
+    clock += 1;
+    expect(rbac.isAllowed(APP, PE, PROXY_WRITE)).toBe(true);
+  });
+});

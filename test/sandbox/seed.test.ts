@@ -7,7 +7,12 @@ import { DEFAULT_TIMINGS, repositoryRoot } from '../../sandbox/server';
 import type { SandboxContext } from '../../sandbox/context';
 import type { SeedDocument } from '../../sandbox/types';
 
-const config = { pageSize: 10, timings: DEFAULT_TIMINGS, recreateBlockSeconds: 60 };
+const config = {
+  pageSize: 10,
+  timings: DEFAULT_TIMINGS,
+  recreateBlockSeconds: 60,
+  rbacPropagationSeconds: 0,
+};
 
 async function demoContext(): Promise<{ ctx: SandboxContext; doc: SeedDocument }> {
   const doc = await readSeedFile(path.join(repositoryRoot(), 'sandbox', 'seeds', 'demo.json'));
