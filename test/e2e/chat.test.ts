@@ -223,7 +223,10 @@ describe('Teams outgoing webhook messages', () => {
     const answer = await postTeams(body, teamsSignature(body));
 
     expect(answer.status).toBe(200);
-    expect(answer.json()).toEqual({ type: 'message', text: expect.stringMatching(/Replicas of crchat01/) });
+    const message = answer.json<{ type: string; text: string }>();
+    expect(Object.keys(message).sort()).toEqual(['text', 'type']);
+    expect(message.type).toBe('message');
+    expect(message.text).toMatch(/^Replicas of crchat01/);
     const entries = await chatEntries('crchat01', `teams:${TEAMS_USER}`);
     expect(entries.find((e) => e.operation === 'chat-list')).toMatchObject({
       channel: 'chat',
