@@ -16,3 +16,5 @@ import './functions/healNow';
 import './orchestrations/healSweep';
 import './activities/sweepActivities';
 import './functions/healRegistry';
+import './functions/chatSlack';
+import './functions/chatTeams';

@@ -224,3 +224,15 @@ export function notifyWebhookUrl(env: Env = process.env): string | undefined {
   }
   return url.toString();
 }
+
+/** Slack's signing secret (`SLACK_SIGNING_SECRET`); unset means every Slack request is refused. */
+export function slackSigningSecret(env: Env = process.env): string | undefined {
+  const value = env.SLACK_SIGNING_SECRET?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** A Teams outgoing webhook's security token (`TEAMS_WEBHOOK_SECRET`, base64); unset refuses every request. */
+export function teamsWebhookSecret(env: Env = process.env): string | undefined {
+  const value = env.TEAMS_WEBHOOK_SECRET?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}

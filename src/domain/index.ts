@@ -103,6 +103,7 @@ export type {
   StateVerdict,
 } from './replicaOperation';
 export { isEmptyScope, parseRegistryScope } from './registryScope';
+export { parseOperationId } from './operationId';
 export { parseTimestamp } from './timestamp';
 export type { RegistryScope } from './registryScope';
 export {

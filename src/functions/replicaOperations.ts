@@ -5,39 +5,30 @@ import { randomUUID } from 'node:crypto';
 import { app } from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import type { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
 
-import { checkReplicaRequest } from '../activities/preflight';
-import { AccessGateway } from '../azure/access';
-import { armClients } from '../azure/armClients';
 import { auditStore } from '../azure/auditStoreFactory';
-import { ReplicaGateway } from '../azure/replicas';
 import { pollingPolicy } from '../config/settings';
 import {
   ValidationError,
   fieldErrorsOf,
   formatRegistryId,
-  describeArmActions,
-  planArmActions,
   formatReplicaId,
   parseCreateReplicaRequest,
+  parseOperationId,
   parseUpdateReplicaRequest,
   replicaId,
-  replicaInstanceId,
 } from '../domain';
-import type { AuditOutcome, ReplicaId, ReplicaOperationKind, ReplicaOperationRequest } from '../domain';
-import { REPLICA_OPERATION_ORCHESTRATION } from '../orchestrations/replicaOperation';
+import type { ReplicaId, ReplicaOperationKind, ReplicaOperationRequest } from '../domain';
 import { callerOf } from '../http/caller';
 import { toProblemResponse } from '../http/handler';
 import { problem, problemResponse } from '../http/problem';
 import { outOfScope, registryFromRoute } from './registries';
+import { acceptReplicaOperation, findStatus, operationUrl } from './replicaOperationStarter';
 
 export const CREATE_REPLICA_FUNCTION = 'createReplica';
 export const UPDATE_REPLICA_FUNCTION = 'updateReplica';
 export const DELETE_REPLICA_FUNCTION = 'deleteReplica';
 export const GET_OPERATION_FUNCTION = 'getOperation';
-
-const ACTIVE = new Set(['Running', 'Pending', 'ContinuedAsNew', 'Suspended']);
 
 export function replicaOperationHandler(kind: ReplicaOperationKind) {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
@@ -49,63 +40,20 @@ export function replicaOperationHandler(kind: ReplicaOperationKind) {
         return outside;
       }
       const dryRun = parseDryRun(request);
-      const instanceId = replicaInstanceId(replica);
-
-      const client = df.getClient(context);
-      const running = await findStatus(client, instanceId);
-      if (running !== undefined && ACTIVE.has(String(running.runtimeStatus))) {
-        await audit(operation, instanceId, 'requested', 'refused', { refusal: 'operation-in-progress' });
-        return problemResponse(
-          problem(409, 'operation-in-progress', 'Another operation on this replica is still running.', {
-            operationId: instanceId,
-            operationLocation: operationUrl(instanceId),
-          }),
-        );
+      const answer = await acceptReplicaOperation(df.getClient(context), operation, replica, {
+        dryRun,
+        warn: (message) => context.warn(message),
+      });
+      if (answer.outcome === 'refused') {
+        return problemResponse(problem(answer.status, answer.refusal, answer.detail, answer.extensions));
       }
-
-      const verdict = await checkReplicaRequest(
-        new ReplicaGateway(armClients()),
-        new AccessGateway(armClients()),
-        operation,
-      );
-      if (!verdict.ok) {
-        await audit(operation, instanceId, 'requested', 'refused', {
-          refusal: verdict.refusal,
-          detail: verdict.detail,
-        });
-        return problemResponse(problem(verdict.status, verdict.refusal, verdict.detail, verdict.extensions));
-      }
-      if (dryRun) {
-        await audit(operation, instanceId, 'dry-run', 'succeeded');
+      if (answer.outcome === 'planned') {
         return {
           status: 200,
-          jsonBody: {
-            dryRun: true,
-            operation: kind,
-            target: operation.replicaId,
-            plan: [
-              'check the registry (exists, Premium), the region and the replica',
-              ...describeArmActions(planArmActions(operation, verdict.replica), verdict.privateLink),
-            ],
-          },
+          jsonBody: { dryRun: true, operation: kind, target: operation.replicaId, plan: answer.plan },
         };
       }
-
-      await audit(operation, instanceId, 'requested', 'accepted');
-      try {
-        await client.startNew(REPLICA_OPERATION_ORCHESTRATION, { instanceId, input: { request: operation } });
-      } catch (error) {
-        // Two requests raced past the check above: the engine refuses the second start.
-        context.warn(
-          `starting ${instanceId} failed: ${error instanceof Error ? error.message : String(error)}`,
-        );
-        return problemResponse(
-          problem(409, 'operation-in-progress', 'Another operation on this replica has just started.', {
-            operationId: instanceId,
-            operationLocation: operationUrl(instanceId),
-          }),
-        );
-      }
+      const { instanceId } = answer;
       return {
         status: 202,
         headers: { location: operationUrl(instanceId), 'retry-after': '10' },
@@ -213,53 +161,7 @@ export function parseDryRun(request: HttpRequest): boolean {
   throw new ValidationError('dryRun', 'must be true or false', value);
 }
 
-async function audit(
-  operation: ReplicaOperationRequest,
-  instanceId: string,
-  step: string,
-  outcome: AuditOutcome,
-  detail?: Record<string, unknown>,
-): Promise<void> {
-  await auditStore().append(
-    {
-      time: operation.requestedAt,
-      actor: operation.actor,
-      channel: operation.channel,
-      operation: operation.kind,
-      target: operation.replicaId,
-      instanceId,
-      step,
-      outcome,
-      ...(detail === undefined ? {} : { detail }),
-    },
-    `${instanceId}|${operation.requestedAt}|${step}`,
-  );
-}
-
-export function operationUrl(instanceId: string): string {
-  return `/api/operations/${encodeURIComponent(instanceId)}`;
-}
-
-/** The instance's status, or undefined when the engine has never heard of it. */
-export async function findStatus(
-  client: DurableClient,
-  instanceId: string,
-): Promise<DurableOrchestrationStatus | undefined> {
-  try {
-    return await client.getStatus(instanceId);
-  } catch (error) {
-    if (error instanceof Error && error.message.includes('HTTP 404')) return undefined;
-    throw error;
-  }
-}
-
-/** Operation ids are Durable instance ids this app makes: no `/ \\ # ?`, no control characters. */
-export function parseOperationId(value: string | undefined): string {
-  const id = value ?? '';
-  if (!/^[A-Za-z0-9:|~._-]{1,400}$/.test(id))
-    throw new ValidationError('id', 'not an operation id of this app');
-  return id;
-}
+export { findStatus, operationUrl, parseOperationId };
 
 export async function getOperation(
   request: HttpRequest,

@@ -8,7 +8,7 @@ import { SWEEP_INSTANCE_ID, parseRegistryId, registrySweepInstanceId } from '../
 import type { AuditActor, AuditChannel, AuditOutcome, SweepRequest } from '../domain';
 import { SWEEP_ORCHESTRATION } from '../orchestrations/names';
 import type { SweepInput } from '../orchestrations/healSweep';
-import { findStatus } from './replicaOperations';
+import { findStatus } from './replicaOperationStarter';
 
 const ACTIVE = new Set(['Running', 'Pending', 'ContinuedAsNew', 'Suspended']);
 

@@ -293,6 +293,81 @@ export const OPENAPI_DOCUMENT = {
         },
       },
     },
+    '/chat/slack/commands': {
+      post: {
+        operationId: 'slackCommands',
+        summary:
+          'A Slack slash command. No function key: the Slack request signature (`X-Slack-Signature`, `X-Slack-Request-Timestamp`) over the raw body authenticates it.',
+        security: [],
+        requestBody: {
+          required: true,
+          content: {
+            'application/x-www-form-urlencoded': {
+              schema: {
+                type: 'object',
+                properties: {
+                  text: { type: 'string' },
+                  team_id: { type: 'string' },
+                  user_id: { type: 'string' },
+                  user_name: { type: 'string' },
+                  response_url: { type: 'string' },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': json(
+            {
+              type: 'object',
+              required: ['response_type', 'text'],
+              properties: {
+                response_type: { type: 'string', enum: ['ephemeral', 'in_channel'] },
+                text: { type: 'string' },
+              },
+            },
+            'The answer, shown to the user who asked.',
+          ),
+          '401': { description: 'The signature is missing, wrong or stale (no body).' },
+        },
+      },
+    },
+    '/chat/teams': {
+      post: {
+        operationId: 'teamsWebhook',
+        summary:
+          'A Teams outgoing webhook message. No function key: `Authorization: HMAC <signature>` over the raw body, keyed with the webhook security token, authenticates it.',
+        security: [],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  text: { type: 'string' },
+                  from: {
+                    type: 'object',
+                    properties: { id: { type: 'string' }, name: { type: 'string' } },
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': json(
+            {
+              type: 'object',
+              required: ['type', 'text'],
+              properties: { type: { type: 'string', enum: ['message'] }, text: { type: 'string' } },
+            },
+            'The answer as a Teams message.',
+          ),
+          '401': { description: 'The signature is missing or wrong (no body).' },
+        },
+      },
+    },
   },
   components: {
     securitySchemes: {

@@ -415,6 +415,20 @@ describe('real answers match the documented statuses, content types and schemas'
     expect((await exchange('GET', '/api/audit/verify')).status).toBe(400);
   });
 
+  test('the chat endpoints refuse unsigned requests with a bare 401, without a function key', async () => {
+    const anonymous = { 'x-functions-key': '' };
+    const slack = await exchange('POST', '/api/chat/slack/commands', {
+      body: 'text=help',
+      headers: { ...anonymous, 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect([slack.status, slack.text]).toEqual([401, '']);
+    const teams = await exchange('POST', '/api/chat/teams', {
+      body: { type: 'message', text: 'help' },
+      headers: anonymous,
+    });
+    expect([teams.status, teams.text]).toEqual([401, '']);
+  });
+
   test('every documented operation was called above', () => {
     expect([...called].sort()).toEqual(operations.map(({ method, path }) => key(method, path)).sort());
   });

@@ -1,0 +1,296 @@
+// Runs a chat command for a chat user and answers in plain text any platform can show. Reads answer
+// from ARM directly; changes start the same orchestrations, through the same checks, as the REST API.
+// Every request lands in the audit trail with channel `chat` and the chat user as actor.
+import { randomUUID } from 'node:crypto';
+
+import { RestError } from '@azure/core-rest-pipeline';
+import type { DurableClient } from 'durable-functions';
+
+import { armClients } from '../azure/armClients';
+import { AuditUnavailableError } from '../azure/auditStore';
+import { auditStore } from '../azure/auditStoreFactory';
+import { ReplicaGateway } from '../azure/replicas';
+import type { RegistryView, ReplicaView } from '../azure/replicas';
+import { pollingPolicy, registryScope } from '../config/settings';
+import {
+  DEFAULT_REPLICA_SETTINGS,
+  SWEEP_INSTANCE_ID,
+  defaultReplicaName,
+  fieldErrorsOf,
+  formatRegistryId,
+  formatReplicaId,
+  replicaId,
+  replicaInstanceId,
+} from '../domain';
+import type { AuditActor, AuditOutcome, RegistryId, ReplicaOperationRequest } from '../domain';
+import { acceptReplicaOperation, findStatus } from '../functions/replicaOperationStarter';
+import { auditSweepRequest, startSweep, sweepInstanceId, sweepRequest } from '../functions/sweepStarter';
+import { parseCommand, usageText } from './commandParser';
+import type { ChatCommand } from './commandParser';
+import { resolveRegistry } from './resolveRegistry';
+
+export interface ChatReply {
+  text: string;
+  /** The operation a change started, to follow with `operation <id>`. */
+  operationId?: string;
+  /** Shown only to the user who asked (Slack). */
+  ephemeral?: boolean;
+}
+
+export interface ChatRunContext {
+  actor: AuditActor;
+  client: DurableClient;
+  warn: (message: string) => void;
+}
+
+/** Parses and runs one message. Never throws: failures become answers. */
+export async function runChatText(text: string, context: ChatRunContext): Promise<ChatReply> {
+  const parsed = parseCommand(text);
+  if (!parsed.ok) {
+    await auditChat(context, 'unknown', 'chat', 'refused', { text: text.slice(0, 200), reason: 'usage' });
+    return { text: parsed.message, ephemeral: true };
+  }
+  try {
+    return { ephemeral: true, ...(await runCommand(parsed.command, context)) };
+  } catch (error) {
+    return { text: describeFailure(error, context), ephemeral: true };
+  }
+}
+
+export async function runCommand(command: ChatCommand, context: ChatRunContext): Promise<ChatReply> {
+  if (command.kind === 'help') {
+    await auditChat(context, 'help', 'chat', 'succeeded');
+    return { text: usageText() };
+  }
+  if (command.kind === 'operation') return describeOperation(command.id, context);
+  if (command.kind === 'heal' && command.registry === undefined) return healAll(command.dryRun, context);
+
+  const replicas = new ReplicaGateway(armClients());
+  const resolved = await resolveRegistry(command.registry ?? '', replicas, registryScope());
+  if (!resolved.ok) {
+    await auditChat(context, command.kind, command.registry ?? 'chat', 'refused', {
+      refusal: resolved.reason,
+    });
+    return { text: resolved.message };
+  }
+  const { id, registry } = resolved;
+  switch (command.kind) {
+    case 'list':
+      await auditChat(context, 'list', formatRegistryId(id), 'succeeded');
+      return { text: describeReplicas(registry, await replicas.listReplicas(id)) };
+    case 'status':
+      await auditChat(context, 'status', formatRegistryId(id), 'succeeded');
+      return command.replica === undefined
+        ? { text: describeRegistry(registry, await replicas.listReplicas(id)) }
+        : describeReplica(id, command.replica, replicas, context);
+    case 'heal':
+      return healRegistry(id, registry, command.dryRun, context);
+    default:
+      return changeReplica(command, id, context);
+  }
+}
+
+type ReplicaCommand = Extract<ChatCommand, { kind: 'add' | 'update' | 'remove' }>;
+
+async function changeReplica(
+  command: ReplicaCommand,
+  registry: RegistryId,
+  context: ChatRunContext,
+): Promise<ChatReply> {
+  const name = command.kind === 'add' ? defaultReplicaName(command.region) : command.replica;
+  const replica = replicaId(registry, name);
+  const base = {
+    replicaId: formatReplicaId(replica),
+    actor: context.actor,
+    channel: 'chat' as const,
+    requestedAt: new Date().toISOString(),
+    polling: pollingPolicy(),
+  };
+  const operation: ReplicaOperationRequest =
+    command.kind === 'add'
+      ? {
+          ...base,
+          kind: 'create',
+          location: command.region,
+          settings: {
+            ...DEFAULT_REPLICA_SETTINGS,
+            regionEndpointEnabled: command.regionEndpointEnabled,
+            zoneRedundancy: command.zoneRedundant ? 'Enabled' : 'Disabled',
+          },
+        }
+      : command.kind === 'update'
+        ? { ...base, kind: 'update', update: { regionEndpointEnabled: command.regionEndpointEnabled } }
+        : { ...base, kind: 'delete' };
+  const answer = await acceptReplicaOperation(context.client, operation, replica, {
+    dryRun: false,
+    warn: context.warn,
+  });
+  const what = `${VERBS[operation.kind]} replica ${name} of ${registry.registryName}`;
+  if (answer.outcome === 'accepted') {
+    return {
+      text: `Accepted: ${what}. Operation id: ${answer.instanceId} (follow it with \`operation ${answer.instanceId}\`).`,
+      operationId: answer.instanceId,
+    };
+  }
+  if (answer.outcome === 'refused' && answer.refusal === 'operation-in-progress') {
+    return {
+      text: `Refused: ${answer.detail} Follow it with \`operation ${answer.instanceId}\`.`,
+      operationId: answer.instanceId,
+    };
+  }
+  return { text: `Refused: ${answer.outcome === 'refused' ? answer.detail : 'nothing was started.'}` };
+}
+
+const VERBS = { create: 'creating', update: 'updating', delete: 'removing' } as const;
+
+async function healRegistry(
+  id: RegistryId,
+  registry: RegistryView,
+  dryRun: boolean,
+  context: ChatRunContext,
+): Promise<ChatReply> {
+  if (registry.sku.toLowerCase() !== 'premium') {
+    await auditChat(context, 'heal', formatRegistryId(id), 'refused', { refusal: 'not-premium' });
+    return { text: `Registry ${registry.name} is ${registry.sku}: it has no replicas to heal.` };
+  }
+  return startHeal(sweepRequest(context.actor, 'chat', dryRun, formatRegistryId(id)), registry.name, context);
+}
+
+async function healAll(dryRun: boolean, context: ChatRunContext): Promise<ChatReply> {
+  return startHeal(sweepRequest(context.actor, 'chat', dryRun), 'every registry in scope', context);
+}
+
+async function startHeal(
+  request: ReturnType<typeof sweepRequest>,
+  what: string,
+  context: ChatRunContext,
+): Promise<ChatReply> {
+  const instanceId = sweepInstanceId(request);
+  const start = await startSweep(context.client, request);
+  if (!start.started) {
+    await auditSweepRequest(request, 'refused', { refusal: 'sweep-in-progress', reason: start.reason });
+    return {
+      text: `Refused: a heal of ${what} is still running. Follow it with \`operation ${instanceId}\`.`,
+      operationId: instanceId,
+    };
+  }
+  const mode = request.dryRun ? ' (dry run: nothing will change)' : '';
+  return {
+    text: `Accepted: healing ${what}${mode}. Operation id: ${instanceId} (follow it with \`operation ${instanceId}\`).`,
+    operationId: instanceId,
+  };
+}
+
+async function describeOperation(id: string, context: ChatRunContext): Promise<ChatReply> {
+  const status = await findStatus(context.client, id);
+  await auditChat(context, 'operation', id === SWEEP_INSTANCE_ID ? id : 'chat', 'succeeded', {
+    operationId: id,
+  });
+  if (status === undefined) return { text: `No operation ${id}.` };
+  return { text: describeStatus(id, status), operationId: id };
+}
+
+function describeStatus(
+  id: string,
+  status: { runtimeStatus: unknown; customStatus?: unknown; output?: unknown; lastUpdatedTime: Date },
+): string {
+  const custom = (status.customStatus ?? {}) as { phase?: unknown; provisioningState?: unknown };
+  const result = (status.output ?? {}) as { outcome?: unknown; reason?: unknown };
+  const parts = [`Operation ${id}: ${String(status.runtimeStatus)}`];
+  if (typeof custom.phase === 'string') parts.push(`phase ${custom.phase}`);
+  if (typeof custom.provisioningState === 'string') parts.push(`replica ${custom.provisioningState}`);
+  if (typeof result.outcome === 'string') parts.push(`outcome ${result.outcome}`);
+  if (typeof result.reason === 'string') parts.push(`reason: ${result.reason}`);
+  return `${parts.join(', ')} (updated ${new Date(status.lastUpdatedTime).toISOString()}).`;
+}
+
+async function describeReplica(
+  registry: RegistryId,
+  name: string,
+  replicas: ReplicaGateway,
+  context: ChatRunContext,
+): Promise<ChatReply> {
+  const replica = replicaId(registry, name);
+  const view = await replicas.getReplica(replica);
+  const instanceId = replicaInstanceId(replica);
+  const operation = await findStatus(context.client, instanceId);
+  const lines = [
+    view === undefined
+      ? `Replica ${name} of ${registry.registryName} does not exist.`
+      : `Replica ${name} of ${registry.registryName}: ${replicaLine(view)}`,
+  ];
+  if (operation !== undefined) lines.push(`Last operation: ${describeStatus(instanceId, operation)}`);
+  return { text: lines.join('\n'), ...(operation === undefined ? {} : { operationId: instanceId }) };
+}
+
+function describeReplicas(registry: RegistryView, replicas: readonly ReplicaView[]): string {
+  if (replicas.length === 0) return `Registry ${registry.name} (${registry.sku}) has no replicas.`;
+  return [
+    `Replicas of ${registry.name} (home ${registry.location}):`,
+    ...replicas.map((r) => `  ${r.name}: ${replicaLine(r)}`),
+  ].join('\n');
+}
+
+function describeRegistry(registry: RegistryView, replicas: readonly ReplicaView[]): string {
+  const unhealthy = replicas.filter((r) => r.provisioningState.toLowerCase() !== 'succeeded');
+  const head =
+    `Registry ${registry.name}: ${registry.sku}, home ${registry.location}, ` +
+    `${replicas.length} replicas, ${replicas.length - unhealthy.length} succeeded`;
+  if (unhealthy.length === 0) return `${head}.`;
+  return [`${head}; not succeeded:`, ...unhealthy.map((r) => `  ${r.name}: ${replicaLine(r)}`)].join('\n');
+}
+
+function replicaLine(replica: ReplicaView): string {
+  return (
+    `${replica.provisioningState} in ${replica.location}, endpoint ${replica.regionEndpointEnabled ? 'on' : 'off'}, ` +
+    `zone redundancy ${replica.zoneRedundancy.toLowerCase()}` +
+    (replica.statusMessage ? ` (${replica.statusMessage})` : '')
+  );
+}
+
+/** A failure told the way a chat user can act on it; the details go to the log. */
+function describeFailure(error: unknown, context: ChatRunContext): string {
+  const fields = fieldErrorsOf(error);
+  if (fields !== undefined) return `Cannot do that: ${fields.map((f) => f.reason).join('; ')}.`;
+  if (error instanceof AuditUnavailableError) {
+    context.warn(error.message);
+    return 'The audit trail cannot be written, so nothing was changed. Try again later.';
+  }
+  if (error instanceof RestError) {
+    context.warn(`Azure answered ${String(error.statusCode)} ${error.code ?? ''}: ${error.message}`);
+    return `Azure answered ${String(error.statusCode ?? 'without a status')}; try again later.`;
+  }
+  context.warn(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  return 'Something went wrong on our side; nothing was started. Try again later.';
+}
+
+/**
+ * A chat request that starts no orchestration: reads, usage answers and refusals. Best effort, since
+ * nothing changes and the user should get an answer even when the audit trail is down.
+ */
+async function auditChat(
+  context: ChatRunContext,
+  command: string,
+  target: string,
+  outcome: AuditOutcome,
+  detail?: Record<string, unknown>,
+): Promise<void> {
+  const time = new Date().toISOString();
+  try {
+    await auditStore().append(
+      {
+        time,
+        actor: context.actor,
+        channel: 'chat',
+        operation: `chat-${command}`,
+        target,
+        step: 'requested',
+        outcome,
+        ...(detail === undefined ? {} : { detail }),
+      },
+      `chat|${target}|${time}|${randomUUID()}`,
+    );
+  } catch (error) {
+    context.warn(`could not audit a chat request: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,62 @@
+// POST /api/chat/slack/commands: a Slack slash command. Anonymous at the Functions level because Slack
+// cannot send a function key; the request signature, checked over the raw body, is the authentication.
+// Anything unsigned, badly signed or stale gets a bare 401 and nothing runs.
+import { app } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+
+import { runChatText } from '../chat/commandRunner';
+import { readRawBody } from '../chat/readRawBody';
+import { verifySlackRequest } from '../chat/slackSignature';
+import { slackSigningSecret } from '../config/settings';
+
+export const SLACK_COMMANDS_FUNCTION = 'slackCommands';
+
+export async function slackCommands(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  const secret = slackSigningSecret();
+  if (secret === undefined) {
+    context.error('SLACK_SIGNING_SECRET is not set: every Slack request is refused');
+    return { status: 401 };
+  }
+  const rawBody = await readRawBody(request);
+  if (rawBody === undefined) {
+    context.warn('a Slack request was refused: the body is too large');
+    return { status: 401 };
+  }
+  const verdict = verifySlackRequest(secret, {
+    timestamp: request.headers.get('x-slack-request-timestamp'),
+    signature: request.headers.get('x-slack-signature'),
+    rawBody,
+  });
+  if (!verdict.ok) {
+    context.warn(`a Slack request was refused: ${verdict.reason}`);
+    return { status: 401 };
+  }
+
+  const form = new URLSearchParams(rawBody.toString('utf8'));
+  const team = form.get('team_id') ?? 'unknown';
+  const user = form.get('user_id') ?? 'unknown';
+  const name = form.get('user_name');
+  const reply = await runChatText(form.get('text') ?? '', {
+    actor: { id: `slack:${team}:${user}`.slice(0, 256), ...(name ? { name: name.slice(0, 256) } : {}) },
+    client: df.getClient(context),
+    warn: (message) => context.warn(message),
+  });
+  return {
+    status: 200,
+    headers: { 'cache-control': 'no-store' },
+    jsonBody: { response_type: reply.ephemeral === false ? 'in_channel' : 'ephemeral', text: reply.text },
+  };
+}
+
+app.http(SLACK_COMMANDS_FUNCTION, {
+  route: 'chat/slack/commands',
+  methods: ['POST'],
+  // The Slack signature authenticates the request (see above); a function key cannot be configured in Slack.
+  authLevel: 'anonymous',
+  extraInputs: [df.input.durableClient()],
+  handler: slackCommands,
+});
