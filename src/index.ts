@@ -18,3 +18,4 @@ import './activities/sweepActivities';
 import './functions/healRegistry';
 import './functions/chatSlack';
 import './functions/chatTeams';
+import './activities/chatActivities';

@@ -11,7 +11,7 @@ import { AuditUnavailableError } from '../azure/auditStore';
 import { auditStore } from '../azure/auditStoreFactory';
 import { ReplicaGateway } from '../azure/replicas';
 import type { RegistryView, ReplicaView } from '../azure/replicas';
-import { pollingPolicy, registryScope } from '../config/settings';
+import { approvalTimeoutMinutes, pollingPolicy, registryScope } from '../config/settings';
 import {
   DEFAULT_REPLICA_SETTINGS,
   SWEEP_INSTANCE_ID,
@@ -22,7 +22,14 @@ import {
   replicaId,
   replicaInstanceId,
 } from '../domain';
-import type { AuditActor, AuditOutcome, RegistryId, ReplicaOperationRequest } from '../domain';
+import type {
+  AuditActor,
+  AuditOutcome,
+  ChatReplyTarget,
+  RegistryId,
+  ReplicaOperationRequest,
+  SweepRequest,
+} from '../domain';
 import { acceptReplicaOperation, findStatus } from '../functions/replicaOperationStarter';
 import { auditSweepRequest, startSweep, sweepInstanceId, sweepRequest } from '../functions/sweepStarter';
 import { parseCommand, usageText } from './commandParser';
@@ -41,6 +48,11 @@ export interface ChatRunContext {
   actor: AuditActor;
   client: DurableClient;
   warn: (message: string) => void;
+  /**
+   * Where the platform lets long work report back (a Slack `response_url`). Without one (Teams outgoing
+   * webhooks) nothing can be approved by a click either.
+   */
+  replyTo?: ChatReplyTarget;
 }
 
 /** Parses and runs one message. Never throws: failures become answers. */
@@ -99,12 +111,21 @@ async function changeReplica(
 ): Promise<ChatReply> {
   const name = command.kind === 'add' ? defaultReplicaName(command.region) : command.replica;
   const replica = replicaId(registry, name);
+  if (command.kind === 'remove' && context.replyTo === undefined) {
+    await auditChat(context, 'delete', formatReplicaId(replica), 'refused', {
+      refusal: 'approval-unavailable',
+    });
+    return {
+      text: `Refused: removing a replica needs an Approve click, which this chat cannot show. Use Slack or the REST API (DELETE .../replicas/${name}).`,
+    };
+  }
   const base = {
     replicaId: formatReplicaId(replica),
     actor: context.actor,
     channel: 'chat' as const,
     requestedAt: new Date().toISOString(),
     polling: pollingPolicy(),
+    ...(context.replyTo === undefined ? {} : { replyTo: context.replyTo }),
   };
   const operation: ReplicaOperationRequest =
     command.kind === 'add'
@@ -120,7 +141,8 @@ async function changeReplica(
         }
       : command.kind === 'update'
         ? { ...base, kind: 'update', update: { regionEndpointEnabled: command.regionEndpointEnabled } }
-        : { ...base, kind: 'delete' };
+        : // A destructive change from chat waits for an approver's click.
+          { ...base, kind: 'delete', approval: { timeoutMinutes: approvalTimeoutMinutes() } };
   const answer = await acceptReplicaOperation(context.client, operation, replica, {
     dryRun: false,
     warn: context.warn,
@@ -153,11 +175,23 @@ async function healRegistry(
     await auditChat(context, 'heal', formatRegistryId(id), 'refused', { refusal: 'not-premium' });
     return { text: `Registry ${registry.name} is ${registry.sku}: it has no replicas to heal.` };
   }
-  return startHeal(sweepRequest(context.actor, 'chat', dryRun, formatRegistryId(id)), registry.name, context);
+  return startHeal(
+    withReply(sweepRequest(context.actor, 'chat', dryRun, formatRegistryId(id)), context),
+    registry.name,
+    context,
+  );
 }
 
 async function healAll(dryRun: boolean, context: ChatRunContext): Promise<ChatReply> {
-  return startHeal(sweepRequest(context.actor, 'chat', dryRun), 'every registry in scope', context);
+  return startHeal(
+    withReply(sweepRequest(context.actor, 'chat', dryRun), context),
+    'every registry in scope',
+    context,
+  );
+}
+
+function withReply(request: SweepRequest, context: ChatRunContext): SweepRequest {
+  return context.replyTo === undefined ? request : { ...request, replyTo: context.replyTo };
 }
 
 async function startHeal(

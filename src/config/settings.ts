@@ -236,3 +236,12 @@ export function teamsWebhookSecret(env: Env = process.env): string | undefined {
   const value = env.TEAMS_WEBHOOK_SECRET?.trim();
   return value === undefined || value === '' ? undefined : value;
 }
+
+/** Hosts a chat follow-up URL may point at (`CHAT_REPLY_HOSTS`, comma-separated; default Slack's). */
+export function chatReplyHosts(env: Env = process.env): string[] {
+  const hosts = (env.CHAT_REPLY_HOSTS ?? 'hooks.slack.com')
+    .split(',')
+    .map((host) => host.trim())
+    .filter((host) => host !== '');
+  return hosts.length === 0 ? ['hooks.slack.com'] : hosts;
+}

@@ -1,7 +1,7 @@
 // The healing model: when a replica is a suspect, what is wrong with it, and what the policy allows.
 // Pure rules; the evidence is gathered by activities and kept in the audit trail.
 import type { AuditActor, AuditChannel } from './audit';
-import type { PollingPolicy } from './replicaOperation';
+import type { ChatReplyTarget, PollingPolicy } from './replicaOperation';
 
 /** The action whose absence leaves replicas on private-endpoint registries stuck in provisioning. */
 export const PRIVATE_LINK_ACTION = 'Microsoft.Network/privateEndpoints/privateLinkServiceProxies/write';
@@ -100,6 +100,8 @@ export interface HealRequest {
   thresholdMinutes: number;
   /** When a sweep first saw the replica in its current non-terminal state (ISO 8601). */
   firstSeenAt?: string;
+  /** A chat-started heal asks for approval, and reports back, in the chat it came from. */
+  replyTo?: ChatReplyTarget;
   /** How many delete-grant-recreate rounds before giving up. */
   maxAttempts: number;
   /** How long an `approve` policy waits for the approval event, in minutes. */

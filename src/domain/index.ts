@@ -100,6 +100,7 @@ export type {
   ReplicaOperationInput,
   ReplicaOperationKind,
   ReplicaOperationRequest,
+  ChatReplyTarget,
   StateVerdict,
 } from './replicaOperation';
 export { isEmptyScope, parseRegistryScope } from './registryScope';

@@ -22,7 +22,14 @@ export type OperationPhase =
   | 'succeeded'
   | 'failed'
   | 'stuck'
-  | 'refused';
+  | 'refused'
+  | 'awaiting-approval';
+
+/** Where a chat-started operation reports back: a Slack slash command's `response_url`. */
+export interface ChatReplyTarget {
+  platform: 'slack';
+  responseUrl: string;
+}
 
 /** How the orchestrator polls; carried in the input so replays never read settings. */
 export interface PollingPolicy {
@@ -61,10 +68,16 @@ export interface ReplicaOperationRequest {
   /** When the request was accepted (ISO 8601). */
   requestedAt: string;
   polling: PollingPolicy;
+  /** A chat-started operation posts its result here when it ends. */
+  replyTo?: ChatReplyTarget;
+  /** When present, nothing is changed until a person approves (in chat) within the timeout. */
+  approval?: { timeoutMinutes: number };
 }
 
 /** What one orchestration generation hands to the next through continue-as-new. */
 export interface OperationProgress {
+  /** When this run started (ISO 8601), for the time taken in chat replies. */
+  startedAt?: string;
   /** The ARM writes decided after the preflight; absent until then. */
   actions?: ArmAction[];
   /** Index of the ARM write under way. */

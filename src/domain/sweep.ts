@@ -1,7 +1,7 @@
 // The sweep's shapes and its tally. Pure: the orchestration in orchestrations/healSweep runs it.
 import type { AuditActor, AuditChannel } from './audit';
 import type { Diagnosis, HealOutcome, HealResult } from './healing';
-import type { PollingPolicy } from './replicaOperation';
+import type { ChatReplyTarget, PollingPolicy } from './replicaOperation';
 import { registryKey } from './resourceId';
 import type { RegistryId } from './resourceId';
 
@@ -30,6 +30,8 @@ export interface SweepRequest {
   registriesPerGeneration?: number;
   /** Limits the sweep to this registry (a resource id), as `POST /api/registries/.../heal` asks. */
   registryId?: string;
+  /** A chat-started sweep reports back, and asks for approvals, in the chat it came from. */
+  replyTo?: ChatReplyTarget;
 }
 
 /** What became of one suspect: the heal's result, or why no heal ran to the end. */

@@ -6,9 +6,11 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import * as df from 'durable-functions';
 
 import { runChatText } from '../chat/commandRunner';
+import { slackReplyTarget } from '../chat/replyTarget';
 import { readRawBody } from '../chat/readRawBody';
 import { verifySlackRequest } from '../chat/slackSignature';
-import { slackSigningSecret } from '../config/settings';
+import { chatReplyHosts, slackSigningSecret } from '../config/settings';
+import type { ChatReplyTarget } from '../domain';
 
 export const SLACK_COMMANDS_FUNCTION = 'slackCommands';
 
@@ -44,6 +46,7 @@ export async function slackCommands(
     actor: { id: `slack:${team}:${user}`.slice(0, 256), ...(name ? { name: name.slice(0, 256) } : {}) },
     client: df.getClient(context),
     warn: (message) => context.warn(message),
+    ...replyTargetOf(form.get('response_url'), context),
   });
   return {
     status: 200,
@@ -60,3 +63,13 @@ app.http(SLACK_COMMANDS_FUNCTION, {
   extraInputs: [df.input.durableClient()],
   handler: slackCommands,
 });
+
+function replyTargetOf(
+  responseUrl: string | null,
+  context: InvocationContext,
+): { replyTo?: ChatReplyTarget } {
+  const replyTo = slackReplyTarget(responseUrl, chatReplyHosts());
+  if (replyTo === undefined && responseUrl !== null)
+    context.warn('ignored a response_url outside CHAT_REPLY_HOSTS');
+  return replyTo === undefined ? {} : { replyTo };
+}

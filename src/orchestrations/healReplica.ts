@@ -7,11 +7,12 @@ import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-f
 
 import { CHECK_PRIVATE_LINK_ACTIVITY, GRANT_PRIVATE_LINK_ACTIVITY } from '../activities/accessContract';
 import type { PrivateLinkCheck, PrivateLinkGrant } from '../activities/accessContract';
+import { CHAT_APPROVAL_REQUEST_ACTIVITY } from '../activities/chatContract';
+import type { ChatApprovalRequestInput } from '../activities/chatContract';
 import { CAPTURE_REPLICA_ACTIVITY, NOTIFY_ACTIVITY } from '../activities/healActivities';
 import type { HealNotification } from '../activities/healActivities';
 import type { ReplicaView } from '../azure/replicas';
 import {
-  APPROVAL_EVENT,
   PERMISSION_CHECKS,
   diagnose,
   formatRegistryId,
@@ -20,7 +21,6 @@ import {
   registryOfReplica,
 } from '../domain';
 import type {
-  ApprovalDecision,
   AuditOutcome,
   Diagnosis,
   HealRequest,
@@ -32,6 +32,7 @@ import type {
   ReplicaOperationRequest,
 } from '../domain';
 import { HEAL_REPLICA_ORCHESTRATION, REPLICA_OPERATION_ORCHESTRATION } from './names';
+import { awaitApproval } from './approval';
 import { ACTIVITY_RETRY, auditStep } from './auditStep';
 
 export type HealPhase =
@@ -172,11 +173,19 @@ export function* healReplica(context: OrchestrationContext): Generator<unknown, 
         instanceId,
       },
     );
-    const deadline = new Date(now().getTime() + request.approvalTimeoutMinutes * 60000);
-    const timeout = context.df.createTimer(deadline);
-    const answer = context.df.waitForExternalEvent(APPROVAL_EVENT);
-    const winner = (yield context.df.Task.any([answer, timeout])) as Task;
-    if (winner !== answer) {
+    if (request.replyTo !== undefined) {
+      const ask: ChatApprovalRequestInput = {
+        replyTo: request.replyTo,
+        instanceId,
+        summary: `Heal replica ${captured.name} (${diagnosis})?`,
+        plan,
+        requestedBy: request.actor,
+        timeoutMinutes: request.approvalTimeoutMinutes,
+      };
+      yield context.df.callActivityWithRetry(CHAT_APPROVAL_REQUEST_ACTIVITY, ACTIVITY_RETRY, ask);
+    }
+    const decision = yield* awaitApproval(context, request.approvalTimeoutMinutes);
+    if (decision === 'timeout') {
       yield audit('approval', 'skipped', { reason: 'no answer before the timeout' });
       return finish({
         diagnosis,
@@ -186,8 +195,6 @@ export function* healReplica(context: OrchestrationContext): Generator<unknown, 
         plan,
       });
     }
-    timeout.cancel();
-    const decision = answer.result as ApprovalDecision;
     yield audit('approval', decision.approved ? 'accepted' : 'refused', { approver: decision.approver });
     if (!decision.approved) {
       return finish({

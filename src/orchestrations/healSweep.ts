@@ -29,6 +29,8 @@ import type {
 import { HEAL_REPLICA_ORCHESTRATION, SWEEP_ORCHESTRATION } from './names';
 import { batchesOf, settleAll } from './settleAll';
 import { ACTIVITY_RETRY, auditStep } from './auditStep';
+import { CHAT_REPLY_ACTIVITY } from '../activities/chatContract';
+import type { ChatReplyInput } from '../activities/chatContract';
 
 export { SWEEP_ORCHESTRATION };
 
@@ -141,6 +143,7 @@ export function* healSweep(
           ...(suspect.firstSeenAt === undefined ? {} : { firstSeenAt: suspect.firstSeenAt }),
           maxAttempts: request.maxAttempts,
           approvalTimeoutMinutes: request.approvalTimeoutMinutes,
+          ...(request.replyTo === undefined ? {} : { replyTo: request.replyTo }),
         };
         return context.df.callSubOrchestrator(
           HEAL_REPLICA_ORCHESTRATION,
@@ -164,6 +167,19 @@ export function* healSweep(
 
   yield audit('sweep-completed', 'succeeded', { dryRun: request.dryRun, ...summaryCounts(progress.summary) });
   status('completed');
+  if (request.replyTo !== undefined) {
+    const counts = summaryCounts(progress.summary);
+    const reply: ChatReplyInput = {
+      replyTo: request.replyTo,
+      operation: request.dryRun ? 'sweep (dry run)' : 'sweep',
+      target: request.registryId ?? 'every registry in scope',
+      outcome: 'succeeded',
+      reason: `${String(counts.registriesScanned)} registries scanned, ${String(counts.suspects)} suspects: ${String(counts.healed)} healed, ${String(counts.skipped)} left alone (still progressing), ${String(counts.reported)} reported, ${String(counts.rejected)} not approved, ${String(counts.escalated)} escalated, ${String(counts.failed)} failed`,
+      startedAt: request.requestedAt,
+      endedAt: context.df.currentUtcDateTime.toISOString(),
+    };
+    yield context.df.callActivityWithRetry(CHAT_REPLY_ACTIVITY, ACTIVITY_RETRY, reply);
+  }
   return progress.summary;
 }
 

@@ -13,6 +13,8 @@ import type {
   PrivateLinkGrant,
   PrivateLinkGrantInput,
 } from '../activities/accessContract';
+import { CHAT_APPROVAL_REQUEST_ACTIVITY, CHAT_REPLY_ACTIVITY } from '../activities/chatContract';
+import type { ChatApprovalRequestInput, ChatReplyInput } from '../activities/chatContract';
 import type { PreflightVerdict } from '../activities/preflight';
 import { REPLICA_OPERATION_ORCHESTRATION } from './names';
 import {
@@ -24,6 +26,7 @@ import type { ReplicaSnapshot, StartArmAction } from '../activities/replicaActiv
 import {
   PERMISSION_CHECKS,
   PRIVATE_LINK_ACTION,
+  describeArmActions,
   formatRegistryId,
   judgeState,
   parseReplicaId,
@@ -41,6 +44,7 @@ import type {
   OperationStatus,
   ReplicaOperationInput,
 } from '../domain';
+import { awaitApproval } from './approval';
 import { ACTIVITY_RETRY, auditStep } from './auditStep';
 
 export { REPLICA_OPERATION_ORCHESTRATION };
@@ -48,9 +52,39 @@ export { REPLICA_OPERATION_ORCHESTRATION };
 export function* replicaOperation(
   context: OrchestrationContext,
 ): Generator<unknown, OperationResult | undefined, unknown> {
+  const { request, progress } = context.df.getInput<ReplicaOperationInput>();
+  const startedAt = progress?.startedAt ?? context.df.currentUtcDateTime.toISOString();
+  const result = yield* runReplicaOperation(context, startedAt);
+  // Continued as new (undefined): the next generation will report. Otherwise the operation is over.
+  if (result !== undefined && request.replyTo !== undefined) {
+    const reply: ChatReplyInput = {
+      replyTo: request.replyTo,
+      operation: request.kind,
+      target: request.replicaId,
+      outcome: result.outcome,
+      ...(result.reason === undefined ? {} : { reason: result.reason }),
+      ...(result.provisioningState === undefined ? {} : { provisioningState: result.provisioningState }),
+      startedAt,
+      endedAt: context.df.currentUtcDateTime.toISOString(),
+    };
+    yield context.df.callActivityWithRetry(CHAT_REPLY_ACTIVITY, ACTIVITY_RETRY, reply);
+  }
+  return result;
+}
+
+function* runReplicaOperation(
+  context: OrchestrationContext,
+  startedAt: string,
+): Generator<unknown, OperationResult | undefined, unknown> {
   const { request, progress: carried } = context.df.getInput<ReplicaOperationInput>();
   const now = (): Date => context.df.currentUtcDateTime;
-  const progress: OperationProgress = carried ?? { step: 0, polls: 0, consecutiveGone: 0, generation: 0 };
+  const progress: OperationProgress = carried ?? {
+    startedAt,
+    step: 0,
+    polls: 0,
+    consecutiveGone: 0,
+    generation: 0,
+  };
 
   const status = (phase: OperationPhase, snapshot?: ReplicaSnapshot): void => {
     const value: OperationStatus = {
@@ -97,6 +131,36 @@ export function* replicaOperation(
     progress.actions = planArmActions(request, verdict.replica);
     if (verdict.privateLink !== undefined) progress.privateLink = verdict.privateLink;
     yield audit('preflight', 'succeeded', { plan: progress.actions.map((a) => a.kind) });
+
+    if (request.approval !== undefined) {
+      status('awaiting-approval');
+      if (request.replyTo !== undefined) {
+        const ask: ChatApprovalRequestInput = {
+          replyTo: request.replyTo,
+          instanceId: context.df.instanceId,
+          summary: `${request.kind} replica ${parseReplicaId(request.replicaId).replicaName} of ${parseReplicaId(request.replicaId).registryName}?`,
+          plan: describeArmActions(progress.actions, progress.privateLink),
+          requestedBy: request.actor,
+          timeoutMinutes: request.approval.timeoutMinutes,
+        };
+        yield context.df.callActivityWithRetry(CHAT_APPROVAL_REQUEST_ACTIVITY, ACTIVITY_RETRY, ask);
+      }
+      const decision = yield* awaitApproval(context, request.approval.timeoutMinutes);
+      if (decision === 'timeout' || !decision.approved) {
+        const reason =
+          decision === 'timeout'
+            ? 'no approval before the timeout: nothing was changed'
+            : `rejected by ${decision.approver.name ?? decision.approver.id}: nothing was changed`;
+        yield audit(
+          'approval',
+          decision === 'timeout' ? 'skipped' : 'refused',
+          decision === 'timeout' ? { reason } : { approver: decision.approver },
+        );
+        status('refused');
+        return { outcome: 'refused', phase: 'refused', reason };
+      }
+      yield audit('approval', 'accepted', { approver: decision.approver });
+    }
   }
   const actions = progress.actions;
 
