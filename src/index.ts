@@ -17,4 +17,5 @@ import './orchestrations/healSweep';
 import './activities/sweepActivities';
 import './functions/healRegistry';
 import './functions/chatSlack';
+import './functions/chatSlackActions';
 import './functions/chatTeams';
