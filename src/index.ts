@@ -17,5 +17,6 @@ import './orchestrations/healSweep';
 import './activities/sweepActivities';
 import './functions/healRegistry';
 import './functions/chatSlack';
+import './functions/chatSlackActions';
 import './functions/chatTeams';
 import './activities/chatActivities';

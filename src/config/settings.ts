@@ -245,3 +245,16 @@ export function chatReplyHosts(env: Env = process.env): string[] {
     .filter((host) => host !== '');
   return hosts.length === 0 ? ['hooks.slack.com'] : hosts;
 }
+
+/** Slack user ids allowed to approve or reject (`SLACK_APPROVERS`, comma-separated); unset means nobody. */
+export function slackApprovers(env: Env = process.env): ReadonlySet<string> {
+  const ids = (env.SLACK_APPROVERS ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  for (const id of ids) {
+    if (!/^[UW][A-Z0-9]{2,}$/.test(id))
+      throw new Error(`SLACK_APPROVERS must list Slack user ids (U… or W…), not "${id}"`);
+  }
+  return new Set(ids);
+}

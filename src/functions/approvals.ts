@@ -4,19 +4,13 @@ import { app } from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
-import {
-  APPROVAL_EVENT,
-  ValidationError,
-  expectBoolean,
-  isJsonObject,
-  unknownFieldErrors,
-  throwIfAny,
-} from '../domain';
+import { ValidationError, expectBoolean, isJsonObject, unknownFieldErrors, throwIfAny } from '../domain';
 import type { ApprovalDecision } from '../domain';
 import { callerOf } from '../http/caller';
 import { toProblemResponse } from '../http/handler';
 import { problem, problemResponse } from '../http/problem';
-import { findStatus, parseOperationId } from './replicaOperations';
+import { deliverApproval } from './deliverApproval';
+import { parseOperationId } from './replicaOperations';
 
 export const APPROVE_FUNCTION = 'approveOperation';
 
@@ -27,22 +21,19 @@ export async function approveOperation(
   try {
     const id = parseOperationId(request.params.id);
     const approved = await readDecision(request);
-    const client = df.getClient(context);
-    const status = await findStatus(client, id);
-    if (status === undefined)
+    const decision: ApprovalDecision = { approved, approver: callerOf(request) };
+    const delivery = await deliverApproval(df.getClient(context), id, decision);
+    if (delivery.outcome === 'not-found')
       return problemResponse(problem(404, 'operation-not-found', `No operation ${id}.`));
-    const phase = (status.customStatus as { phase?: string } | null | undefined)?.phase;
-    if (String(status.runtimeStatus) !== 'Running' || phase !== 'awaiting-approval') {
+    if (delivery.outcome === 'not-waiting') {
       return problemResponse(
         problem(
           409,
           'not-awaiting-approval',
-          `Operation ${id} is not waiting for an approval (it is ${phase ?? String(status.runtimeStatus)}).`,
+          `Operation ${id} is not waiting for an approval (it is ${delivery.state}).`,
         ),
       );
     }
-    const decision: ApprovalDecision = { approved, approver: callerOf(request) };
-    await client.raiseEvent(id, APPROVAL_EVENT, decision);
     return { status: 202, jsonBody: { operationId: id, approved, approver: decision.approver } };
   } catch (error) {
     return toProblemResponse(error, context);

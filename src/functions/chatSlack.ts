@@ -6,10 +6,9 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import * as df from 'durable-functions';
 
 import { runChatText } from '../chat/commandRunner';
+import { readSignedSlackBody } from '../chat/readSignedSlackBody';
 import { slackReplyTarget } from '../chat/replyTarget';
-import { readRawBody } from '../chat/readRawBody';
-import { verifySlackRequest } from '../chat/slackSignature';
-import { chatReplyHosts, slackSigningSecret } from '../config/settings';
+import { chatReplyHosts } from '../config/settings';
 import type { ChatReplyTarget } from '../domain';
 
 export const SLACK_COMMANDS_FUNCTION = 'slackCommands';
@@ -18,25 +17,8 @@ export async function slackCommands(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  const secret = slackSigningSecret();
-  if (secret === undefined) {
-    context.error('SLACK_SIGNING_SECRET is not set: every Slack request is refused');
-    return { status: 401 };
-  }
-  const rawBody = await readRawBody(request);
-  if (rawBody === undefined) {
-    context.warn('a Slack request was refused: the body is too large');
-    return { status: 401 };
-  }
-  const verdict = verifySlackRequest(secret, {
-    timestamp: request.headers.get('x-slack-request-timestamp'),
-    signature: request.headers.get('x-slack-signature'),
-    rawBody,
-  });
-  if (!verdict.ok) {
-    context.warn(`a Slack request was refused: ${verdict.reason}`);
-    return { status: 401 };
-  }
+  const rawBody = await readSignedSlackBody(request, context);
+  if (rawBody === undefined) return { status: 401 };
 
   const form = new URLSearchParams(rawBody.toString('utf8'));
   const team = form.get('team_id') ?? 'unknown';

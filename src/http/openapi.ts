@@ -332,6 +332,44 @@ export const OPENAPI_DOCUMENT = {
         },
       },
     },
+    '/chat/slack/actions': {
+      post: {
+        operationId: 'slackActions',
+        summary:
+          'Slack interactivity: an Approve or Reject click on an approval request. No function key: the Slack request signature over the raw body authenticates it; only users listed in `SLACK_APPROVERS` may decide.',
+        security: [],
+        requestBody: {
+          required: true,
+          content: {
+            'application/x-www-form-urlencoded': {
+              schema: {
+                type: 'object',
+                required: ['payload'],
+                properties: {
+                  payload: { type: 'string', description: 'The `block_actions` payload as JSON.' },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': json(
+            {
+              type: 'object',
+              required: ['text'],
+              properties: {
+                response_type: { type: 'string', enum: ['ephemeral', 'in_channel'] },
+                replace_original: { type: 'boolean' },
+                text: { type: 'string' },
+                blocks: { type: 'array', items: { type: 'object' } },
+              },
+            },
+            'The decision replacing the approval request, or an answer only the clicking user sees (not allowed, no longer waiting).',
+          ),
+          '401': { description: 'The signature is missing, wrong or stale (no body).' },
+        },
+      },
+    },
     '/chat/teams': {
       post: {
         operationId: 'teamsWebhook',

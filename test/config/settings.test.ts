@@ -9,6 +9,7 @@ import {
   healSchedule,
   healScheduleBinding,
   pollingPolicy,
+  slackApprovers,
   watchTableName,
 } from '../../src/config/settings';
 import { DEFAULT_POLLING } from '../../src/domain';
@@ -133,5 +134,20 @@ describe('self-healing settings', () => {
       watchTableName({ [name]: value }),
     ];
     expect(read).toThrow(new RegExp(name));
+  });
+});
+
+describe('slackApprovers', () => {
+  test('reads comma-separated Slack user ids, ignoring blanks and spaces', () => {
+    expect([...slackApprovers({ SLACK_APPROVERS: ' U123ABC, ,W0ENT1 ,' })]).toEqual(['U123ABC', 'W0ENT1']);
+  });
+
+  test('lets nobody approve when unset', () => {
+    expect(slackApprovers({}).size).toBe(0);
+  });
+
+  test('refuses entries that are not Slack user ids (names, channels)', () => {
+    expect(() => slackApprovers({ SLACK_APPROVERS: 'U123ABC,@carol' })).toThrow(/SLACK_APPROVERS/);
+    expect(() => slackApprovers({ SLACK_APPROVERS: 'C0OPS1' })).toThrow(/SLACK_APPROVERS/);
   });
 });

@@ -422,6 +422,11 @@ describe('real answers match the documented statuses, content types and schemas'
       headers: { ...anonymous, 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect([slack.status, slack.text]).toEqual([401, '']);
+    const click = await exchange('POST', '/api/chat/slack/actions', {
+      body: `payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions' }))}`,
+      headers: { ...anonymous, 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect([click.status, click.text]).toEqual([401, '']);
     const teams = await exchange('POST', '/api/chat/teams', {
       body: { type: 'message', text: 'help' },
       headers: anonymous,

@@ -1,0 +1,31 @@
+// Slack updates a message after a button click only through the click's `response_url` (the body of the
+// acknowledgement is not shown for Block Kit actions), so the decision is posted there as well.
+import { chatReplyHosts } from '../config/settings';
+import { slackReplyTarget } from './replyTarget';
+import type { SlackMessage } from './slackMessages';
+
+/** Posts a message; never throws, since the click has been handled whether or not the update lands. */
+export async function postToResponseUrl(
+  responseUrl: string,
+  message: SlackMessage,
+  warn: (message: string) => void,
+  timeoutMs = 1500,
+): Promise<boolean> {
+  if (slackReplyTarget(responseUrl, chatReplyHosts()) === undefined) {
+    warn('a Slack response_url was ignored: it is outside CHAT_REPLY_HOSTS');
+    return false;
+  }
+  try {
+    const response = await fetch(responseUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(message),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!response.ok) warn(`Slack answered ${response.status} to a message update`);
+    return response.ok;
+  } catch (error) {
+    warn(`could not update a Slack message: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  }
+}

@@ -1,0 +1,280 @@
+// Approve / Reject clicks signed as Slack signs them, against the real app on the devhost. A heal under
+// the `approve` policy is the waiting operation; it is started through the durable HTTP API the Functions
+// host exposes, as in the heal tests. Slack itself is played by this test: it signs the clicks and
+// receives the message updates on a local response_url.
+import { createHmac, randomBytes } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { DEFAULT_POLLING } from '../../src/domain';
+import type { HealRequest, HealResult } from '../../src/domain';
+import type { HttpResult } from '../devhost/support/devhostTestKit';
+import { call } from '../devhost/support/devhostTestKit';
+import { rbacAdministration } from '../support/rbacAdministration';
+import { startApp } from './appHarness';
+import type { AppHarness } from './appHarness';
+
+const SLACK_SECRET = randomBytes(16).toString('hex');
+const RG = 'rg-approvals';
+const REGISTRY = 'crappr02';
+const TEAM = 'T0CHAT';
+const APPROVER = 'U0APPROVER';
+const OUTSIDER = 'U0OUTSIDER';
+
+let app: AppHarness;
+let receiver: http.Server;
+let responseUrl: string;
+let updates: unknown[] = [];
+
+beforeAll(async () => {
+  receiver = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      updates.push(JSON.parse(body));
+      response.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  responseUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/actions/${TEAM}/1/abc`;
+
+  app = await startApp(
+    (id) => [
+      {
+        id: id(RG, REGISTRY),
+        location: 'westeurope',
+        sku: 'Premium',
+        replicas: [
+          { location: 'westus2', failed: true },
+          { location: 'eastus', failed: true },
+          { location: 'northeurope', failed: true },
+        ],
+      },
+    ],
+    {
+      // Healing grants a role, so the app's identity may write role definitions and assignments.
+      seed: rbacAdministration,
+      env: {
+        SLACK_SIGNING_SECRET: SLACK_SECRET,
+        SLACK_APPROVERS: `U0SOMEONE, ${APPROVER}`,
+        // The test's own receiver stands in for Slack's follow-up host.
+        CHAT_REPLY_HOSTS: '127.0.0.1',
+      },
+    },
+  );
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await new Promise((resolve) => receiver?.close(resolve));
+});
+
+beforeEach(() => {
+  updates = [];
+});
+
+const durable = (path: string): string => `/runtime/webhooks/durabletask/${path}`;
+
+async function startWaitingHeal(replica: string, instanceId: string): Promise<void> {
+  const request: HealRequest = {
+    replicaId: `${app.registryId(RG, REGISTRY)}/replications/${replica}`,
+    actor: { id: 'schedule' },
+    channel: 'schedule',
+    requestedAt: new Date().toISOString(),
+    policy: 'approve',
+    dryRun: false,
+    polling: { ...DEFAULT_POLLING, initialSeconds: 0.2, maxSeconds: 0.5, goneConfirmations: 2 },
+    thresholdMinutes: 60,
+    firstSeenAt: '2026-01-01T00:00:00.000Z',
+    maxAttempts: 2,
+    approvalTimeoutMinutes: 60,
+  };
+  const started = await app.api(durable(`orchestrators/healReplica/${encodeURIComponent(instanceId)}`), {
+    method: 'POST',
+    body: request,
+  });
+  expect(started.status).toBe(202);
+  await phaseOf(instanceId, 'awaiting-approval');
+}
+
+interface InstanceStatus {
+  runtimeStatus: string;
+  customStatus?: { phase?: string };
+  output?: HealResult;
+}
+
+const statusOf = async (instanceId: string): Promise<InstanceStatus> =>
+  (await app.api(durable(`instances/${encodeURIComponent(instanceId)}`))).json<InstanceStatus>();
+
+async function phaseOf(instanceId: string, phase: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await statusOf(instanceId);
+    if (status.runtimeStatus === 'Running' && status.customStatus?.phase === phase) return;
+    if (Date.now() > deadline) throw new Error(`not ${phase}: ${JSON.stringify(status)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function resultOf(instanceId: string, timeoutMs = 30_000): Promise<HealResult> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await statusOf(instanceId);
+    if (status.runtimeStatus === 'Completed' && status.output !== undefined) return status.output;
+    if (['Failed', 'Terminated'].includes(status.runtimeStatus)) throw new Error(JSON.stringify(status));
+    if (Date.now() > deadline) throw new Error(`still ${status.runtimeStatus}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A Block Kit button click as Slack posts it: form-encoded, the JSON in `payload`. */
+function clickBody(actionId: 'approve' | 'reject', instanceId: string, user = APPROVER): string {
+  const payload = {
+    type: 'block_actions',
+    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: TEAM },
+    api_app_id: 'A0GUARD',
+    token: 'legacy-verification-token',
+    container: { type: 'message', message_ts: '1700000000.000100', channel_id: 'C0OPS' },
+    trigger_id: '1.2.3',
+    team: { id: TEAM, domain: 'contoso' },
+    channel: { id: 'C0OPS', name: 'ops' },
+    response_url: responseUrl,
+    actions: [
+      {
+        type: 'button',
+        action_id: actionId,
+        block_id: 'approval',
+        value: instanceId,
+        text: { type: 'plain_text', text: actionId === 'approve' ? 'Approve' : 'Reject' },
+        action_ts: '1700000001.000200',
+      },
+    ],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+/** Signs as Slack does: v0 HMAC-SHA256 over `v0:{timestamp}:{raw body}` with the signing secret. */
+function slackHeaders(body: string, timestamp = nowSeconds(), secret = SLACK_SECRET): Record<string, string> {
+  const signature = createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
+  return {
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-slack-request-timestamp': String(timestamp),
+    'x-slack-signature': `v0=${signature}`,
+  };
+}
+
+const postClick = (body: string, headers: Record<string, string>): Promise<HttpResult> =>
+  call(`${app.host.url}/api/chat/slack/actions`, { method: 'POST', body, headers });
+
+interface SlackAnswer {
+  response_type?: string;
+  replace_original?: boolean;
+  text: string;
+}
+
+async function click(
+  actionId: 'approve' | 'reject',
+  instanceId: string,
+  user = APPROVER,
+): Promise<SlackAnswer> {
+  const body = clickBody(actionId, instanceId, user);
+  const answer = await postClick(body, slackHeaders(body));
+  expect(answer.status).toBe(200);
+  return answer.json<SlackAnswer>();
+}
+
+async function replicaState(name: string): Promise<unknown> {
+  const list = (await app.api(`/api/registries/${app.subscriptionId}/${RG}/${REGISTRY}/replicas`)).json<{
+    value: { name: string; provisioningState: string }[];
+  }>();
+  return list.value.find((r) => r.name === name)?.provisioningState;
+}
+
+const entriesOf = async (instanceId: string) =>
+  app.audit.listByInstance(app.registryId(RG, REGISTRY), instanceId);
+
+test('an Approve click from an allowed user lets the heal proceed, replaces the buttons, and names the Slack user as approver', async () => {
+  await startWaitingHeal('westus2', 'slack-approve');
+
+  const answer = await click('approve', 'slack-approve');
+
+  expect(answer).toMatchObject({ replace_original: true });
+  expect(answer.text).toMatch(new RegExp(`^Approved by <@${APPROVER}>`));
+  expect(updates).toEqual([expect.objectContaining({ replace_original: true, text: answer.text })]);
+  expect(await resultOf('slack-approve')).toMatchObject({ outcome: 'healed' });
+  expect(await replicaState('westus2')).toBe('Succeeded');
+  const approval = (await entriesOf('slack-approve')).find((e) => e.step === 'approval');
+  expect(approval).toMatchObject({
+    outcome: 'accepted',
+    detail: { approver: { id: `slack:${TEAM}:${APPROVER}`, name: APPROVER.toLowerCase() } },
+  });
+});
+
+test('forged and stale clicks get a bare 401 and raise nothing; a Reject click then stops the heal and leaves the replica untouched', async () => {
+  await startWaitingHeal('eastus', 'slack-reject');
+  const body = clickBody('approve', 'slack-reject');
+
+  const forged = await postClick(body, slackHeaders(body, nowSeconds(), 'not-the-secret'));
+  const stale = await postClick(body, slackHeaders(body, nowSeconds() - 6 * 60));
+  const unsigned = await postClick(body, { 'content-type': 'application/x-www-form-urlencoded' });
+  const replayed = await postClick(body, {
+    ...slackHeaders(body, nowSeconds() - 6 * 60),
+    'x-slack-request-timestamp': String(nowSeconds()),
+  });
+
+  for (const refused of [forged, stale, unsigned, replayed])
+    expect([refused.status, refused.text]).toEqual([401, '']);
+  await phaseOf('slack-reject', 'awaiting-approval');
+  expect(updates).toEqual([]);
+
+  const answer = await click('reject', 'slack-reject');
+
+  expect(answer.text).toMatch(new RegExp(`^Rejected by <@${APPROVER}>`));
+  expect(await resultOf('slack-reject')).toMatchObject({
+    outcome: 'rejected',
+    reason: `rejected by slack:${TEAM}:${APPROVER}`,
+  });
+  expect(await replicaState('eastus')).toBe('Failed');
+  const approvals = (await entriesOf('slack-reject')).filter((e) => e.step === 'approval');
+  expect(approvals).toEqual([expect.objectContaining({ outcome: 'refused' })]);
+});
+
+test('a click from a user not on the allow-list is refused and audited, and the heal keeps waiting for an approver', async () => {
+  await startWaitingHeal('northeurope', 'slack-outsider');
+
+  const refused = await click('approve', 'slack-outsider', OUTSIDER);
+
+  expect(refused).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+  expect(refused.text).toMatch(/not allowed/);
+  expect(updates).toEqual([]);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await phaseOf('slack-outsider', 'awaiting-approval', 1000);
+  expect(await replicaState('northeurope')).toBe('Failed');
+  const attempt = (await entriesOf('slack-outsider')).find((e) => e.operation === 'chat-approval');
+  expect(attempt).toMatchObject({
+    channel: 'chat',
+    actor: { id: `slack:${TEAM}:${OUTSIDER}` },
+    outcome: 'refused',
+    detail: { refusal: 'not-an-approver' },
+  });
+
+  await click('approve', 'slack-outsider');
+  expect(await resultOf('slack-outsider')).toMatchObject({ outcome: 'healed' });
+});
+
+test('a click on an operation that no longer waits, or never existed, gets a friendly answer that changes nothing', async () => {
+  // The heal approved in the first test has finished by now.
+  const finished = 'slack-approve';
+  expect((await statusOf(finished)).runtimeStatus).toBe('Completed');
+
+  const late = await click('reject', finished);
+  const unknown = await click('approve', 'no-such-operation');
+
+  expect(late).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+  expect(late.text).toMatch(/no longer waiting for an approval/);
+  expect(unknown.text).toMatch(/no operation `no-such-operation`/);
+  expect(await resultOf(finished)).toMatchObject({ outcome: 'healed' });
+  expect(updates).toEqual([]);
+});
