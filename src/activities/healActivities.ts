@@ -28,8 +28,8 @@ export interface HealNotification {
 }
 
 /**
- * The escalation hook: posts the notification as JSON to NOTIFY_WEBHOOK_URL when it is set (chat
- * integrations build on it). Without a URL the notification is only logged; the audit trail has it anyway.
+ * The escalation hook: posts the notification to the Slack incoming webhook SLACK_NOTIFY_WEBHOOK_URL when
+ * it is set. Without one the notification is only logged; the audit trail has it anyway.
  */
 export const notify: ActivityHandler = async (
   notification: HealNotification,
@@ -37,18 +37,29 @@ export const notify: ActivityHandler = async (
 ): Promise<boolean> => {
   const url = notifyWebhookUrl();
   if (url === undefined) {
-    context.log(`heal notification (no NOTIFY_WEBHOOK_URL set): ${notification.summary}`);
+    context.log(`heal notification (no SLACK_NOTIFY_WEBHOOK_URL set): ${notification.summary}`);
     return false;
   }
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ text: notification.summary, ...notification }),
+    body: JSON.stringify({ text: notificationText(notification) }),
     signal: AbortSignal.timeout(10_000),
   });
   if (!response.ok) throw new Error(`the notification webhook answered ${response.status}`);
   return true;
 };
+
+const ICONS: Record<HealNotification['kind'], string> = {
+  escalated: '🚨',
+  slow: '🐢',
+  'awaiting-approval': '✋',
+};
+
+/** One readable Slack line: what happened, to which replica, and where to follow it. */
+export function notificationText(notification: HealNotification): string {
+  return `${ICONS[notification.kind]} ${notification.summary} (replica ${notification.replicaId}; operation \`${notification.instanceId}\`)`;
+}
 
 df.app.activity(CAPTURE_REPLICA_ACTIVITY, { handler: captureReplica });
 df.app.activity(NOTIFY_ACTIVITY, { handler: notify });

@@ -214,13 +214,16 @@ function positiveNumber(env: Env, name: string, fallback: number): number {
   return value;
 }
 
-/** Where escalations and reports are posted as JSON (`NOTIFY_WEBHOOK_URL`, https); unset means logged only. */
+/**
+ * The Slack incoming webhook that hears about heals that give up, replicas left alone, and heals waiting
+ * for approval (`SLACK_NOTIFY_WEBHOOK_URL`, https); unset means logged only.
+ */
 export function notifyWebhookUrl(env: Env = process.env): string | undefined {
-  const value = env.NOTIFY_WEBHOOK_URL?.trim();
+  const value = env.SLACK_NOTIFY_WEBHOOK_URL?.trim();
   if (value === undefined || value === '') return undefined;
   const url = new URL(value);
   if (url.protocol !== 'https:' && url.hostname !== 'localhost' && url.hostname !== '127.0.0.1') {
-    throw new Error('NOTIFY_WEBHOOK_URL must be an https URL');
+    throw new Error('SLACK_NOTIFY_WEBHOOK_URL must be an https URL');
   }
   return url.toString();
 }

@@ -86,7 +86,7 @@ beforeAll(async () => {
     {
       // Healing grants a role, so the app's identity may write role definitions and assignments.
       seed: rbacAdministration,
-      env: { NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${port}/notify` },
+      env: { SLACK_NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${port}/notify` },
     },
   );
 });
@@ -205,7 +205,10 @@ test('a slow replica that is still progressing is reported and left alone', asyn
 
   expect(result).toMatchObject({ diagnosis: 'slow', outcome: 'skipped' });
   expect(await replica('crslow01', 'eastus2')).toMatchObject({ provisioningState: 'Creating' });
-  expect(notifications).toEqual([expect.objectContaining({ kind: 'slow' })]);
+  expect(notifications).toHaveLength(1);
+  expect((notifications[0] as { text: string }).text).toMatch(
+    /^🐢 Replica eastus2 is still Creating but progressing; left alone\. .*operation `heal-slow`/,
+  );
 });
 
 test('a dry run diagnoses and plans but changes nothing', async () => {
@@ -281,5 +284,8 @@ test('when every attempt fails, it stops after the bounded attempts and escalate
     'attempt-failed:failed',
     'escalated:failed',
   ]);
-  expect(notifications).toEqual([expect.objectContaining({ kind: 'escalated', instanceId: 'heal-giveup' })]);
+  expect(notifications).toHaveLength(1);
+  expect((notifications[0] as { text: string }).text).toMatch(
+    /^🚨 Healing replica eastus gave up after 2 attempts: .*operation `heal-giveup`/,
+  );
 });
