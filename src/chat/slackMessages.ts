@@ -87,6 +87,7 @@ export function ephemeralMessage(text: string): SlackMessage {
 export interface FinishedOperation {
   /** heal, healed, succeeded, failed, stuck, refused, rejected, escalated, ... */
   outcome: string;
+  /** Why it stopped or failed; for a success, a short summary of what it did. */
   reason?: string;
   provisioningState?: string;
 }
@@ -109,7 +110,10 @@ export function resultText(
   const state = result.provisioningState === undefined ? '' : ` Final state: ${result.provisioningState}.`;
   const reason = result.reason === undefined ? '' : ` Reason: ${result.reason}.`;
   const head = `${capitalise(kind)} of ${target}`;
-  if (SUCCESSES.has(result.outcome)) return `✅ ${head} ${result.outcome} in ${took}.${state}`;
+  if (SUCCESSES.has(result.outcome)) {
+    const summary = result.reason === undefined ? '' : ` ${result.reason}.`;
+    return `✅ ${head} ${result.outcome} in ${took}.${state}${summary}`;
+  }
   if (STOPPED.has(result.outcome))
     return `⏹️ ${head} ${result.outcome} after ${took}; nothing was changed.${reason}${state}`;
   return `❌ ${head} ${result.outcome} after ${took}.${reason}${state} ${adviceFor(result.outcome)}`;

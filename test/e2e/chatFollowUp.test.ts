@@ -21,6 +21,13 @@ beforeAll(async () => {
   app = await startApp(
     (id) => [
       {
+        id: id(RG, 'crguarded01'),
+        location: 'westeurope',
+        sku: 'Premium',
+        tags: { 'replica-heal-policy': 'approve' },
+        replicas: [{ location: 'northeurope', failed: true }],
+      },
+      {
         id: id(RG, 'crfollow01'),
         location: 'westeurope',
         sku: 'Premium',
@@ -118,4 +125,20 @@ test('a rejected or unanswered `remove` changes nothing and says so', async () =
   expect(String(timedOut[1]!.text)).toMatch(/no approval before the timeout/);
 
   expect(await replicaNames()).toEqual(expect.arrayContaining(['westus2', 'eastus2']));
+});
+
+test('a `heal` of a registry under the approve policy asks in Slack, heals after the click, and reports the sweep', async () => {
+  const ack = await slash('heal crguarded01', '/heal');
+  expect(ack.text).toMatch(/^Accepted/);
+  const [request] = await receiver.next('/heal', 1);
+  expect(String(request!.text)).toMatch(/^Approval needed: Heal replica northeurope \(failed\)/);
+
+  await clickOn(request!, 'approve', '/heal-click');
+  const messages = await receiver.next('/heal', 2);
+
+  expect(String(messages[1]!.text)).toMatch(/^✅ Sweep of .*crguarded01 succeeded .*1 healed/);
+  const answer = await app.api(`/api/registries/${app.subscriptionId}/${RG}/crguarded01/replicas`);
+  expect(answer.json<{ value: { name: string; provisioningState: string }[] }>().value).toContainEqual(
+    expect.objectContaining({ name: 'northeurope', provisioningState: 'Succeeded' }),
+  );
 });
