@@ -4,13 +4,19 @@ import { app } from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
-import { ValidationError, expectBoolean, isJsonObject, unknownFieldErrors, throwIfAny } from '../domain';
+import {
+  ValidationError,
+  expectBoolean,
+  isJsonObject,
+  parseOperationId,
+  throwIfAny,
+  unknownFieldErrors,
+} from '../domain';
 import type { ApprovalDecision } from '../domain';
 import { callerOf } from '../http/caller';
 import { toProblemResponse } from '../http/handler';
 import { problem, problemResponse } from '../http/problem';
 import { deliverApproval } from './deliverApproval';
-import { parseOperationId } from './replicaOperations';
 
 export const APPROVE_FUNCTION = 'approveOperation';
 

@@ -8,7 +8,8 @@ import { SWEEP_INSTANCE_ID } from '../domain';
 import { callerOf } from '../http/caller';
 import { toProblemResponse } from '../http/handler';
 import { problem, problemResponse } from '../http/problem';
-import { operationUrl, parseDryRun } from './replicaOperations';
+import { parseDryRun } from '../http/dryRun';
+import { operationUrl } from './replicaOperationStarter';
 import { auditSweepRequest, startSweep, sweepRequest } from './sweepStarter';
 
 export const HEAL_NOW_FUNCTION = 'healNow';

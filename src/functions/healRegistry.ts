@@ -11,7 +11,8 @@ import { callerOf } from '../http/caller';
 import { toProblemResponse } from '../http/handler';
 import { problem, problemResponse } from '../http/problem';
 import { notFound, outOfScope, registryFromRoute } from './registries';
-import { operationUrl, parseDryRun } from './replicaOperations';
+import { parseDryRun } from '../http/dryRun';
+import { operationUrl } from './replicaOperationStarter';
 import { auditSweepRequest, startSweep, sweepInstanceId, sweepRequest } from './sweepStarter';
 
 export const HEAL_REGISTRY_FUNCTION = 'healRegistry';

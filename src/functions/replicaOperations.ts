@@ -21,6 +21,7 @@ import {
 import type { ReplicaId, ReplicaOperationKind, ReplicaOperationRequest } from '../domain';
 import { callerOf } from '../http/caller';
 import { toProblemResponse } from '../http/handler';
+import { parseDryRun } from '../http/dryRun';
 import { problem, problemResponse } from '../http/problem';
 import { outOfScope, registryFromRoute } from './registries';
 import { acceptReplicaOperation, findStatus, operationUrl } from './replicaOperationStarter';
@@ -153,15 +154,6 @@ async function readJson(request: HttpRequest): Promise<unknown> {
     throw new ValidationError('body', 'the body is not valid JSON');
   }
 }
-
-export function parseDryRun(request: HttpRequest): boolean {
-  const value = request.query.get('dryRun');
-  if (value === null || value === 'false') return false;
-  if (value === 'true' || value === '') return true;
-  throw new ValidationError('dryRun', 'must be true or false', value);
-}
-
-export { findStatus, operationUrl, parseOperationId };
 
 export async function getOperation(
   request: HttpRequest,
