@@ -7,8 +7,11 @@ import { WRITE_AUDIT_ACTIVITY } from '../activities/replicaActivities';
 import type { AuditWrite } from '../activities/replicaActivities';
 import type { AuditActor, AuditChannel, AuditOutcome } from '../domain';
 
-/** Transient failures (throttling, ARM hiccups, storage blips) are retried by Durable with backoff. */
-export const ACTIVITY_RETRY = new df.RetryOptions(2000, 5);
+/**
+ * Transient failures (throttling, ARM hiccups, storage blips, a replica name ARM still holds just after a
+ * delete) are retried by Durable with backoff: 2, 4, 8, 16, 32, 60, 60 s — about three minutes in all.
+ */
+export const ACTIVITY_RETRY = new df.RetryOptions(2000, 8);
 ACTIVITY_RETRY.backoffCoefficient = 2;
 ACTIVITY_RETRY.maxRetryIntervalInMilliseconds = 60000;
 
@@ -49,4 +52,11 @@ export function auditStep(
     },
   };
   return context.df.callActivityWithRetry(WRITE_AUDIT_ACTIVITY, ACTIVITY_RETRY, write);
+}
+
+/** The first line of a failed activity or sub-orchestration as Durable reports it, without the stack. */
+export function failureMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const firstLine = text.split('\n')[0] ?? text;
+  return firstLine.replace(/^(Orchestrator|Activity) function '[^']+' failed: /g, '').slice(0, 500);
 }

@@ -33,7 +33,7 @@ import type {
 } from '../domain';
 import { HEAL_REPLICA_ORCHESTRATION, REPLICA_OPERATION_ORCHESTRATION } from './names';
 import { awaitApproval } from './approval';
-import { ACTIVITY_RETRY, auditStep } from './auditStep';
+import { ACTIVITY_RETRY, auditStep, failureMessage } from './auditStep';
 
 export type HealPhase =
   | 'diagnosing'
@@ -109,6 +109,14 @@ export function* healReplica(context: OrchestrationContext): Generator<unknown, 
       input,
       `${instanceId}|${kind}|${attempt}`,
     );
+  };
+  /** A sub-operation that crashed counts as a failed attempt, not as a failed heal. */
+  const run = function* (task: Task): Generator<unknown, OperationResult, unknown> {
+    try {
+      return (yield task) as OperationResult;
+    } catch (error) {
+      return { outcome: 'failed', phase: 'failed', reason: failureMessage(error) };
+    }
   };
 
   // 1. Evidence and diagnosis.
@@ -226,19 +234,21 @@ export function* healReplica(context: OrchestrationContext): Generator<unknown, 
       }
     }
     status('deleting', diagnosis);
-    const deleted = (yield operation('delete', {})) as OperationResult;
+    const deleted = yield* run(operation('delete', {}));
     if (deleted.outcome !== 'succeeded' && deleted.evidence?.refusal !== 'replica-not-found') {
       return `delete ended ${deleted.outcome}: ${deleted.reason ?? ''}`;
     }
     status('creating', diagnosis);
-    const created = (yield operation('create', {
-      location: captured.location,
-      settings: {
-        regionEndpointEnabled: captured.regionEndpointEnabled,
-        zoneRedundancy: captured.zoneRedundancy,
-        tags: captured.tags,
-      },
-    })) as OperationResult;
+    const created = yield* run(
+      operation('create', {
+        location: captured.location,
+        settings: {
+          regionEndpointEnabled: captured.regionEndpointEnabled,
+          zoneRedundancy: captured.zoneRedundancy,
+          tags: captured.tags,
+        },
+      }),
+    );
     return created.outcome === 'succeeded' ? '' : `create ended ${created.outcome}: ${created.reason ?? ''}`;
   };
 

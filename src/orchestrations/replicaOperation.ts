@@ -45,7 +45,7 @@ import type {
   ReplicaOperationInput,
 } from '../domain';
 import { awaitApproval } from './approval';
-import { ACTIVITY_RETRY, auditStep } from './auditStep';
+import { ACTIVITY_RETRY, auditStep, failureMessage } from './auditStep';
 
 export { REPLICA_OPERATION_ORCHESTRATION };
 
@@ -182,7 +182,15 @@ function* runReplicaOperation(
       }
       status('starting');
       const start: StartArmAction = { replicaId: request.replicaId, action };
-      yield context.df.callActivityWithRetry(START_ARM_OPERATION_ACTIVITY, ACTIVITY_RETRY, start);
+      try {
+        yield context.df.callActivityWithRetry(START_ARM_OPERATION_ACTIVITY, ACTIVITY_RETRY, start);
+      } catch (error) {
+        // ARM kept refusing after every retry (e.g. a name deleted moments ago): a result, not a crash.
+        const reason = `Azure refused to start the ${action.kind}: ${failureMessage(error)}`;
+        yield audit('arm-started', 'failed', { action: action.kind, reason });
+        status('failed');
+        return { outcome: 'failed', phase: 'failed', reason, evidence: { action: action.kind } };
+      }
       progress.armStartedAt = now().toISOString();
       yield audit('arm-started', 'started', { action: action.kind });
     }
