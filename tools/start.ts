@@ -32,7 +32,8 @@ async function main(): Promise<void> {
     port: Number(process.env.SANDBOX_PORT ?? 8443),
     tlsDir: path.join(repoRoot, '.local/sandbox-tls'),
     seed: await readSeedFile(process.env.SANDBOX_SEED ?? path.join(repoRoot, 'sandbox/seeds/demo.json')),
-    speed: Number(process.env.SANDBOX_SPEED ?? 1),
+    // Ten times real speed, so the demo fleet's slow provisioning and healing play out in minutes.
+    speed: Number(process.env.SANDBOX_SPEED ?? 10),
   });
   const devhost = spawn(process.execPath, [path.join(repoRoot, 'dist/devhost/main.js'), repoRoot], {
     stdio: 'inherit',
