@@ -12,8 +12,8 @@ import { toProblemResponse } from '../http/handler';
 import { problem, problemResponse } from '../http/problem';
 import { notFound, outOfScope, registryFromRoute } from './registries';
 import { parseDryRun } from '../http/dryRun';
-import { operationUrl } from './replicaOperationStarter';
-import { auditSweepRequest, startSweep, sweepInstanceId, sweepRequest } from './sweepStarter';
+import { startSweepAnswer } from './sweepAnswer';
+import { sweepRequest } from './sweepStarter';
 
 export const HEAL_REGISTRY_FUNCTION = 'healRegistry';
 
@@ -35,23 +35,12 @@ export async function healRegistry(
     }
 
     const sweep = sweepRequest(callerOf(request), 'api', dryRun, formatRegistryId(registry));
-    const instanceId = sweepInstanceId(sweep);
-    const location = operationUrl(instanceId);
-    const start = await startSweep(df.getClient(context), sweep);
-    if (!start.started) {
-      await auditSweepRequest(sweep, 'refused', { refusal: 'sweep-in-progress', reason: start.reason });
-      return problemResponse(
-        problem(409, 'sweep-in-progress', 'A heal of this registry is still running.', {
-          operationId: instanceId,
-          operationLocation: location,
-        }),
-      );
-    }
-    return {
-      status: 202,
-      headers: { location, 'retry-after': '10' },
-      jsonBody: { operationId: instanceId, operation: 'sweep', target: view.id, dryRun, status: location },
-    };
+    return await startSweepAnswer(
+      df.getClient(context),
+      sweep,
+      'A heal of this registry is still running.',
+      view.id,
+    );
   } catch (error) {
     return toProblemResponse(error, context);
   }
