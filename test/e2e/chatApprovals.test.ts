@@ -6,12 +6,12 @@ import { createHmac, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { DEFAULT_POLLING } from '../../src/domain';
-import type { HealRequest, HealResult } from '../../src/domain';
+import type { HealResult } from '../../src/domain';
 import type { HttpResult } from '../devhost/support/devhostTestKit';
 import { call } from '../devhost/support/devhostTestKit';
 import { rbacAdministration } from '../support/rbacAdministration';
 import { startApp } from './appHarness';
+import { healRequest, healResult, startHeal, statusOf } from './healHarness';
 import type { AppHarness } from './appHarness';
 
 const SLACK_SECRET = randomBytes(16).toString('hex');
@@ -73,59 +73,25 @@ beforeEach(() => {
   updates = [];
 });
 
-const durable = (path: string): string => `/runtime/webhooks/durabletask/${path}`;
-
 async function startWaitingHeal(replica: string, instanceId: string): Promise<void> {
-  const request: HealRequest = {
-    replicaId: `${app.registryId(RG, REGISTRY)}/replications/${replica}`,
-    actor: { id: 'schedule' },
-    channel: 'schedule',
-    requestedAt: new Date().toISOString(),
+  const request = healRequest(`${app.registryId(RG, REGISTRY)}/replications/${replica}`, {
     policy: 'approve',
-    dryRun: false,
-    polling: { ...DEFAULT_POLLING, initialSeconds: 0.2, maxSeconds: 0.5, goneConfirmations: 2 },
-    thresholdMinutes: 60,
-    firstSeenAt: '2026-01-01T00:00:00.000Z',
-    maxAttempts: 2,
-    approvalTimeoutMinutes: 60,
-  };
-  const started = await app.api(durable(`orchestrators/healReplica/${encodeURIComponent(instanceId)}`), {
-    method: 'POST',
-    body: request,
   });
-  expect(started.status).toBe(202);
+  await startHeal(app, request, instanceId);
   await phaseOf(instanceId, 'awaiting-approval');
 }
-
-interface InstanceStatus {
-  runtimeStatus: string;
-  customStatus?: { phase?: string };
-  output?: HealResult;
-}
-
-const statusOf = async (instanceId: string): Promise<InstanceStatus> =>
-  (await app.api(durable(`instances/${encodeURIComponent(instanceId)}`))).json<InstanceStatus>();
 
 async function phaseOf(instanceId: string, phase: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const status = await statusOf(instanceId);
+    const status = await statusOf(app, instanceId);
     if (status.runtimeStatus === 'Running' && status.customStatus?.phase === phase) return;
     if (Date.now() > deadline) throw new Error(`not ${phase}: ${JSON.stringify(status)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
-async function resultOf(instanceId: string, timeoutMs = 30_000): Promise<HealResult> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await statusOf(instanceId);
-    if (status.runtimeStatus === 'Completed' && status.output !== undefined) return status.output;
-    if (['Failed', 'Terminated'].includes(status.runtimeStatus)) throw new Error(JSON.stringify(status));
-    if (Date.now() > deadline) throw new Error(`still ${status.runtimeStatus}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const resultOf = (instanceId: string): Promise<HealResult> => healResult(app, instanceId);
 
 /** A Block Kit button click as Slack posts it: form-encoded, the JSON in `payload`. */
 function clickBody(actionId: 'approve' | 'reject', instanceId: string, user = APPROVER): string {
@@ -267,7 +233,7 @@ test('a click from a user not on the allow-list is refused and audited, and the 
 test('a click on an operation that no longer waits, or never existed, gets a friendly answer that changes nothing', async () => {
   // The heal approved in the first test has finished by now.
   const finished = 'slack-approve';
-  expect((await statusOf(finished)).runtimeStatus).toBe('Completed');
+  expect((await statusOf(app, finished)).runtimeStatus).toBe('Completed');
 
   const late = await click('reject', finished);
   const unknown = await click('approve', 'no-such-operation');

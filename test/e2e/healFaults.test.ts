@@ -1,11 +1,11 @@
 // Healing under adversity: Azure throttling and failing during every remediation step, and the host
 // killed mid-remediation. Either way the replica ends healthy with exactly one role assignment.
-import { DEFAULT_POLLING } from '../../src/domain';
 import type { HealRequest, HealResult } from '../../src/domain';
 import { APP_IDENTITY } from '../support/appFleet';
 import { rbacAdministration } from '../support/rbacAdministration';
 import { SandboxTokenCredential, authorizationClient } from '../support/sandbox';
 import { startApp } from './appHarness';
+import { durable, healRequest as baseHealRequest, healResult, statusOf } from './healHarness';
 import type { AppHarness } from './appHarness';
 
 const RG = 'rg-faults';
@@ -41,41 +41,13 @@ afterAll(async () => {
 });
 
 function healRequest(registry: string): HealRequest {
-  return {
-    replicaId: `${app.registryId(RG, registry)}/replications/northeurope`,
-    actor: { id: 'schedule' },
-    channel: 'schedule',
-    requestedAt: new Date().toISOString(),
-    policy: 'auto',
-    dryRun: false,
-    polling: { ...DEFAULT_POLLING, initialSeconds: 0.2, maxSeconds: 0.5, goneConfirmations: 2 },
+  return baseHealRequest(`${app.registryId(RG, registry)}/replications/northeurope`, {
     thresholdMinutes: 1,
-    firstSeenAt: '2026-01-01T00:00:00.000Z',
     maxAttempts: 3,
-    approvalTimeoutMinutes: 60,
-  };
+  });
 }
 
-const durable = (path: string): string => `/runtime/webhooks/durabletask/${path}`;
-
-async function statusOf(
-  instanceId: string,
-): Promise<{ runtimeStatus: string; customStatus?: { phase?: string }; output?: HealResult }> {
-  return (await app.api(durable(`instances/${instanceId}`))).json();
-}
-
-async function resultOf(instanceId: string, timeoutMs = 60_000): Promise<HealResult> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await statusOf(instanceId).catch(() => undefined);
-    if (status?.runtimeStatus === 'Completed') return status.output!;
-    if (status !== undefined && ['Failed', 'Terminated'].includes(status.runtimeStatus)) {
-      throw new Error(JSON.stringify(status));
-    }
-    if (Date.now() > deadline) throw new Error(`still ${JSON.stringify(status)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const resultOf = (instanceId: string): Promise<HealResult> => healResult(app, instanceId, 60_000);
 
 async function grantsAt(registry: string): Promise<number> {
   const authorization = authorizationClient(
@@ -158,7 +130,7 @@ test('a host killed in the middle of a remediation resumes it, ending with one h
   });
   expect(started.status).toBe(202);
   for (;;) {
-    const phase = (await statusOf('heal-restart')).customStatus?.phase;
+    const phase = (await statusOf(app, 'heal-restart')).customStatus?.phase;
     if (phase === 'creating') break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -1,10 +1,10 @@
 // Role assignments take a while to become effective in Azure. The sandbox models that delay; the heal
 // waits for it, and when the permission never becomes effective it stops before deleting anything.
-import { DEFAULT_POLLING } from '../../src/domain';
-import type { HealRequest, HealResult } from '../../src/domain';
+import type { HealResult } from '../../src/domain';
 import { APP_IDENTITY } from '../support/appFleet';
 import { rbacAdministration } from '../support/rbacAdministration';
 import { startApp } from './appHarness';
+import { healRequest, healResult, startHeal } from './healHarness';
 import type { AppHarness } from './appHarness';
 
 const RG = 'rg-propagation';
@@ -26,41 +26,13 @@ async function stuckFleet(rbacPropagationSeconds: number): Promise<AppHarness> {
   );
 }
 
-function healRequest(app: AppHarness): HealRequest {
-  return {
-    replicaId: `${app.registryId(RG, 'crprop01')}/replications/northeurope`,
-    actor: { id: 'schedule' },
-    channel: 'schedule',
-    requestedAt: new Date().toISOString(),
-    policy: 'auto',
-    dryRun: false,
-    polling: { ...DEFAULT_POLLING, initialSeconds: 0.2, maxSeconds: 0.5, goneConfirmations: 2 },
-    thresholdMinutes: 1,
-    firstSeenAt: '2026-01-01T00:00:00.000Z',
-    maxAttempts: 1,
-    approvalTimeoutMinutes: 60,
-  };
-}
-
 async function heal(app: AppHarness): Promise<HealResult> {
-  const durable = (path: string): string => `/runtime/webhooks/durabletask/${path}`;
-  expect(
-    (
-      await app.api(durable('orchestrators/healReplica/heal-prop'), {
-        method: 'POST',
-        body: healRequest(app),
-      })
-    ).status,
-  ).toBe(202);
-  for (;;) {
-    const status = (await app.api(durable('instances/heal-prop'))).json<{
-      runtimeStatus: string;
-      output: HealResult;
-    }>();
-    if (status.runtimeStatus === 'Completed') return status.output;
-    if (status.runtimeStatus === 'Failed') throw new Error(JSON.stringify(status));
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const request = healRequest(`${app.registryId(RG, 'crprop01')}/replications/northeurope`, {
+    thresholdMinutes: 1,
+    maxAttempts: 1,
+  });
+  await startHeal(app, request, 'heal-prop');
+  return healResult(app, 'heal-prop');
 }
 
 async function replicaState(app: AppHarness): Promise<string | undefined> {

@@ -1,8 +1,8 @@
 // ARM refuses to create a replica under a name deleted moments ago: a heal's recreate keeps retrying
 // until ARM lets go of the name.
-import { DEFAULT_POLLING } from '../../src/domain';
-import type { HealRequest, HealResult } from '../../src/domain';
+import type { HealResult } from '../../src/domain';
 import { startApp } from './appHarness';
+import { durable, healRequest, startHeal } from './healHarness';
 import type { AppHarness } from './appHarness';
 
 const RG = 'rg-block';
@@ -29,23 +29,11 @@ afterAll(async () => {
 });
 
 test('a failed replica is recreated once ARM releases the name it just deleted', async () => {
-  const request: HealRequest = {
-    replicaId: `${app.registryId(RG, 'crblock01')}/replications/eastus`,
-    actor: { id: 'schedule' },
-    channel: 'schedule',
-    requestedAt: new Date().toISOString(),
-    policy: 'auto',
-    dryRun: false,
-    polling: { ...DEFAULT_POLLING, initialSeconds: 0.2, maxSeconds: 0.5, goneConfirmations: 2 },
+  const request = healRequest(`${app.registryId(RG, 'crblock01')}/replications/eastus`, {
     thresholdMinutes: 1,
-    maxAttempts: 2,
-    approvalTimeoutMinutes: 60,
-  };
-  const durable = (path: string): string => `/runtime/webhooks/durabletask/${path}`;
-  expect(
-    (await app.api(durable('orchestrators/healReplica/heal-block'), { method: 'POST', body: request }))
-      .status,
-  ).toBe(202);
+    firstSeenAt: undefined,
+  });
+  await startHeal(app, request, 'heal-block');
 
   let status: { runtimeStatus: string; output: HealResult };
   do {

@@ -1,12 +1,12 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { DEFAULT_POLLING } from '../../src/domain';
 import type { HealRequest, HealResult } from '../../src/domain';
 import { APP_IDENTITY } from '../support/appFleet';
 import { rbacAdministration } from '../support/rbacAdministration';
 import { SandboxTokenCredential, authorizationClient } from '../support/sandbox';
 import { startApp } from './appHarness';
+import { durable, healRequest as baseHealRequest, healResult, startHeal as startHealOn } from './healHarness';
 import type { AppHarness } from './appHarness';
 
 // The heal orchestration runs on the devhost against an ARM sandbox of this test's own. It is started
@@ -15,7 +15,6 @@ import type { AppHarness } from './appHarness';
 
 const RG = 'rg-heal';
 const NET_RG = 'rg-net';
-const LONG_AGO = '2026-01-01T00:00:00.000Z';
 
 let app: AppHarness;
 let notifications: unknown[] = [];
@@ -101,45 +100,12 @@ beforeEach(() => {
 });
 
 function healRequest(registry: string, replica: string, overrides: Partial<HealRequest> = {}): HealRequest {
-  return {
-    replicaId: `${app.registryId(RG, registry)}/replications/${replica}`,
-    actor: { id: 'schedule' },
-    channel: 'schedule',
-    requestedAt: new Date().toISOString(),
-    policy: 'auto',
-    dryRun: false,
-    polling: { ...DEFAULT_POLLING, initialSeconds: 0.2, maxSeconds: 0.5, goneConfirmations: 2 },
-    thresholdMinutes: 60,
-    firstSeenAt: LONG_AGO,
-    maxAttempts: 2,
-    approvalTimeoutMinutes: 60,
-    ...overrides,
-  };
+  return baseHealRequest(`${app.registryId(RG, registry)}/replications/${replica}`, overrides);
 }
 
-const durable = (path: string): string => `/runtime/webhooks/durabletask/${path}`;
-
-async function startHeal(request: HealRequest, instanceId: string): Promise<void> {
-  const started = await app.api(durable(`orchestrators/healReplica/${encodeURIComponent(instanceId)}`), {
-    method: 'POST',
-    body: request,
-  });
-  expect(started.status).toBe(202);
-}
-
-async function resultOf(instanceId: string, timeoutMs = 30_000): Promise<HealResult> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = (await app.api(durable(`instances/${encodeURIComponent(instanceId)}`))).json<{
-      runtimeStatus: string;
-      output: HealResult;
-    }>();
-    if (status.runtimeStatus === 'Completed') return status.output;
-    if (['Failed', 'Terminated'].includes(status.runtimeStatus)) throw new Error(JSON.stringify(status));
-    if (Date.now() > deadline) throw new Error(`still ${status.runtimeStatus}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const startHeal = (request: HealRequest, instanceId: string): Promise<void> =>
+  startHealOn(app, request, instanceId);
+const resultOf = (instanceId: string): Promise<HealResult> => healResult(app, instanceId);
 
 async function replica(registry: string, name: string): Promise<Record<string, unknown> | undefined> {
   const list = (await app.api(`/api/registries/${app.subscriptionId}/${RG}/${registry}/replicas`)).json<{
