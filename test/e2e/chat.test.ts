@@ -4,6 +4,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 
 import type { HttpResult } from '../devhost/support/devhostTestKit';
 import { call } from '../devhost/support/devhostTestKit';
+import { nowSeconds, slackHeaders as signedSlackHeaders } from '../support/slack';
 import { startApp } from './appHarness';
 import type { AppHarness } from './appHarness';
 
@@ -30,8 +31,6 @@ afterAll(async () => {
   await app?.stop();
 });
 
-const nowSeconds = (): number => Math.floor(Date.now() / 1000);
-
 function slackBody(text: string, user = 'U0ADA'): string {
   return new URLSearchParams({
     token: 'legacy-verification-token',
@@ -47,14 +46,9 @@ function slackBody(text: string, user = 'U0ADA'): string {
   }).toString();
 }
 
-/** Signs as Slack does: v0 HMAC-SHA256 over `v0:{timestamp}:{raw body}` with the signing secret. */
+/** Signs as Slack does (see test/support/slack.ts). */
 function slackHeaders(body: string, timestamp = nowSeconds(), secret = SLACK_SECRET): Record<string, string> {
-  const signature = createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
-  return {
-    'content-type': 'application/x-www-form-urlencoded',
-    'x-slack-request-timestamp': String(timestamp),
-    'x-slack-signature': `v0=${signature}`,
-  };
+  return signedSlackHeaders(body, secret, timestamp);
 }
 
 const postSlack = (body: string, headers: Record<string, string>): Promise<HttpResult> =>

@@ -2,7 +2,7 @@
 // the `approve` policy is the waiting operation; it is started through the durable HTTP API the Functions
 // host exposes, as in the heal tests. Slack itself is played by this test: it signs the clicks and
 // receives the message updates on a local response_url.
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -10,6 +10,7 @@ import type { HealResult } from '../../src/domain';
 import type { HttpResult } from '../devhost/support/devhostTestKit';
 import { call } from '../devhost/support/devhostTestKit';
 import { rbacAdministration } from '../support/rbacAdministration';
+import { nowSeconds, slackHeaders as signedSlackHeaders } from '../support/slack';
 import { startApp } from './appHarness';
 import { healRequest, healResult, startHeal, statusOf } from './healHarness';
 import type { AppHarness } from './appHarness';
@@ -119,16 +120,9 @@ function clickBody(actionId: 'approve' | 'reject', instanceId: string, user = AP
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
-const nowSeconds = (): number => Math.floor(Date.now() / 1000);
-
-/** Signs as Slack does: v0 HMAC-SHA256 over `v0:{timestamp}:{raw body}` with the signing secret. */
+/** Signs as Slack does (see test/support/slack.ts). */
 function slackHeaders(body: string, timestamp = nowSeconds(), secret = SLACK_SECRET): Record<string, string> {
-  const signature = createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
-  return {
-    'content-type': 'application/x-www-form-urlencoded',
-    'x-slack-request-timestamp': String(timestamp),
-    'x-slack-signature': `v0=${signature}`,
-  };
+  return signedSlackHeaders(body, secret, timestamp);
 }
 
 const postClick = (body: string, headers: Record<string, string>): Promise<HttpResult> =>
