@@ -27,6 +27,7 @@ interface TimerFunction {
   fn: RegisteredFunction;
   schedule: { cron: CronSchedule } | { intervalMs: number };
   runOnStartup: boolean;
+  disabled: boolean;
   last: string;
   timeout?: NodeJS.Timeout;
 }
@@ -42,6 +43,16 @@ export function timerPayload(
     ScheduleStatus: { Last: last, Next: next?.toISOString() ?? NEVER, LastUpdated: now.toISOString() },
     IsPastDue: isPastDue,
   };
+}
+
+/**
+ * The host's switch for one function: the app setting `AzureWebJobs.<name>.Disabled` (or, where dots
+ * cannot stand in a variable name, `AzureWebJobs__<name>__Disabled`) set to true or 1. A disabled timer
+ * is never triggered by its schedule; the admin endpoint can still run it on demand.
+ */
+export function isFunctionDisabled(name: string, env: NodeJS.ProcessEnv): boolean {
+  const value = env[`AzureWebJobs.${name}.Disabled`] ?? env[`AzureWebJobs__${name}__Disabled`];
+  return value !== undefined && ['true', '1'].includes(value.trim().toLowerCase());
 }
 
 export class TimerTriggers {
@@ -66,6 +77,7 @@ export class TimerTriggers {
         fn,
         schedule: intervalMs !== undefined ? { intervalMs } : { cron: parseNcrontab(expression) },
         runOnStartup: binding.runOnStartup === true,
+        disabled: isFunctionDisabled(fn.metadata.name, env),
         last: NEVER,
       });
     }
@@ -78,6 +90,10 @@ export class TimerTriggers {
   start(): void {
     this.stopped = false;
     for (const timer of this.timers) {
+      if (timer.disabled) {
+        this.log.info(`Function ${timer.fn.metadata.name} is disabled: its schedule does not run`);
+        continue;
+      }
       if (timer.runOnStartup) {
         void this.fire(timer, new Date(), false);
       }

@@ -1,5 +1,6 @@
 // NCRONTAB parsing and next-occurrence calculation, against schedules from the timer trigger docs.
 
+import { isFunctionDisabled } from '../../devhost/timer/timerTriggers';
 import { nextOccurrence, parseNcrontab, parseTimeSpanSchedule } from '../../devhost/timer/ncrontab';
 
 const utc = (text: string): Date => new Date(`${text}Z`);
@@ -83,4 +84,17 @@ test('TimeSpan schedules are fixed intervals', () => {
   expect(parseTimeSpanSchedule('00:05:00')).toBe(300_000);
   expect(parseTimeSpanSchedule('1.02:00:00')).toBe(26 * 3_600_000);
   expect(parseTimeSpanSchedule('0 */5 * * * *')).toBeUndefined();
+});
+
+describe('disabling a function with the host app setting', () => {
+  test.each([
+    [{ 'AzureWebJobs.healSchedule.Disabled': 'true' }, true],
+    [{ AzureWebJobs__healSchedule__Disabled: '1' }, true],
+    [{ AzureWebJobs__healSchedule__Disabled: ' TRUE ' }, true],
+    [{ AzureWebJobs__healSchedule__Disabled: 'false' }, false],
+    [{ AzureWebJobs__otherFunction__Disabled: 'true' }, false],
+    [{}, false],
+  ])('%j → disabled %s', (env, disabled) => {
+    expect(isFunctionDisabled('healSchedule', env)).toBe(disabled);
+  });
 });

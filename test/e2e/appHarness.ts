@@ -98,6 +98,9 @@ export async function startApp(
     DELETE_CONFIRMATIONS: '2',
     DEVHOST_DURABLE_POLL_MS: '100',
     DEVHOST_LOG_LEVEL: 'error',
+    // No sweep on the clock: a quarter-hour tick would meet the test's own operations. Tests that
+    // want one run the timer through the admin endpoint.
+    AzureWebJobs__healSchedule__Disabled: 'true',
     ...options.env,
   };
   let host = await startDevHost({ appRoot: REPO_ROOT, env: hostEnv });
