@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import {
   armSpecRoot,
@@ -360,16 +361,12 @@ describe('locations, known only from an official example', () => {
 });
 
 describe('armSpecRoot', () => {
-  const saved = process.env.AZURE_REST_API_SPECS;
-  afterEach(() => {
-    if (saved === undefined) delete process.env.AZURE_REST_API_SPECS;
-    else process.env.AZURE_REST_API_SPECS = saved;
-  });
-
-  test('is the shared fixtures folder beside the repository unless AZURE_REST_API_SPECS says otherwise', () => {
-    delete process.env.AZURE_REST_API_SPECS;
-    expect(armSpecRoot()).toBe(path.resolve(__dirname, '../../../shared/fixtures/azure-rest-api-specs'));
-    process.env.AZURE_REST_API_SPECS = '/elsewhere/specs';
-    expect(armSpecRoot()).toBe('/elsewhere/specs');
+  test('is the copy of the official definitions inside the repository', () => {
+    const root = armSpecRoot();
+    expect(path.relative(path.resolve(__dirname, '../..'), root)).toBe(
+      path.join('test', 'fixtures', 'azure-rest-api-specs'),
+    );
+    expect(fs.existsSync(path.join(root, 'SOURCES.md'))).toBe(true);
+    expect(fs.existsSync(path.join(root, 'LICENSE'))).toBe(true);
   });
 });

@@ -40,12 +40,12 @@ export interface Located<T> {
   node: T;
 }
 
-/** The specification folder: `AZURE_REST_API_SPECS`, else `../shared/fixtures/azure-rest-api-specs` beside the repo. */
+/**
+ * The specification folder: the slice of the official definitions and examples kept in the repository
+ * (`test/fixtures/azure-rest-api-specs`, see its SOURCES.md), so a clone needs nothing beside it.
+ */
 export function armSpecRoot(): string {
-  return (
-    process.env.AZURE_REST_API_SPECS ??
-    path.resolve(__dirname, '../../../shared/fixtures/azure-rest-api-specs')
-  );
+  return path.resolve(__dirname, '../fixtures/azure-rest-api-specs');
 }
 
 export function specFilePath(relativePath: string): string {
