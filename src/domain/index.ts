@@ -142,3 +142,7 @@ export {
   tally,
 } from './sweep';
 export type { SweepEntry, SweepRequest, SweepSummary } from './sweep';
+export { isPremium } from './registryView';
+export type { ProvisioningState, RegistryView, ReplicaView } from './registryView';
+export { healPlan } from './healPlan';
+export type { MissingPermission } from './healPlan';

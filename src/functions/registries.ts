@@ -4,14 +4,13 @@ import { app } from '@azure/functions';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 
 import { armClients } from '../azure/armClients';
-import { inScope, listRegistriesInScope, mapWithLimit } from '../azure/fleet';
+import { listRegistriesInScope, mapWithLimit } from '../azure/fleet';
 import { ReplicaGateway } from '../azure/replicas';
-import type { RegistryView, ReplicaView } from '../azure/replicas';
 import { registryScope } from '../config/settings';
-import { parseRegistryId, registryId, sameRegion } from '../domain';
-import type { RegistryId } from '../domain';
+import { parseRegistryId, sameRegion } from '../domain';
+import type { RegistryId, RegistryView, ReplicaView } from '../domain';
 import { withProblems } from '../http/handler';
-import { problem, problemResponse } from '../http/problem';
+import { notFound, outOfScope, registryFromRoute } from '../http/registryRoute';
 
 export const LIST_REGISTRIES_FUNCTION = 'listRegistries';
 export const LIST_REPLICAS_FUNCTION = 'listReplicas';
@@ -48,29 +47,6 @@ export async function listReplicas(request: HttpRequest): Promise<HttpResponseIn
   if (registry === undefined) return notFound(id);
   const value = (await replicas.listReplicas(id)).map((replica) => describeReplica(registry, replica));
   return json(200, { registry: describeRegistry(id, registry), value });
-}
-
-export function registryFromRoute(request: HttpRequest): RegistryId {
-  return registryId(
-    request.params.subscriptionId ?? '',
-    request.params.resourceGroup ?? '',
-    request.params.registry ?? '',
-  );
-}
-
-export function outOfScope(id: RegistryId): HttpResponseInit | undefined {
-  if (inScope(registryScope(), id)) return undefined;
-  return problemResponse(
-    problem(
-      403,
-      'out-of-scope',
-      `Registry ${id.registryName} is not in the scope this app manages (REGISTRY_SCOPE).`,
-    ),
-  );
-}
-
-export function notFound(id: RegistryId): HttpResponseInit {
-  return problemResponse(problem(404, 'registry-not-found', `Registry ${id.registryName} was not found.`));
 }
 
 function describeRegistry(id: RegistryId, registry: RegistryView): Record<string, unknown> {
