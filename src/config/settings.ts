@@ -4,8 +4,8 @@ import { parseHealPolicy } from '../domain/healing';
 import type { HealPolicy } from '../domain/healing';
 import { parseRegistryScope } from '../domain/registryScope';
 import type { RegistryScope } from '../domain/registryScope';
-import { DEFAULT_POLLING } from '../domain/replicaOperation';
-import type { PollingPolicy } from '../domain/replicaOperation';
+import { DEFAULT_POLLING } from '../domain/polling';
+import type { PollingPolicy } from '../domain/polling';
 import { ncrontabProblem } from './ncrontab';
 
 export const PUBLIC_ARM_ENDPOINT = 'https://management.azure.com';
