@@ -140,7 +140,7 @@ export {
   tally,
 } from './sweep';
 export type { SweepEntry, SweepRequest, SweepSummary } from './sweep';
-export { isPremium } from './registryView';
-export type { ProvisioningState, RegistryView, ReplicaView } from './registryView';
+export { isPremium, summariseReplicas } from './registryView';
+export type { ProvisioningState, RegistryView, ReplicaSummary, ReplicaView } from './registryView';
 export { healPlan } from './healPlan';
 export type { MissingPermission } from './healPlan';

@@ -31,3 +31,22 @@ export interface ReplicaView {
 export function isPremium(registry: { sku: string }): boolean {
   return registry.sku.toLowerCase() === 'premium';
 }
+
+/** How many of a registry's replicas are in each kind of state. */
+export interface ReplicaSummary {
+  total: number;
+  succeeded: number;
+  inProgress: number;
+  failed: number;
+}
+
+export function summariseReplicas(replicas: readonly ReplicaView[]): ReplicaSummary {
+  const summary: ReplicaSummary = { total: replicas.length, succeeded: 0, inProgress: 0, failed: 0 };
+  for (const replica of replicas) {
+    const state = replica.provisioningState.toLowerCase();
+    if (state === 'succeeded') summary.succeeded += 1;
+    else if (state === 'failed' || state === 'canceled') summary.failed += 1;
+    else summary.inProgress += 1;
+  }
+  return summary;
+}

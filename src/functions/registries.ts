@@ -7,7 +7,7 @@ import { armClients } from '../azure/armClients';
 import { listRegistriesInScope, mapWithLimit } from '../azure/fleet';
 import { ReplicaGateway } from '../azure/replicas';
 import { registryScope } from '../config/settings';
-import { parseRegistryId, sameRegion } from '../domain';
+import { isPremium, parseRegistryId, sameRegion, summariseReplicas } from '../domain';
 import type { RegistryId, RegistryView, ReplicaView } from '../domain';
 import { withProblems } from '../http/handler';
 import { notFound, outOfScope, registryFromRoute } from '../http/registryRoute';
@@ -18,13 +18,6 @@ export const LIST_REPLICAS_FUNCTION = 'listReplicas';
 /** Replica lists fetched at once when summarising many registries. */
 const SUMMARY_PARALLELISM = 8;
 
-export interface ReplicaSummary {
-  total: number;
-  succeeded: number;
-  inProgress: number;
-  failed: number;
-}
-
 export async function listRegistries(_request: HttpRequest): Promise<HttpResponseInit> {
   const replicas = new ReplicaGateway(armClients());
   const registries = await listRegistriesInScope(replicas, registryScope());
@@ -32,7 +25,7 @@ export async function listRegistries(_request: HttpRequest): Promise<HttpRespons
     const id = parseRegistryId(registry.id);
     return {
       ...describeRegistry(id, registry),
-      replicas: summarise(registry.sku === 'Premium' ? await replicas.listReplicas(id) : []),
+      replicas: summariseReplicas(isPremium(registry) ? await replicas.listReplicas(id) : []),
     };
   });
   return json(200, { value });
@@ -64,17 +57,6 @@ function describeRegistry(id: RegistryId, registry: RegistryView): Record<string
 
 function describeReplica(registry: RegistryView, replica: ReplicaView): Record<string, unknown> {
   return { ...replica, home: sameRegion(replica.location, registry.location) };
-}
-
-export function summarise(replicas: readonly ReplicaView[]): ReplicaSummary {
-  const summary: ReplicaSummary = { total: replicas.length, succeeded: 0, inProgress: 0, failed: 0 };
-  for (const replica of replicas) {
-    const state = replica.provisioningState.toLowerCase();
-    if (state === 'succeeded') summary.succeeded += 1;
-    else if (state === 'failed' || state === 'canceled') summary.failed += 1;
-    else summary.inProgress += 1;
-  }
-  return summary;
 }
 
 function json(status: number, body: unknown): HttpResponseInit {
