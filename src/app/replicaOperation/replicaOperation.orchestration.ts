@@ -199,14 +199,13 @@ function* awaitApprovalOf(
 ): Generator<unknown, Step<undefined>, unknown> {
   const { context, request, progress, status, audit } = run;
   status('awaiting-approval');
-  const replica = parseReplicaId(request.replicaId);
   const ask: ChatApprovalRequestInput | undefined =
     request.replyTo === undefined
       ? undefined
       : {
           replyTo: request.replyTo,
           instanceId: context.df.instanceId,
-          summary: `${request.kind} replica ${replica.replicaName} of ${replica.registryName}?`,
+          summary: `${request.kind} replica ${parseReplicaId(request.replicaId).replicaName} of ${parseReplicaId(request.replicaId).registryName}?`,
           plan: describeArmActions(actions, progress.privateLink),
           requestedBy: request.actor,
           timeoutMinutes,
