@@ -1,4 +1,4 @@
-// The sweep's shapes and its tally. Pure: the orchestration in orchestrations/healSweep runs it.
+// The sweep's shapes and its tally. Pure: the sweep orchestration (app/healing) runs it.
 import type { AuditActor, AuditChannel } from './audit';
 import type { Diagnosis, HealOutcome, HealResult } from './healing';
 import type { ChatReplyTarget } from './chatReplyTarget';
