@@ -1,22 +1,31 @@
-// Entry file loaded by the Functions worker (package.json `main`): importing a module registers its
-// triggers, orchestrations and activities.
+// Entry file loaded by the Functions worker (package.json `main`), and the one place that wires the app
+// together: importing a module registers its triggers, orchestrations or activities under the names in
+// its feature's contract. The timer comes first: its schedule check stops the app before anything is
+// registered when HEAL_SCHEDULE is malformed.
+import './functions/healSchedule';
+
+// Triggers: HTTP (REST and chat).
 import './functions/health';
 import './functions/openapi';
 import './functions/registries';
 import './functions/replicaOperations';
 import './functions/audit';
-import './orchestrations/replicaOperation';
-import './activities/replicaActivities';
-import './activities/accessActivities';
 import './functions/approvals';
-import './orchestrations/healReplica';
-import './activities/healActivities';
-import './functions/healSchedule';
 import './functions/healNow';
-import './orchestrations/healSweep';
-import './activities/sweepActivities';
 import './functions/healRegistry';
 import './functions/chatSlack';
 import './functions/chatSlackActions';
 import './functions/chatTeams';
-import './activities/chatActivities';
+
+// Orchestrations.
+import './app/replicaOperation/replicaOperation.orchestration';
+import './app/healing/healReplica.orchestration';
+import './app/healing/healSweep.orchestration';
+
+// Activities.
+import './app/audit/audit.activities';
+import './app/replicaOperation/replicaOperation.activities';
+import './app/privateLink/privateLink.activities';
+import './app/healing/healReplica.activities';
+import './app/healing/healSweep.activities';
+import './app/chatFollowUp/chatFollowUp.activities';

@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import path from 'node:path';
 
-import { listSweepRegistriesWith, scanRegistryWith } from '../../src/activities/sweepActivities';
-import type { ScanResult } from '../../src/activities/sweepActivities';
+import { listSweepRegistriesWith, scanRegistryWith } from '../../src/app/healing/healSweep.activities';
+import type { ScanResult } from '../../src/app/healing/healing.contract';
 import { ArmClients } from '../../src/azure/armClients';
 import { mapWithLimit } from '../../src/azure/fleet';
 import { ReplicaGateway } from '../../src/azure/replicas';

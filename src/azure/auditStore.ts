@@ -1,7 +1,7 @@
 // The audit trail in Azure Table Storage: append-only entries, one partition per registry, newest first,
 // a hash chain per partition, and an index by orchestration instance kept in the same partition so that
 // an entry and its index row are written in one transaction.
-import { RestError, TableClient } from '@azure/data-tables';
+import { RestError, TableClient, odata } from '@azure/data-tables';
 import type { TableEntityResult, TransactionAction } from '@azure/data-tables';
 
 import {
@@ -164,7 +164,7 @@ export class AuditStore {
   async listByInstance(target: string, instanceId: string): Promise<AuditEntry[]> {
     await this.ensureTable();
     const prefix = `${INDEX_PREFIX}${indexKeyOf(instanceId)}|`;
-    const filter = `PartitionKey eq ${quote(auditPartition(target))} and RowKey ge ${quote(prefix)} and RowKey lt ${quote(`${prefix}~`)}`;
+    const filter = odata`PartitionKey eq ${auditPartition(target)} and RowKey ge ${prefix} and RowKey lt ${`${prefix}~`}`;
     const entries: AuditEntry[] = [];
     for await (const row of this.table.listEntities<StoredEntry>({ queryOptions: { filter } }))
       entries.push(fromStored(row));
@@ -176,7 +176,7 @@ export class AuditStore {
     await this.ensureTable();
     const partitionKey = auditPartition(target);
     const head = await this.readHead(partitionKey);
-    const filter = `PartitionKey eq ${quote(partitionKey)} and RowKey ge '${ENTRY_ROWS.lowest}' and RowKey le '${ENTRY_ROWS.highest}'`;
+    const filter = odata`PartitionKey eq ${partitionKey} and RowKey ge ${ENTRY_ROWS.lowest} and RowKey le ${ENTRY_ROWS.highest}`;
     const entries: AuditEntry[] = [];
     for await (const row of this.table.listEntities<StoredEntry>({ queryOptions: { filter } }))
       entries.push(fromStored(row));
@@ -223,19 +223,14 @@ function indexRowKey(instanceId: string, sequence: number): string {
 function buildFilter(query: AuditQuery): string {
   const range = auditRowKeyRange(query.from, query.to);
   const clauses = [
-    `RowKey ge ${quote(range.lowest ?? ENTRY_ROWS.lowest)}`,
-    `RowKey le ${quote(range.highest ?? ENTRY_ROWS.highest)}`,
+    odata`RowKey ge ${range.lowest ?? ENTRY_ROWS.lowest}`,
+    odata`RowKey le ${range.highest ?? ENTRY_ROWS.highest}`,
   ];
-  if (query.target !== undefined) clauses.unshift(`PartitionKey eq ${quote(auditPartition(query.target))}`);
-  if (query.operation !== undefined) clauses.push(`operation eq ${quote(query.operation)}`);
-  if (query.actor !== undefined) clauses.push(`actorId eq ${quote(query.actor)}`);
-  if (query.instanceId !== undefined) clauses.push(`instanceId eq ${quote(query.instanceId)}`);
+  if (query.target !== undefined) clauses.unshift(odata`PartitionKey eq ${auditPartition(query.target)}`);
+  if (query.operation !== undefined) clauses.push(odata`operation eq ${query.operation}`);
+  if (query.actor !== undefined) clauses.push(odata`actorId eq ${query.actor}`);
+  if (query.instanceId !== undefined) clauses.push(odata`instanceId eq ${query.instanceId}`);
   return clauses.join(' and ');
-}
-
-/** OData string literal: single quotes doubled. */
-function quote(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
 }
 
 function toStored(partitionKey: string, rowKey: string, entry: AuditEntry): StoredEntry {

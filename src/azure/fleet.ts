@@ -1,8 +1,8 @@
 // The registries in the app's scope, listed with as few ARM calls as the scope allows: one paged list
 // per subscription or resource group, one GET per single registry.
 import { formatRegistryId, parseRegistryId, registryKey } from '../domain';
-import type { RegistryId, RegistryScope } from '../domain';
-import type { RegistryView, ReplicaGateway } from './replicas';
+import type { RegistryId, RegistryScope, RegistryView } from '../domain';
+import type { ReplicaGateway } from './replicas';
 
 export async function listRegistriesInScope(
   replicas: ReplicaGateway,

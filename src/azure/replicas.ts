@@ -5,34 +5,8 @@ import type { Registry, Replication } from '@azure/arm-containerregistry';
 import { RestError } from '@azure/core-rest-pipeline';
 
 import { normaliseRegion } from '../domain';
-import type { RegistryId, ReplicaId, ReplicaSettings } from '../domain';
+import type { RegistryId, RegistryView, ReplicaId, ReplicaSettings, ReplicaView } from '../domain';
 import type { ArmClients } from './armClients';
-
-export type ProvisioningState = 'Creating' | 'Updating' | 'Deleting' | 'Succeeded' | 'Failed' | 'Canceled';
-
-export interface RegistryView {
-  id: string;
-  name: string;
-  location: string;
-  sku: string;
-  tags: Record<string, string>;
-  privateEndpointConnections: number;
-  /** Resource ids of the private endpoints connected to the registry. */
-  privateEndpoints: string[];
-}
-
-export interface ReplicaView {
-  id: string;
-  name: string;
-  location: string;
-  /** ARM may add states; known ones are listed in ProvisioningState. */
-  provisioningState: string;
-  displayStatus?: string;
-  statusMessage?: string;
-  regionEndpointEnabled: boolean;
-  zoneRedundancy: 'Enabled' | 'Disabled';
-  tags: Record<string, string>;
-}
 
 export class ReplicaGateway {
   constructor(private readonly clients: ArmClients) {}

@@ -2,7 +2,7 @@
 // one partition), one row per replica in a non-terminal state with the state and when it was first seen
 // in it. Writes are batch transactions within the partition; replaying a scan with the same time writes
 // the same rows, so an activity that runs twice changes nothing more.
-import { RestError, TableClient } from '@azure/data-tables';
+import { RestError, TableClient, odata } from '@azure/data-tables';
 import type { TransactionAction } from '@azure/data-tables';
 
 import { registryKey } from '../domain';
@@ -76,7 +76,7 @@ export class WatchStore {
   private async read(partitionKey: string): Promise<WatchRow[]> {
     const rows: WatchRow[] = [];
     const entities = this.table.listEntities<StoredRow>({
-      queryOptions: { filter: `PartitionKey eq '${partitionKey.replace(/'/g, "''")}'` },
+      queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` },
     });
     for await (const entity of entities) {
       rows.push({

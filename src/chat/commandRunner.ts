@@ -1,16 +1,16 @@
 // Runs a chat command for a chat user and answers in plain text any platform can show. Reads answer
 // from ARM directly; changes start the same orchestrations, through the same checks, as the REST API.
 // Every request lands in the audit trail with channel `chat` and the chat user as actor.
-import { randomUUID } from 'node:crypto';
-
 import { RestError } from '@azure/core-rest-pipeline';
 import type { DurableClient } from 'durable-functions';
 
+import { auditRequestBestEffort } from '../app/audit/audit.useCases';
+import { requestSweep, sweepRequest } from '../app/healing/healing.useCases';
+import { findOperation } from '../app/operations/operations.useCases';
+import { acceptReplicaOperation } from '../app/replicaOperation/replicaOperation.useCases';
 import { armClients } from '../azure/armClients';
 import { AuditUnavailableError } from '../azure/auditStore';
-import { auditStore } from '../azure/auditStoreFactory';
 import { ReplicaGateway } from '../azure/replicas';
-import type { RegistryView, ReplicaView } from '../azure/replicas';
 import { approvalTimeoutMinutes, pollingPolicy, registryScope } from '../config/settings';
 import {
   DEFAULT_REPLICA_SETTINGS,
@@ -19,6 +19,7 @@ import {
   fieldErrorsOf,
   formatRegistryId,
   formatReplicaId,
+  isPremium,
   replicaId,
   replicaInstanceId,
 } from '../domain';
@@ -27,11 +28,11 @@ import type {
   AuditOutcome,
   ChatReplyTarget,
   RegistryId,
+  RegistryView,
   ReplicaOperationRequest,
+  ReplicaView,
   SweepRequest,
 } from '../domain';
-import { acceptReplicaOperation, findStatus } from '../functions/replicaOperationStarter';
-import { auditSweepRequest, startSweep, sweepInstanceId, sweepRequest } from '../functions/sweepStarter';
 import { parseCommand, usageText } from './commandParser';
 import type { ChatCommand } from './commandParser';
 import { resolveRegistry } from './resolveRegistry';
@@ -171,12 +172,12 @@ async function healRegistry(
   dryRun: boolean,
   context: ChatRunContext,
 ): Promise<ChatReply> {
-  if (registry.sku.toLowerCase() !== 'premium') {
+  if (!isPremium(registry)) {
     await auditChat(context, 'heal', formatRegistryId(id), 'refused', { refusal: 'not-premium' });
     return { text: `Registry ${registry.name} is ${registry.sku}: it has no replicas to heal.` };
   }
   return startHeal(
-    withReply(sweepRequest(context.actor, 'chat', dryRun, formatRegistryId(id)), context),
+    sweepRequest(context.actor, 'chat', dryRun, formatRegistryId(id), context.replyTo),
     registry.name,
     context,
   );
@@ -184,25 +185,15 @@ async function healRegistry(
 
 async function healAll(dryRun: boolean, context: ChatRunContext): Promise<ChatReply> {
   return startHeal(
-    withReply(sweepRequest(context.actor, 'chat', dryRun), context),
+    sweepRequest(context.actor, 'chat', dryRun, undefined, context.replyTo),
     'every registry in scope',
     context,
   );
 }
 
-function withReply(request: SweepRequest, context: ChatRunContext): SweepRequest {
-  return context.replyTo === undefined ? request : { ...request, replyTo: context.replyTo };
-}
-
-async function startHeal(
-  request: ReturnType<typeof sweepRequest>,
-  what: string,
-  context: ChatRunContext,
-): Promise<ChatReply> {
-  const instanceId = sweepInstanceId(request);
-  const start = await startSweep(context.client, request);
-  if (!start.started) {
-    await auditSweepRequest(request, 'refused', { refusal: 'sweep-in-progress', reason: start.reason });
+async function startHeal(request: SweepRequest, what: string, context: ChatRunContext): Promise<ChatReply> {
+  const { instanceId, started } = await requestSweep(context.client, request);
+  if (!started) {
     return {
       text: `Refused: a heal of ${what} is still running. Follow it with \`operation ${instanceId}\`.`,
       operationId: instanceId,
@@ -216,7 +207,7 @@ async function startHeal(
 }
 
 async function describeOperation(id: string, context: ChatRunContext): Promise<ChatReply> {
-  const status = await findStatus(context.client, id);
+  const status = await findOperation(context.client, id);
   await auditChat(context, 'operation', id === SWEEP_INSTANCE_ID ? id : 'chat', 'succeeded', {
     operationId: id,
   });
@@ -247,7 +238,7 @@ async function describeReplica(
   const replica = replicaId(registry, name);
   const view = await replicas.getReplica(replica);
   const instanceId = replicaInstanceId(replica);
-  const operation = await findStatus(context.client, instanceId);
+  const operation = await findOperation(context.client, instanceId);
   const lines = [
     view === undefined
       ? `Replica ${name} of ${registry.registryName} does not exist.`
@@ -309,22 +300,18 @@ async function auditChat(
   outcome: AuditOutcome,
   detail?: Record<string, unknown>,
 ): Promise<void> {
-  const time = new Date().toISOString();
-  try {
-    await auditStore().append(
-      {
-        time,
-        actor: context.actor,
-        channel: 'chat',
-        operation: `chat-${command}`,
-        target,
-        step: 'requested',
-        outcome,
-        ...(detail === undefined ? {} : { detail }),
-      },
-      `chat|${target}|${time}|${randomUUID()}`,
-    );
-  } catch (error) {
-    context.warn(`could not audit a chat request: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  await auditRequestBestEffort(
+    {
+      actor: context.actor,
+      channel: 'chat',
+      operation: `chat-${command}`,
+      target,
+      step: 'requested',
+      outcome,
+      ...(detail === undefined ? {} : { detail }),
+    },
+    `chat|${target}`,
+    'a chat request',
+    context.warn,
+  );
 }

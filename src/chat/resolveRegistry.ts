@@ -1,9 +1,9 @@
 // Which registry a chat user means: a name looked up among the registries in scope (case-insensitive),
 // or a full resource id, which must be in scope too. Near misses get the closest names as suggestions.
 import { inScope, listRegistriesInScope } from '../azure/fleet';
-import type { RegistryView, ReplicaGateway } from '../azure/replicas';
+import type { ReplicaGateway } from '../azure/replicas';
 import { parseRegistryId } from '../domain';
-import type { RegistryId, RegistryScope } from '../domain';
+import type { RegistryId, RegistryScope, RegistryView } from '../domain';
 
 export type Resolution =
   | { ok: true; id: RegistryId; registry: RegistryView }

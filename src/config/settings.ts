@@ -4,8 +4,9 @@ import { parseHealPolicy } from '../domain/healing';
 import type { HealPolicy } from '../domain/healing';
 import { parseRegistryScope } from '../domain/registryScope';
 import type { RegistryScope } from '../domain/registryScope';
-import { DEFAULT_POLLING } from '../domain/replicaOperation';
-import type { PollingPolicy } from '../domain/replicaOperation';
+import { DEFAULT_POLLING } from '../domain/polling';
+import type { PollingPolicy } from '../domain/polling';
+import { ncrontabProblem } from './ncrontab';
 
 export const PUBLIC_ARM_ENDPOINT = 'https://management.azure.com';
 
@@ -101,10 +102,15 @@ export function healScheduleBinding(env: Env = process.env): string {
   return `%${HEAL_SCHEDULE_SETTING}%`;
 }
 
+/** The sweep schedule; a schedule the timer trigger cannot read stops the app with the reason. */
 export function healSchedule(env: Env = process.env): string {
   const value = env[HEAL_SCHEDULE_SETTING]?.trim() || DEFAULT_HEAL_SCHEDULE;
-  if (!/^\S+(\s+\S+){4,5}$/.test(value)) {
-    throw new Error(`${HEAL_SCHEDULE_SETTING} must be an NCRONTAB expression of six fields, not "${value}"`);
+  const problem = ncrontabProblem(value);
+  if (problem !== undefined) {
+    throw new Error(
+      `${HEAL_SCHEDULE_SETTING} must be an NCRONTAB schedule such as "${DEFAULT_HEAL_SCHEDULE}" ` +
+        `({second} {minute} {hour} {day} {month} {day-of-week}), not "${value}": ${problem}`,
+    );
   }
   return value;
 }

@@ -1,7 +1,8 @@
 // The healing model: when a replica is a suspect, what is wrong with it, and what the policy allows.
 // Pure rules; the evidence is gathered by activities and kept in the audit trail.
 import type { AuditActor, AuditChannel } from './audit';
-import type { ChatReplyTarget, PollingPolicy } from './replicaOperation';
+import type { ChatReplyTarget } from './chatReplyTarget';
+import type { PollingPolicy } from './polling';
 
 /** The action whose absence leaves replicas on private-endpoint registries stuck in provisioning. */
 export const PRIVATE_LINK_ACTION = 'Microsoft.Network/privateEndpoints/privateLinkServiceProxies/write';

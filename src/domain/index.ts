@@ -78,14 +78,14 @@ export type {
   ChainBreak,
   ChainVerdict,
 } from './audit';
+export { DEFAULT_POLLING, pastDeadline, pollDelaySeconds } from './polling';
+export type { PollingPolicy } from './polling';
+export type { ChatReplyTarget } from './chatReplyTarget';
 export {
-  DEFAULT_POLLING,
   PERMISSION_CHECKS,
   describeArmActions,
   judgeState,
-  pastDeadline,
   planArmActions,
-  pollDelaySeconds,
   replicaInstanceId,
 } from './replicaOperation';
 export type {
@@ -95,12 +95,10 @@ export type {
   OperationProgress,
   OperationResult,
   OperationStatus,
-  PollingPolicy,
   PrivateLinkPlan,
   ReplicaOperationInput,
   ReplicaOperationKind,
   ReplicaOperationRequest,
-  ChatReplyTarget,
   StateVerdict,
 } from './replicaOperation';
 export { isEmptyScope, parseRegistryScope } from './registryScope';
@@ -142,3 +140,7 @@ export {
   tally,
 } from './sweep';
 export type { SweepEntry, SweepRequest, SweepSummary } from './sweep';
+export { isPremium, summariseReplicas } from './registryView';
+export type { ProvisioningState, RegistryView, ReplicaSummary, ReplicaView } from './registryView';
+export { healPlan } from './healPlan';
+export type { MissingPermission } from './healPlan';

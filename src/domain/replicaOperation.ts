@@ -1,8 +1,10 @@
 // The rules of a replica operation (create, update, delete) that the orchestrator follows: its instance
 // id, how long to wait between polls, when a state is final, and when an operation counts as stuck.
 import type { AuditActor, AuditChannel } from './audit';
+import type { ChatReplyTarget } from './chatReplyTarget';
 import type { HealPolicy } from './healing';
 import { PRIVATE_LINK_ACTION } from './healing';
+import type { PollingPolicy } from './polling';
 import { applyUpdate } from './replicaSettings';
 import type { ReplicaSettings, UpdateReplicaRequest } from './replicaSettings';
 import { replicaKey } from './resourceId';
@@ -24,34 +26,6 @@ export type OperationPhase =
   | 'stuck'
   | 'refused'
   | 'awaiting-approval';
-
-/** Where a chat-started operation reports back: a Slack slash command's `response_url`. */
-export interface ChatReplyTarget {
-  platform: 'slack';
-  responseUrl: string;
-}
-
-/** How the orchestrator polls; carried in the input so replays never read settings. */
-export interface PollingPolicy {
-  /** First wait between polls, in seconds. */
-  initialSeconds: number;
-  /** Cap of the exponential backoff, in seconds. */
-  maxSeconds: number;
-  /** After this long without a final state the operation ends as `stuck`. */
-  deadlineMinutes: number;
-  /** A delete is done after this many 404s in a row. */
-  goneConfirmations: number;
-  /** Polls per orchestration generation before continue-as-new keeps history bounded. */
-  pollsPerGeneration: number;
-}
-
-export const DEFAULT_POLLING: PollingPolicy = {
-  initialSeconds: 5,
-  maxSeconds: 300,
-  deadlineMinutes: 180,
-  goneConfirmations: 5,
-  pollsPerGeneration: 25,
-};
 
 export interface ReplicaOperationRequest {
   kind: ReplicaOperationKind;
@@ -145,12 +119,6 @@ export function replicaInstanceId(replica: ReplicaId): string {
   return `replica:${encodeURIComponent(key).replace(/%/g, '~')}`;
 }
 
-/** Capped exponential backoff: initial, 2×, 4×, ... never above the cap. */
-export function pollDelaySeconds(poll: number, policy: PollingPolicy): number {
-  const exponent = Math.min(Math.max(poll, 0), 30);
-  return Math.min(policy.maxSeconds, policy.initialSeconds * 2 ** exponent);
-}
-
 export type StateVerdict = 'in-progress' | 'succeeded' | 'failed' | 'gone';
 
 /** Reads a polled replica state for an operation of the given kind. */
@@ -161,11 +129,6 @@ export function judgeState(kind: ReplicaOperationKind, provisioningState: string
   if (state === 'succeeded') return 'succeeded';
   if (state === 'failed' || state === 'canceled') return 'failed';
   return 'in-progress';
-}
-
-/** Whether an operation started at `armStartedAt` has outlived its deadline at `now`. */
-export function pastDeadline(armStartedAt: string, now: Date, policy: PollingPolicy): boolean {
-  return now.getTime() - Date.parse(armStartedAt) > policy.deadlineMinutes * 60_000;
 }
 
 /** One ARM write of an operation; a zone redundancy change takes two (delete, then create). */

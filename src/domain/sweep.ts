@@ -1,7 +1,8 @@
-// The sweep's shapes and its tally. Pure: the orchestration in orchestrations/healSweep runs it.
+// The sweep's shapes and its tally. Pure: the sweep orchestration (app/healing) runs it.
 import type { AuditActor, AuditChannel } from './audit';
 import type { Diagnosis, HealOutcome, HealResult } from './healing';
-import type { ChatReplyTarget, PollingPolicy } from './replicaOperation';
+import type { ChatReplyTarget } from './chatReplyTarget';
+import type { PollingPolicy } from './polling';
 import { registryKey } from './resourceId';
 import type { RegistryId } from './resourceId';
 

@@ -16,7 +16,7 @@ import type { ApprovalDecision } from '../domain';
 import { callerOf } from '../http/caller';
 import { toProblemResponse } from '../http/handler';
 import { problem, problemResponse } from '../http/problem';
-import { deliverApproval } from './deliverApproval';
+import { deliverApproval } from '../app/approval/approval.useCases';
 
 export const APPROVE_FUNCTION = 'approveOperation';
 

@@ -7,7 +7,7 @@ import * as df from 'durable-functions';
 
 import { runChatText } from '../chat/commandRunner';
 import { readSignedSlackBody } from '../chat/readSignedSlackBody';
-import { slackReplyTarget } from '../chat/replyTarget';
+import { slackReplyTarget } from '../slack/replyTarget';
 import { chatReplyHosts } from '../config/settings';
 import type { ChatReplyTarget } from '../domain';
 

@@ -2,24 +2,18 @@
 // Anonymous at the Functions level, like the slash command: the Slack signature over the raw body is the
 // authentication, and anything unsigned, badly signed or stale gets a bare 401 and raises nothing.
 // Only users on the SLACK_APPROVERS allow-list may decide; every other click is audited and refused.
-import { randomUUID } from 'node:crypto';
-
 import { app } from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import type { DurableClient } from 'durable-functions';
 
-import { auditStore } from '../azure/auditStoreFactory';
-import { postToResponseUrl } from '../chat/postToResponseUrl';
+import { auditRefusedDecision, deliverApproval } from '../app/approval/approval.useCases';
 import { readSignedSlackBody } from '../chat/readSignedSlackBody';
 import { parseBlockAction } from '../chat/slackInteraction';
-import type { BlockAction } from '../chat/slackInteraction';
-import { APPROVE_ACTION, REJECT_ACTION, decisionMessage, ephemeralMessage } from '../chat/slackMessages';
-import type { SlackMessage } from '../chat/slackMessages';
 import { slackApprovers } from '../config/settings';
-import type { AuditActor, AuditOutcome } from '../domain';
-import { deliverApproval } from './deliverApproval';
-import { findStatus } from './replicaOperationStarter';
+import type { AuditActor } from '../domain';
+import { postToResponseUrl } from '../slack/postToResponseUrl';
+import { APPROVE_ACTION, REJECT_ACTION, decisionMessage, ephemeralMessage } from '../slack/slackMessages';
+import type { SlackMessage } from '../slack/slackMessages';
 
 export const SLACK_ACTIONS_FUNCTION = 'slackActions';
 
@@ -43,7 +37,14 @@ export async function slackActions(
   const approved = action.actionId === APPROVE_ACTION;
   try {
     if (!approvers(context).has(action.userId)) {
-      await auditClick(client, action, actor, 'refused', { refusal: 'not-an-approver', approved }, warn);
+      await auditRefusedDecision(
+        client,
+        action.value,
+        actor,
+        'refused',
+        { refusal: 'not-an-approver', approved },
+        warn,
+      );
       return answer(
         ephemeralMessage(
           `Sorry <@${action.userId}>, you are not allowed to approve or reject operations. ` +
@@ -54,7 +55,14 @@ export async function slackActions(
     const delivery = await deliverApproval(client, action.value, { approved, approver: actor });
     if (delivery.outcome !== 'delivered') {
       const state = delivery.outcome === 'not-found' ? 'unknown' : delivery.state;
-      await auditClick(client, action, actor, 'refused', { refusal: 'not-awaiting-approval', state }, warn);
+      await auditRefusedDecision(
+        client,
+        action.value,
+        actor,
+        'refused',
+        { refusal: 'not-awaiting-approval', state },
+        warn,
+      );
       return answer(
         ephemeralMessage(
           delivery.outcome === 'not-found'
@@ -84,39 +92,6 @@ function approvers(context: InvocationContext): ReadonlySet<string> {
   } catch (error) {
     context.error(error instanceof Error ? error.message : String(error));
     return new Set();
-  }
-}
-
-/** Refused clicks are recorded with the operation's target, so they sit next to the operation's steps. */
-async function auditClick(
-  client: DurableClient,
-  action: BlockAction,
-  actor: AuditActor,
-  outcome: AuditOutcome,
-  detail: Record<string, unknown>,
-  warn: (message: string) => void,
-): Promise<void> {
-  const time = new Date().toISOString();
-  try {
-    const status = await findStatus(client, action.value);
-    const input = status?.input as { replicaId?: unknown } | undefined;
-    const target = typeof input?.replicaId === 'string' ? input.replicaId : 'chat';
-    await auditStore().append(
-      {
-        time,
-        actor,
-        channel: 'chat',
-        operation: 'chat-approval',
-        target,
-        ...(status === undefined ? {} : { instanceId: action.value }),
-        step: 'requested',
-        outcome,
-        detail,
-      },
-      `chat-approval|${action.value}|${time}|${randomUUID()}`,
-    );
-  } catch (error) {
-    warn(`could not audit a Slack click: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

@@ -4,11 +4,11 @@ import { app } from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
+import { sweepRequest } from '../app/healing/healing.useCases';
 import { callerOf } from '../http/caller';
 import { toProblemResponse } from '../http/handler';
 import { parseDryRun } from '../http/dryRun';
-import { startSweepAnswer } from './sweepAnswer';
-import { sweepRequest } from './sweepStarter';
+import { startSweepAnswer } from '../http/sweepAnswer';
 
 export const HEAL_NOW_FUNCTION = 'healNow';
 

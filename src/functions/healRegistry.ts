@@ -4,16 +4,16 @@ import { app } from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
+import { sweepRequest } from '../app/healing/healing.useCases';
 import { armClients } from '../azure/armClients';
 import { ReplicaGateway } from '../azure/replicas';
-import { formatRegistryId } from '../domain';
+import { formatRegistryId, isPremium } from '../domain';
 import { callerOf } from '../http/caller';
+import { parseDryRun } from '../http/dryRun';
 import { toProblemResponse } from '../http/handler';
 import { problem, problemResponse } from '../http/problem';
-import { notFound, outOfScope, registryFromRoute } from './registries';
-import { parseDryRun } from '../http/dryRun';
-import { startSweepAnswer } from './sweepAnswer';
-import { sweepRequest } from './sweepStarter';
+import { notFound, outOfScope, registryFromRoute } from '../http/registryRoute';
+import { startSweepAnswer } from '../http/sweepAnswer';
 
 export const HEAL_REGISTRY_FUNCTION = 'healRegistry';
 
@@ -28,7 +28,7 @@ export async function healRegistry(
     const dryRun = parseDryRun(request);
     const view = await new ReplicaGateway(armClients()).getRegistry(registry);
     if (view === undefined) return notFound(registry);
-    if (view.sku.toLowerCase() !== 'premium') {
+    if (!isPremium(view)) {
       return problemResponse(
         problem(422, 'not-premium', `Registry ${view.name} is ${view.sku}: it has no replicas to heal.`),
       );

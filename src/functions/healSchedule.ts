@@ -1,25 +1,22 @@
 // The self-healing schedule (`HEAL_SCHEDULE`, NCRONTAB): each tick starts a sweep, unless the previous
-// one is still running; such a tick is skipped and audited as skipped.
+// one is still running; such a tick is skipped and audited as skipped. The schedule is checked when this
+// module loads, so a malformed one stops the app at start.
 import { app } from '@azure/functions';
 import type { InvocationContext, Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 
+import { sweepOnSchedule } from '../app/healing/healing.useCases';
 import { healScheduleBinding } from '../config/settings';
-import { auditSweepRequest, startSweep, sweepRequest } from './sweepStarter';
 
 export const HEAL_SCHEDULE_FUNCTION = 'healSchedule';
 
-export const SCHEDULE_ACTOR = { id: 'schedule', name: 'heal schedule' };
-
 export async function healScheduleTick(timer: Timer, context: InvocationContext): Promise<void> {
-  const request = sweepRequest(SCHEDULE_ACTOR, 'schedule', false);
-  const start = await startSweep(df.getClient(context), request);
-  if (start.started) {
-    context.log(`sweep started${timer.isPastDue ? ' (the tick was late)' : ''}`);
-    return;
-  }
-  context.log(`sweep tick skipped: ${start.reason}`);
-  await auditSweepRequest(request, 'skipped', { reason: start.reason });
+  const start = await sweepOnSchedule(df.getClient(context));
+  context.log(
+    start.started
+      ? `sweep started${timer.isPastDue ? ' (the tick was late)' : ''}`
+      : `sweep tick skipped: ${start.reason}`,
+  );
 }
 
 app.timer(HEAL_SCHEDULE_FUNCTION, {

@@ -4,27 +4,19 @@ import { app } from '@azure/functions';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 
 import { armClients } from '../azure/armClients';
-import { inScope, listRegistriesInScope, mapWithLimit } from '../azure/fleet';
+import { listRegistriesInScope, mapWithLimit } from '../azure/fleet';
 import { ReplicaGateway } from '../azure/replicas';
-import type { RegistryView, ReplicaView } from '../azure/replicas';
 import { registryScope } from '../config/settings';
-import { parseRegistryId, registryId, sameRegion } from '../domain';
-import type { RegistryId } from '../domain';
+import { isPremium, parseRegistryId, sameRegion, summariseReplicas } from '../domain';
+import type { RegistryId, RegistryView, ReplicaView } from '../domain';
 import { withProblems } from '../http/handler';
-import { problem, problemResponse } from '../http/problem';
+import { notFound, outOfScope, registryFromRoute } from '../http/registryRoute';
 
 export const LIST_REGISTRIES_FUNCTION = 'listRegistries';
 export const LIST_REPLICAS_FUNCTION = 'listReplicas';
 
 /** Replica lists fetched at once when summarising many registries. */
 const SUMMARY_PARALLELISM = 8;
-
-export interface ReplicaSummary {
-  total: number;
-  succeeded: number;
-  inProgress: number;
-  failed: number;
-}
 
 export async function listRegistries(_request: HttpRequest): Promise<HttpResponseInit> {
   const replicas = new ReplicaGateway(armClients());
@@ -33,7 +25,7 @@ export async function listRegistries(_request: HttpRequest): Promise<HttpRespons
     const id = parseRegistryId(registry.id);
     return {
       ...describeRegistry(id, registry),
-      replicas: summarise(registry.sku === 'Premium' ? await replicas.listReplicas(id) : []),
+      replicas: summariseReplicas(isPremium(registry) ? await replicas.listReplicas(id) : []),
     };
   });
   return json(200, { value });
@@ -48,29 +40,6 @@ export async function listReplicas(request: HttpRequest): Promise<HttpResponseIn
   if (registry === undefined) return notFound(id);
   const value = (await replicas.listReplicas(id)).map((replica) => describeReplica(registry, replica));
   return json(200, { registry: describeRegistry(id, registry), value });
-}
-
-export function registryFromRoute(request: HttpRequest): RegistryId {
-  return registryId(
-    request.params.subscriptionId ?? '',
-    request.params.resourceGroup ?? '',
-    request.params.registry ?? '',
-  );
-}
-
-export function outOfScope(id: RegistryId): HttpResponseInit | undefined {
-  if (inScope(registryScope(), id)) return undefined;
-  return problemResponse(
-    problem(
-      403,
-      'out-of-scope',
-      `Registry ${id.registryName} is not in the scope this app manages (REGISTRY_SCOPE).`,
-    ),
-  );
-}
-
-export function notFound(id: RegistryId): HttpResponseInit {
-  return problemResponse(problem(404, 'registry-not-found', `Registry ${id.registryName} was not found.`));
 }
 
 function describeRegistry(id: RegistryId, registry: RegistryView): Record<string, unknown> {
@@ -88,17 +57,6 @@ function describeRegistry(id: RegistryId, registry: RegistryView): Record<string
 
 function describeReplica(registry: RegistryView, replica: ReplicaView): Record<string, unknown> {
   return { ...replica, home: sameRegion(replica.location, registry.location) };
-}
-
-export function summarise(replicas: readonly ReplicaView[]): ReplicaSummary {
-  const summary: ReplicaSummary = { total: replicas.length, succeeded: 0, inProgress: 0, failed: 0 };
-  for (const replica of replicas) {
-    const state = replica.provisioningState.toLowerCase();
-    if (state === 'succeeded') summary.succeeded += 1;
-    else if (state === 'failed' || state === 'canceled') summary.failed += 1;
-    else summary.inProgress += 1;
-  }
-  return summary;
 }
 
 function json(status: number, body: unknown): HttpResponseInit {

@@ -1,12 +1,12 @@
 // POST, PATCH and DELETE of replicas, and GET /api/operations/{id}: validate, check against ARM, keep
 // one operation per replica, audit the request before anything changes, then start the orchestration.
-import { randomUUID } from 'node:crypto';
-
 import { app } from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
-import { auditStore } from '../azure/auditStoreFactory';
+import { auditRequestBestEffort } from '../app/audit/audit.useCases';
+import { findOperation, operationUrl } from '../app/operations/operations.useCases';
+import { acceptReplicaOperation } from '../app/replicaOperation/replicaOperation.useCases';
 import { pollingPolicy } from '../config/settings';
 import {
   ValidationError,
@@ -23,8 +23,7 @@ import { callerOf } from '../http/caller';
 import { toProblemResponse } from '../http/handler';
 import { parseDryRun } from '../http/dryRun';
 import { problem, problemResponse } from '../http/problem';
-import { outOfScope, registryFromRoute } from './registries';
-import { acceptReplicaOperation, findStatus, operationUrl } from './replicaOperationStarter';
+import { outOfScope, registryFromRoute } from '../http/registryRoute';
 
 export const CREATE_REPLICA_FUNCTION = 'createReplica';
 export const UPDATE_REPLICA_FUNCTION = 'updateReplica';
@@ -94,27 +93,21 @@ async function auditRefusedRequest(
   context: InvocationContext,
   detail: Record<string, unknown>,
 ): Promise<void> {
-  const time = new Date().toISOString();
   const target = targetOf(request);
-  try {
-    await auditStore().append(
-      {
-        time,
-        actor: callerOf(request),
-        channel: 'api',
-        operation: kind,
-        target,
-        step: 'requested',
-        outcome: 'refused',
-        detail,
-      },
-      `refused|${target}|${time}|${randomUUID()}`,
-    );
-  } catch (error) {
-    context.warn(
-      `could not audit a refused request: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
+  await auditRequestBestEffort(
+    {
+      actor: callerOf(request),
+      channel: 'api',
+      operation: kind,
+      target,
+      step: 'requested',
+      outcome: 'refused',
+      detail,
+    },
+    `refused|${target}`,
+    'a refused request',
+    (message) => context.warn(message),
+  );
 }
 
 async function readOperation(
@@ -161,7 +154,7 @@ export async function getOperation(
 ): Promise<HttpResponseInit> {
   try {
     const id = parseOperationId(request.params.id);
-    const status = await findStatus(df.getClient(context), id);
+    const status = await findOperation(df.getClient(context), id);
     if (status === undefined)
       return problemResponse(problem(404, 'operation-not-found', `No operation ${id}.`));
     const custom = (status.customStatus ?? {}) as Record<string, unknown>;

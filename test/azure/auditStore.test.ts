@@ -151,6 +151,15 @@ describe('AuditStore on Azurite', () => {
     expect(second.entries.map((e) => e.entryId)).toEqual(['b', 'a']);
   });
 
+  test('filter values with quotes match exactly and cannot widen the query', async () => {
+    await store.append(record({ time: at(1), actor: { id: "o'brien" }, instanceId: "it's-1" }), 'q1');
+    await store.append(record({ time: at(2), actor: { id: 'oid-alice' }, instanceId: 'i-2' }), 'q2');
+
+    expect((await store.list({ actor: "o'brien" })).entries.map((e) => e.entryId)).toEqual(['q1']);
+    expect((await store.list({ actor: "x' or actorId ne 'x" })).entries).toEqual([]);
+    expect((await store.listByInstance(replica, "it's-1")).map((e) => e.entryId)).toEqual(['q1']);
+  });
+
   test('entries about targets outside any registry go to the fleet partition', async () => {
     await store.append(record({ target: 'sweep', operation: 'sweep', instanceId: undefined }), 'sweep-1');
     expect((await store.list({ target: 'sweep' })).entries).toHaveLength(1);

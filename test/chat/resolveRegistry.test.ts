@@ -1,5 +1,5 @@
 import { closestNames, matchRegistry } from '../../src/chat/resolveRegistry';
-import type { RegistryView } from '../../src/azure/replicas';
+import type { RegistryView } from '../../src/domain';
 
 const SUB = '00000000-0000-0000-0000-000000000001';
 const view = (group: string, name: string): RegistryView => ({

@@ -111,6 +111,15 @@ describe('self-healing settings', () => {
     expect(() => healScheduleBinding({ HEAL_SCHEDULE: 'hourly' })).toThrow(/HEAL_SCHEDULE/);
   });
 
+  test('a malformed HEAL_SCHEDULE is refused with the setting, the value and the reason', () => {
+    expect(() => healSchedule({ HEAL_SCHEDULE: '0 0 12 * * 7' })).toThrow(
+      'HEAL_SCHEDULE must be an NCRONTAB schedule such as "0 */15 * * * *" ' +
+        '({second} {minute} {hour} {day} {month} {day-of-week}), not "0 0 12 * * 7": ' +
+        'its day-of-week field "7" goes beyond 0-6 (Sunday is 0)',
+    );
+    expect(() => healScheduleBinding({ HEAL_SCHEDULE: '0 0 12 ? * MON' })).toThrow(/^HEAL_SCHEDULE must/);
+  });
+
   test('reads a registry tag filter as name=value', () => {
     expect(healRegistryTag({ HEAL_REGISTRY_TAG: ' team = platform ' })).toEqual({
       name: 'team',

@@ -1,0 +1,87 @@
+// Activities of a replica operation: each does one side effect, may run more than once, and is safe to.
+import { RestError } from '@azure/core-rest-pipeline';
+import * as df from 'durable-functions';
+import type { ActivityHandler } from 'durable-functions';
+
+import { AccessGateway } from '../../azure/access';
+import { armClients } from '../../azure/armClients';
+import { ReplicaGateway } from '../../azure/replicas';
+import { parseReplicaId } from '../../domain';
+import type { ArmAction, ReplicaOperationRequest, ReplicaView } from '../../domain';
+import { checkReplicaRequest } from './preflight';
+import {
+  PREFLIGHT_ACTIVITY,
+  READ_REPLICA_ACTIVITY,
+  START_ARM_OPERATION_ACTIVITY,
+} from './replicaOperation.contract';
+import type { PreflightVerdict, ReplicaSnapshot, StartArmAction } from './replicaOperation.contract';
+
+function gateway(): ReplicaGateway {
+  return new ReplicaGateway(armClients());
+}
+
+export const preflight: ActivityHandler = async (
+  request: ReplicaOperationRequest,
+): Promise<PreflightVerdict> => checkReplicaRequest(gateway(), new AccessGateway(armClients()), request);
+
+/**
+ * Starts one ARM write and returns as soon as ARM accepted it. It may run again after a lost answer: a
+ * conflict then means our own earlier attempt is already under way, which counts as started.
+ */
+export const startArmOperation: ActivityHandler = async ({
+  replicaId,
+  action,
+}: StartArmAction): Promise<void> => {
+  const replica = parseReplicaId(replicaId);
+  const replicas = gateway();
+  try {
+    switch (action.kind) {
+      case 'create':
+        await replicas.startCreate(replica, action.location, action.settings);
+        return;
+      case 'update':
+        await replicas.startUpdate(replica, {
+          ...(action.regionEndpointEnabled === undefined
+            ? {}
+            : { regionEndpointEnabled: action.regionEndpointEnabled }),
+          ...(action.tags === undefined ? {} : { tags: action.tags }),
+        });
+        return;
+      case 'delete':
+        await replicas.startDelete(replica);
+        return;
+    }
+  } catch (error) {
+    if (!isConflict(error) || !alreadyUnderWay(action, await replicas.getReplica(replica))) throw error;
+  }
+};
+
+const UNDER_WAY: Record<ArmAction['kind'], string[]> = {
+  create: ['creating', 'succeeded'],
+  update: ['updating'],
+  delete: ['deleting'],
+};
+
+function alreadyUnderWay(action: ArmAction, current: ReplicaView | undefined): boolean {
+  if (current === undefined) return action.kind === 'delete';
+  return UNDER_WAY[action.kind].includes(current.provisioningState.toLowerCase());
+}
+
+function isConflict(error: unknown): boolean {
+  return error instanceof RestError && error.statusCode === 409;
+}
+
+export const readReplica: ActivityHandler = async (replicaId: string): Promise<ReplicaSnapshot> => {
+  const view = await gateway().getReplica(parseReplicaId(replicaId));
+  if (view === undefined) return { exists: false };
+  return {
+    exists: true,
+    provisioningState: view.provisioningState,
+    ...(view.displayStatus === undefined ? {} : { displayStatus: view.displayStatus }),
+    ...(view.statusMessage === undefined ? {} : { statusMessage: view.statusMessage }),
+  };
+};
+
+df.app.activity(PREFLIGHT_ACTIVITY, { handler: preflight });
+df.app.activity(START_ARM_OPERATION_ACTIVITY, { handler: startArmOperation });
+df.app.activity(READ_REPLICA_ACTIVITY, { handler: readReplica });

@@ -1,0 +1,46 @@
+// Names and shapes of the replica operation (create, update or delete one replica) and its activities,
+// shared by the registrations, the use case that starts it and the orchestration that calls them.
+import type { ArmAction, PrivateLinkPlan, RegistryView, ReplicaView } from '../../domain';
+
+export type { OperationResult, ReplicaOperationInput } from '../../domain';
+
+/** Input `ReplicaOperationInput`; output `OperationResult` (undefined for a generation that continued as new). */
+export const REPLICA_OPERATION_ORCHESTRATION = 'replicaOperation';
+
+/** Input a `ReplicaOperationRequest`; output `PreflightVerdict`. */
+export const PREFLIGHT_ACTIVITY = 'replicaPreflight';
+/** Input `StartArmAction`; no output. */
+export const START_ARM_OPERATION_ACTIVITY = 'replicaStartArmOperation';
+/** Input the replica's resource id; output `ReplicaSnapshot`. */
+export const READ_REPLICA_ACTIVITY = 'replicaRead';
+
+export type PreflightRefusal =
+  | 'registry-not-found'
+  | 'replica-not-found'
+  | 'replica-exists'
+  | 'not-premium'
+  | 'home-region'
+  | 'region-not-offered'
+  | 'missing-private-link-permission';
+
+export type PreflightVerdict =
+  | { ok: true; registry: RegistryView; replica?: ReplicaView; privateLink?: PrivateLinkPlan }
+  | {
+      ok: false;
+      status: 404 | 409 | 422;
+      refusal: PreflightRefusal;
+      detail: string;
+      extensions?: Record<string, unknown>;
+    };
+
+export interface StartArmAction {
+  replicaId: string;
+  action: ArmAction;
+}
+
+export interface ReplicaSnapshot {
+  exists: boolean;
+  provisioningState?: string;
+  displayStatus?: string;
+  statusMessage?: string;
+}
