@@ -8,9 +8,9 @@ import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { HistoryEvent } from '../devhost/durable/history';
-import { EventType } from '../devhost/durable/history';
-import { startDevHost } from '../devhost/startDevHost';
+import type { HistoryEvent } from '@acr-replica-guard/devhost';
+import { EventType } from '@acr-replica-guard/devhost';
+import { startDevHost } from '@acr-replica-guard/devhost';
 
 export const name = 'devhost';
 
