@@ -5,8 +5,7 @@
 import type { DevHostProcess } from '../startDevHost';
 import { startDevHost } from '../startDevHost';
 import type { HttpResult, InstanceStatus } from '../testing';
-import { call, DurableApi, storageConnectionString, tempDir, uniqueHub } from '../testing';
-import { fixtureApp } from './support/fixtureApp';
+import { call, DurableApi, fixtureApp, storageConnectionString, tempDir, uniqueHub } from '../testing';
 
 let host: DevHostProcess;
 let api: DurableApi;

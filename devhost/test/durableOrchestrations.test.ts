@@ -7,8 +7,15 @@ import type { DevHostProcess } from '../startDevHost';
 import { startDevHost } from '../startDevHost';
 import type { HistoryEvent } from '../durable/history';
 import { EventType } from '../durable/history';
-import { call, DurableApi, eventually, storageConnectionString, tempDir, uniqueHub } from '../testing';
-import { fixtureApp } from './support/fixtureApp';
+import {
+  call,
+  DurableApi,
+  eventually,
+  fixtureApp,
+  storageConnectionString,
+  tempDir,
+  uniqueHub,
+} from '../testing';
 
 let host: DevHostProcess;
 let api: DurableApi;

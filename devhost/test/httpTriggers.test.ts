@@ -5,8 +5,7 @@
 import { createHmac } from 'node:crypto';
 import type { DevHostProcess } from '../startDevHost';
 import { startDevHost } from '../startDevHost';
-import { call, tempDir } from '../testing';
-import { fixtureApp } from './support/fixtureApp';
+import { call, fixtureApp, tempDir } from '../testing';
 
 let open: DevHostProcess;
 let locked: DevHostProcess;

@@ -5,8 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DevHostProcess } from '../startDevHost';
 import { startDevHost } from '../startDevHost';
-import { DurableApi, eventually, storageConnectionString, tempDir, uniqueHub } from '../testing';
-import { fixtureApp } from './support/fixtureApp';
+import { DurableApi, eventually, fixtureApp, storageConnectionString, tempDir, uniqueHub } from '../testing';
 
 let host: DevHostProcess;
 let api: DurableApi;

@@ -6,8 +6,15 @@ import * as path from 'node:path';
 import { EventType } from '../durable/history';
 import type { DevHostProcess } from '../startDevHost';
 import { startDevHost } from '../startDevHost';
-import { DurableApi, eventually, readLines, storageConnectionString, tempDir, uniqueHub } from '../testing';
-import { fixtureApp } from './support/fixtureApp';
+import {
+  DurableApi,
+  eventually,
+  fixtureApp,
+  readLines,
+  storageConnectionString,
+  tempDir,
+  uniqueHub,
+} from '../testing';
 
 const out = tempDir('devhost-restart');
 const env = {

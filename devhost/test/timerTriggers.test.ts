@@ -5,8 +5,7 @@
 import * as path from 'node:path';
 import type { DevHostProcess } from '../startDevHost';
 import { startDevHost } from '../startDevHost';
-import { call, eventually, readLines, tempDir } from '../testing';
-import { fixtureApp } from './support/fixtureApp';
+import { call, eventually, fixtureApp, readLines, tempDir } from '../testing';
 
 interface TimerInfo {
   isPastDue: boolean;
