@@ -3,7 +3,7 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', '.local/', '.azurite/', 'node_modules/', 'bench/results/'] },
+  { ignores: ['**/dist/', 'coverage/', '**/.local/', '.azurite/', 'node_modules/', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -30,7 +30,7 @@ export default tseslint.config(
   },
   {
     // Fixture apps for the devhost tests: plain CommonJS Functions apps, outside the TypeScript project.
-    files: ['test/**/fixtures/**/*.js'],
+    files: ['**/test/**/fixtures/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       parserOptions: { projectService: false },
@@ -45,7 +45,7 @@ export default tseslint.config(
     rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['test/**/*.ts'],
+    files: ['**/test/**/*.ts', '*/testing/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/unbound-method': 'off',

@@ -4,9 +4,9 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 
-import { startDevHost } from '../devhost/startDevHost';
-import { startSandbox } from '../sandbox/server';
-import type { SeedRegistry } from '../sandbox/types';
+import { startDevHost } from '@acr-replica-guard/devhost';
+import { startSandbox } from '@acr-replica-guard/sandbox';
+import type { SeedRegistry } from '@acr-replica-guard/sandbox';
 import { startAzurite } from '../tools/azurite';
 
 export const name = 'chat';

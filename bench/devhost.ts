@@ -8,14 +8,15 @@ import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { HistoryEvent } from '../devhost/durable/history';
-import { EventType } from '../devhost/durable/history';
-import { startDevHost } from '../devhost/startDevHost';
+import type { HistoryEvent } from '@acr-replica-guard/devhost';
+import { EventType } from '@acr-replica-guard/devhost';
+import { startDevHost } from '@acr-replica-guard/devhost';
+import { fixtureApp } from '@acr-replica-guard/devhost/testing';
 
 export const name = 'devhost';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const FIXTURE_APP = path.join(REPO_ROOT, 'test', 'devhost', 'fixtures', 'durable');
+const FIXTURE_APP = fixtureApp('durable');
 const AZURITE_KEY =
   'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 

@@ -1,6 +1,19 @@
-// Public surface of the devhost.
+// Public surface of the devhost: starting it (as a child process or in this process), the host-format
+// history types the Durable HTTP API returns, and the in-process pieces for tools that inspect an app's
+// registrations without serving it.
 
-export { startDevHost, devHostMainScript } from './startDevHost';
+export { READY_MARKER, devHostMainScript, startDevHost } from './startDevHost';
 export type { DevHostProcess, StartDevHostOptions } from './startDevHost';
 export { runDevHost } from './host';
 export type { DevHostOptions, FunctionSummary, RunningDevHost } from './host';
+export { EventType, OrchestrationStatus } from './durable/history';
+export type { HistoryEvent } from './durable/history';
+export { readLocalSettings } from './config/appSettings';
+export { readHostConfig } from './config/hostJson';
+export type { HostConfig } from './config/hostJson';
+export { httpRoutes } from './http/httpTriggers';
+export type { HttpRoute } from './http/httpTriggers';
+export { consoleLogger } from './log';
+export type { DevHostLogLevel, Logger } from './log';
+export { WorkerRuntime } from './worker/coreModule';
+export { loadApp } from './worker/loadApp';

@@ -1,4 +1,4 @@
-// CLI: `node dist/devhost/main.js [appRoot]` runs a Functions app locally (default: the current directory).
+// CLI: `node dist/main.js [appRoot]` runs a Functions app locally (default: the current directory).
 // DEVHOST_PORT sets the port (default 7071). Prints the URL and the functions, then a machine-readable
 // `DEVHOST_READY {...}` line; stops cleanly on SIGINT/SIGTERM.
 
@@ -6,8 +6,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { readLocalSettings } from './config/appSettings';
 import { runDevHost } from './host';
-
-export const READY_MARKER = 'DEVHOST_READY ';
+import { READY_MARKER } from './startDevHost';
 
 /**
  * Node reads NODE_EXTRA_CA_CERTS only at startup; when the app's settings carry it (to trust a local

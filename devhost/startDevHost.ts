@@ -1,4 +1,4 @@
-// Starts the devhost as a child process (what tests and tools use): `node dist/devhost/main.js appRoot`
+// Starts the devhost as a child process (what tests and tools use): `node <package>/dist/main.js appRoot`
 // with the given environment, resolving once it reports the URL it listens on.
 //
 // A separate process is the faithful shape (the Functions host also runs the app in its own worker
@@ -32,15 +32,16 @@ export interface DevHostProcess {
   kill(): Promise<void>;
 }
 
-const READY_MARKER = 'DEVHOST_READY ';
+/** The line prefix the CLI prints once it listens, followed by `{url, port, pid}` as JSON. */
+export const READY_MARKER = 'DEVHOST_READY ';
 
-/** dist/devhost/main.js, whether this module runs compiled or from source. */
+/** The package's dist/main.js, whether this module runs compiled or from source. */
 export function devHostMainScript(): string {
   const compiled = path.join(__dirname, 'main.js');
   if (fs.existsSync(compiled)) {
     return compiled;
   }
-  const fromSource = path.resolve(__dirname, '..', 'dist', 'devhost', 'main.js');
+  const fromSource = path.join(__dirname, 'dist', 'main.js');
   if (fs.existsSync(fromSource)) {
     return fromSource;
   }

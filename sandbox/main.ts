@@ -1,11 +1,10 @@
 // `npm run sandbox`: serves the ARM sandbox with the demo fleet (or SANDBOX_SEED) until interrupted.
-import path from 'node:path';
 import { readSeedFile } from './seed';
-import { DEFAULT_IDENTITY_HEADER, repositoryRoot, startSandbox } from './server';
+import { DEFAULT_IDENTITY_HEADER, demoSeedFile, startSandbox } from './server';
 
 async function main(): Promise<void> {
   const port = Number(process.env.SANDBOX_PORT ?? 8443);
-  const seedFile = process.env.SANDBOX_SEED ?? path.join(repositoryRoot(), 'sandbox', 'seeds', 'demo.json');
+  const seedFile = process.env.SANDBOX_SEED ?? demoSeedFile();
   const speed = Number(process.env.SANDBOX_SPEED ?? 1);
   const identityHeader = process.env.SANDBOX_IDENTITY_HEADER ?? DEFAULT_IDENTITY_HEADER;
 

@@ -64,19 +64,25 @@ export function operationNameFor(method: string, path: string): string | undefin
     : authorizationOperationName(method.toUpperCase(), path);
 }
 
-/** The repository root (holder of package.json), found from this file in src or in dist. */
-export function repositoryRoot(): string {
+/** The sandbox package's folder (holder of its package.json), found from this file in source or in dist. */
+export function packageRoot(): string {
   let dir = __dirname;
   while (!fs.existsSync(path.join(dir, 'package.json'))) {
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('The repository root (package.json) was not found.');
+    if (parent === dir) throw new Error('The sandbox package (package.json) was not found.');
     dir = parent;
   }
   return dir;
 }
 
+/** The demo fleet that `npm start` and `npm run sandbox` serve. */
+export function demoSeedFile(): string {
+  return path.join(packageRoot(), 'seeds', 'demo.json');
+}
+
+/** `.local/sandbox-tls` under the working directory, so every local run shares one CA. */
 export function defaultTlsDir(): string {
-  return path.join(repositoryRoot(), '.local', 'sandbox-tls');
+  return path.resolve('.local', 'sandbox-tls');
 }
 
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
-import { startSandbox } from '../sandbox/server';
+import { startSandbox } from '@acr-replica-guard/sandbox';
 import { startAzurite } from './azurite';
 
 export const repoRoot = path.resolve(__dirname, '../..');

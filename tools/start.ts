@@ -3,12 +3,12 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
-import { startSandbox } from '../sandbox/server';
-import { readSeedFile } from '../sandbox/seed';
+import { devHostMainScript } from '@acr-replica-guard/devhost';
+import { demoSeedFile, readSeedFile, startSandbox } from '@acr-replica-guard/sandbox';
 import { startAzurite, stopChild } from './azurite';
 
 const repoRoot = path.resolve(__dirname, '../..');
-/** The demo fleet's subscription (sandbox/seeds/demo.json), for the example calls printed at start. */
+/** The demo fleet's subscription (the sandbox's seeds/demo.json), for the example calls printed at start. */
 const DEMO_SUBSCRIPTION = '0b7c1e4a-6d2f-4a8b-9e3c-5f1d7a9b2c68';
 
 async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
@@ -31,11 +31,11 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox({
     port: Number(process.env.SANDBOX_PORT ?? 8443),
     tlsDir: path.join(repoRoot, '.local/sandbox-tls'),
-    seed: await readSeedFile(process.env.SANDBOX_SEED ?? path.join(repoRoot, 'sandbox/seeds/demo.json')),
+    seed: await readSeedFile(process.env.SANDBOX_SEED ?? demoSeedFile()),
     // Ten times real speed, so the demo fleet's slow provisioning and healing play out in minutes.
     speed: Number(process.env.SANDBOX_SPEED ?? 10),
   });
-  const devhost = spawn(process.execPath, [path.join(repoRoot, 'dist/devhost/main.js'), repoRoot], {
+  const devhost = spawn(process.execPath, [devHostMainScript(), repoRoot], {
     stdio: 'inherit',
     env: {
       ...process.env,

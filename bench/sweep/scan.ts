@@ -14,8 +14,8 @@ import { mapWithLimit } from '../../src/azure/fleet';
 import { ReplicaGateway } from '../../src/azure/replicas';
 import { WatchStore } from '../../src/azure/watchStore';
 import { auditStorageConnectionString, healParallelism } from '../../src/config/settings';
-import { startSandbox } from '../../sandbox/server';
-import type { SeedRegistry } from '../../sandbox/types';
+import { startSandbox } from '@acr-replica-guard/sandbox';
+import type { SeedRegistry } from '@acr-replica-guard/sandbox';
 import { DefaultAzureCredential } from '@azure/identity';
 
 const REGISTRIES = 1000;

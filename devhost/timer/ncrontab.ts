@@ -1,16 +1,25 @@
-// NCRONTAB schedules as the timer trigger reads them: `{second} {minute} {hour} {day} {month} {day-of-week}`
-// (a five-field expression has no seconds field and fires at second 0). Each field takes `*`, values,
-// ranges `a-b`, steps `*/n`, `a-b/n`, `a/n`, comma lists, and month (Jan-Dec) and day (Sun-Sat) names.
-// Day-of-month and day-of-week must both match, as in NCrontab. Times are UTC.
+// NCRONTAB schedules as the timer trigger reads them, with occurrences found by croner. TimeSpan
+// schedules (`hh:mm:ss`) are fixed intervals and parsed here too. Times are UTC.
+//
+// Why a wrapper around croner: the Functions host parses schedules with NCrontab, whose grammar is
+// narrower than croner's and reads some forms differently. The host reads five space-separated fields
+// as minute-first and anything else as six fields with seconds (azure-webjobs-sdk-extensions,
+// Timers/Scheduling/CronSchedule.cs, HasSeconds). NCrontab takes `*`, values, `a-b`, `*/n`, `a-b/n`,
+// `a/n` (a to the end of the field) and comma lists; names are any leading part of an English month or
+// day name, first match wins; a range written high to low is swapped and a step below 1 counts as 1
+// (NCrontab, CrontabFieldImpl.InternalParse and ParseValue, CrontabField.Accumulate). Croner would also
+// take `?`, `L`, `W`, `#`, day-of-week 7, `@daily` and seven fields, which the host refuses, and it
+// refuses full names, reversed ranges, zero steps and steps longer than the field. So each field is
+// checked against NCrontab's grammar here and handed to croner as a plain numeric six-field pattern.
+
+import { Cron } from 'croner';
 
 export interface CronSchedule {
+  /** The schedule as written. */
   expression: string;
-  seconds: ReadonlySet<number>;
-  minutes: ReadonlySet<number>;
-  hours: ReadonlySet<number>;
-  days: ReadonlySet<number>;
-  months: ReadonlySet<number>;
-  daysOfWeek: ReadonlySet<number>;
+  /** The same schedule as croner reads it: six numeric fields. */
+  pattern: string;
+  cron: Cron;
 }
 
 interface FieldSpec {
@@ -45,122 +54,99 @@ const FIELDS: readonly FieldSpec[] = [
   { name: 'day-of-week', min: 0, max: 6, names: DAY_NAMES },
 ];
 
+const invalid = (expression: string, detail: string): Error =>
+  new Error(`Invalid schedule "${expression}": ${detail}`);
+
 function parseValue(text: string, spec: FieldSpec, expression: string): number {
-  const upper = text.toUpperCase();
-  // Three-letter abbreviations or full names.
-  const named = spec.names?.findIndex((n) => upper === n || upper === n.slice(0, 3));
-  if (named !== undefined && named >= 0) {
-    return spec.name === 'month' ? named + 1 : named;
+  let value: number;
+  if (/^\d/.test(text)) {
+    if (!/^\d+$/.test(text)) {
+      throw invalid(expression, `${spec.name} field: "${text}" is not a number`);
+    }
+    value = Number(text);
+  } else {
+    const upper = text.toUpperCase();
+    const index = text === '' ? -1 : (spec.names?.findIndex((name) => name.startsWith(upper)) ?? -1);
+    if (index < 0) {
+      throw invalid(
+        expression,
+        `${spec.name} field: "${text}" is not a number${spec.names ? ' or a name' : ''}`,
+      );
+    }
+    value = spec.min + index;
   }
-  if (!/^\d+$/.test(text)) {
-    throw new Error(`Invalid ${spec.name} value "${text}" in schedule "${expression}"`);
-  }
-  const value = Number(text);
   if (value < spec.min || value > spec.max) {
-    throw new Error(
-      `${spec.name} value ${value} is outside ${spec.min}-${spec.max} in schedule "${expression}"`,
-    );
+    throw invalid(expression, `${spec.name} field: ${value} is outside ${spec.min}-${spec.max}`);
   }
   return value;
 }
 
-export function parseField(text: string, spec: FieldSpec, expression: string): Set<number> {
-  const values = new Set<number>();
-  for (const item of text.split(',')) {
-    const [rangeText = '', stepText] = item.split('/');
-    let step = 1;
-    if (stepText !== undefined) {
-      if (!/^\d+$/.test(stepText) || Number(stepText) === 0) {
-        throw new Error(`Invalid step "${stepText}" in ${spec.name} field of schedule "${expression}"`);
-      }
-      step = Number(stepText);
+// One list item as croner writes it: `*`, `*/n`, `a`, `a-b` or `a-b/n`.
+function normaliseItem(item: string, spec: FieldSpec, expression: string): string {
+  const slash = item.indexOf('/');
+  const range = slash > 0 ? item.slice(0, slash) : item;
+  let step = 1;
+  if (slash > 0) {
+    const stepText = item.slice(slash + 1);
+    if (!/^\d+$/.test(stepText)) {
+      throw invalid(expression, `${spec.name} field: the step "${stepText}" is not a number`);
     }
-    let low: number;
-    let high: number;
-    if (rangeText === '*') {
-      low = spec.min;
-      high = spec.max;
-    } else if (rangeText.includes('-')) {
-      const [a = '', b = ''] = rangeText.split('-');
-      low = parseValue(a, spec, expression);
-      high = parseValue(b, spec, expression);
-      if (high < low) {
-        throw new Error(`Invalid range "${rangeText}" in ${spec.name} field of schedule "${expression}"`);
-      }
-    } else {
-      low = parseValue(rangeText, spec, expression);
-      // `a/n` runs from a to the end of the field's range.
-      high = stepText !== undefined ? spec.max : low;
-    }
-    for (let v = low; v <= high; v += step) {
-      values.add(v);
-    }
+    step = Math.max(1, Number(stepText));
   }
-  return values;
+  let from: number;
+  let to: number;
+  const dash = range.indexOf('-');
+  if (range === '*') {
+    [from, to] = [spec.min, spec.max];
+  } else if (dash > 0) {
+    const a = parseValue(range.slice(0, dash), spec, expression);
+    const b = parseValue(range.slice(dash + 1), spec, expression);
+    [from, to] = [Math.min(a, b), Math.max(a, b)];
+  } else {
+    from = parseValue(range, spec, expression);
+    to = slash > 0 ? spec.max : from;
+  }
+  // A step longer than the range selects its first value only; croner would refuse it.
+  if (step > to - from) {
+    return range === '*' && step === 1 ? '*' : String(from);
+  }
+  const span = range === '*' ? '*' : `${from}-${to}`;
+  return step === 1 ? span : `${span}/${step}`;
 }
 
 export function parseNcrontab(expression: string): CronSchedule {
-  const parts = expression.trim().split(/\s+/);
-  if (parts.length === 5) {
-    parts.unshift('0');
+  const fields = expression.split(' ').filter((field) => field !== '');
+  if (fields.length === 5) {
+    fields.unshift('0');
   }
-  if (parts.length !== 6) {
-    throw new Error(
-      `Schedule "${expression}" must have six fields: {second} {minute} {hour} {day} {month} {day-of-week}`,
+  if (fields.length !== 6) {
+    throw invalid(
+      expression,
+      'it must have six fields, {second} {minute} {hour} {day} {month} {day-of-week}, or the last five',
     );
   }
-  const sets = parts.map((part, i) => parseField(part, FIELDS[i] as FieldSpec, expression));
-  const [seconds, minutes, hours, days, months, daysOfWeek] = sets as [
-    Set<number>,
-    Set<number>,
-    Set<number>,
-    Set<number>,
-    Set<number>,
-    Set<number>,
-  ];
-  return { expression, seconds, minutes, hours, days, months, daysOfWeek };
+  const pattern = fields
+    .map((field, i) => {
+      const spec = FIELDS[i] as FieldSpec;
+      return field
+        .split(',')
+        .map((item) => normaliseItem(item, spec, expression))
+        .join(',');
+    })
+    .join(' ');
+  let cron: Cron;
+  try {
+    // NCrontab matches a date only when both its day of month and its day of week do.
+    cron = new Cron(pattern, { timezone: 'UTC', mode: '6-part', domAndDow: true });
+  } catch (error) {
+    throw invalid(expression, error instanceof Error ? error.message : String(error));
+  }
+  return { expression, pattern, cron };
 }
 
-const sorted = (set: ReadonlySet<number>): number[] => [...set].sort((a, b) => a - b);
-
-/** The first occurrence strictly after `after`, or undefined if none within eight years. */
+/** The first occurrence strictly after `after` (to the second), or undefined if there is none. */
 export function nextOccurrence(schedule: CronSchedule, after: Date): Date | undefined {
-  const start = new Date(Math.floor(after.getTime() / 1000) * 1000 + 1000);
-  const hours = sorted(schedule.hours);
-  const minutes = sorted(schedule.minutes);
-  const seconds = sorted(schedule.seconds);
-  let day = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate()));
-  let firstDay = true;
-  for (let i = 0; i < 366 * 8; i++) {
-    const matchesDay =
-      schedule.months.has(day.getUTCMonth() + 1) &&
-      schedule.days.has(day.getUTCDate()) &&
-      schedule.daysOfWeek.has(day.getUTCDay());
-    if (matchesDay) {
-      const [h0, m0, s0] = firstDay
-        ? [start.getUTCHours(), start.getUTCMinutes(), start.getUTCSeconds()]
-        : [0, 0, 0];
-      for (const h of hours) {
-        if (h < h0) {
-          continue;
-        }
-        for (const m of minutes) {
-          if (h === h0 && m < m0) {
-            continue;
-          }
-          for (const s of seconds) {
-            if (h === h0 && m === m0 && s < s0) {
-              continue;
-            }
-            return new Date(day.getTime() + ((h * 60 + m) * 60 + s) * 1000);
-          }
-        }
-      }
-    }
-    day = new Date(day.getTime() + 86_400_000);
-    firstDay = false;
-  }
-  return undefined;
+  return schedule.cron.nextRun(after) ?? undefined;
 }
 
 /** A schedule given as a TimeSpan (`hh:mm:ss`, App Service plans): a fixed interval. */

@@ -6,15 +6,16 @@ import * as path from 'node:path';
 
 import { TableClient } from '@azure/data-tables';
 
-import { startDevHost } from '../../devhost/startDevHost';
-import type { DevHostProcess } from '../../devhost/startDevHost';
-import type { SandboxOptions, SeedDocument, SeedRegistry } from '../../sandbox/types';
+import { startDevHost } from '@acr-replica-guard/devhost';
+import type { DevHostProcess } from '@acr-replica-guard/devhost';
+import { call, storageConnectionString, uniqueHub } from '@acr-replica-guard/devhost/testing';
+import type { HttpResult } from '@acr-replica-guard/devhost/testing';
+import type { SandboxOptions, SeedDocument, SeedRegistry } from '@acr-replica-guard/sandbox';
+import { startTestSandbox } from '@acr-replica-guard/sandbox/testing';
+import type { TestSandbox } from '@acr-replica-guard/sandbox/testing';
 import { AuditStore } from '../../src/azure/auditStore';
-import { call, REPO_ROOT, storageConnectionString, uniqueHub } from '../devhost/support/devhostTestKit';
-import type { HttpResult } from '../devhost/support/devhostTestKit';
 import { APP_IDENTITY } from '../support/appFleet';
-import { startTestSandbox } from '../support/sandbox';
-import type { TestSandbox } from '../support/sandbox';
+import { REPO_ROOT } from '../support/repoRoot';
 import { uniqueTableName } from '../support/storage';
 
 export const LOCATIONS = ['westeurope', 'northeurope', 'eastus', 'eastus2', 'westus2', 'swedencentral'];

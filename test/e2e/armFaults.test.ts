@@ -1,7 +1,7 @@
 // ARM throttles (429 with Retry-After) and fails transiently (500, 503) in real life. With the sandbox
 // injecting such faults into the calls a replica operation makes, create, update and delete still
 // succeed, ARM receives each change once, and the audit trail records each step once, as without faults.
-import type { FaultRule } from '../../sandbox/types';
+import type { FaultRule } from '@acr-replica-guard/sandbox';
 import { startApp } from './appHarness';
 import type { AppHarness, OperationView } from './appHarness';
 

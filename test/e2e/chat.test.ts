@@ -2,8 +2,8 @@
 // requests run the same operations as the REST API; anything else is a bare 401 that starts nothing.
 import { createHmac, randomBytes } from 'node:crypto';
 
-import type { HttpResult } from '../devhost/support/devhostTestKit';
-import { call } from '../devhost/support/devhostTestKit';
+import type { HttpResult } from '@acr-replica-guard/devhost/testing';
+import { call } from '@acr-replica-guard/devhost/testing';
 import { nowSeconds, slackHeaders as signedSlackHeaders } from '../support/slack';
 import { startApp } from './appHarness';
 import type { AppHarness } from './appHarness';

@@ -7,8 +7,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import type { HealResult } from '../../src/domain';
-import type { HttpResult } from '../devhost/support/devhostTestKit';
-import { call } from '../devhost/support/devhostTestKit';
+import type { HttpResult } from '@acr-replica-guard/devhost/testing';
+import { call } from '@acr-replica-guard/devhost/testing';
 import { rbacAdministration } from '../support/rbacAdministration';
 import { nowSeconds, slackHeaders as signedSlackHeaders } from '../support/slack';
 import { startApp } from './appHarness';

@@ -2,7 +2,7 @@
 // `remove` waits for an approver's click on the buttons it posts there before anything is deleted.
 import { randomBytes } from 'node:crypto';
 
-import { call } from '../devhost/support/devhostTestKit';
+import { call } from '@acr-replica-guard/devhost/testing';
 import { buttonClickBody, slackHeaders, slashCommandBody, startResponseUrlReceiver } from '../support/slack';
 import type { ResponseUrlReceiver } from '../support/slack';
 import { startApp } from './appHarness';

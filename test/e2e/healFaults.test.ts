@@ -3,7 +3,7 @@
 import type { HealRequest, HealResult } from '../../src/domain';
 import { APP_IDENTITY } from '../support/appFleet';
 import { rbacAdministration } from '../support/rbacAdministration';
-import { SandboxTokenCredential, authorizationClient } from '../support/sandbox';
+import { SandboxTokenCredential, authorizationClient } from '@acr-replica-guard/sandbox/testing';
 import { startApp } from './appHarness';
 import { durable, healRequest as baseHealRequest, healResult, statusOf } from './healHarness';
 import type { AppHarness } from './appHarness';

@@ -1,8 +1,8 @@
 // A replica of a large registry takes many polls to provision. The orchestration starts a new generation
 // (continue-as-new) every POLLS_PER_GENERATION polls, so however long provisioning takes, the history the
 // engine replays stays bounded.
-import { EventType } from '../../devhost/durable/history';
-import type { HistoryEvent } from '../../devhost/durable/history';
+import { EventType } from '@acr-replica-guard/devhost';
+import type { HistoryEvent } from '@acr-replica-guard/devhost';
 import { startApp } from './appHarness';
 import type { AppHarness, OperationView } from './appHarness';
 

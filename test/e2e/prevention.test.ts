@@ -7,7 +7,7 @@ import type { RoleAssignment } from '@azure/arm-authorization';
 import { PRIVATE_LINK_ACTION } from '../../src/domain';
 import { APP_IDENTITY } from '../support/appFleet';
 import { grantRbacAdministration } from '../support/rbacAdministration';
-import { SandboxTokenCredential, authorizationClient } from '../support/sandbox';
+import { SandboxTokenCredential, authorizationClient } from '@acr-replica-guard/sandbox/testing';
 import { startApp } from './appHarness';
 import type { AppHarness } from './appHarness';
 

@@ -2,8 +2,8 @@
 // document, it describes exactly the HTTP functions the app registers, and the real app's answers, on the
 // devhost against the ARM sandbox, match the schemas and statuses it documents.
 import { OPENAPI_DOCUMENT } from '../../src/http/openapi';
-import { eventually, REPO_ROOT } from '../devhost/support/devhostTestKit';
-import type { HttpResult } from '../devhost/support/devhostTestKit';
+import { eventually } from '@acr-replica-guard/devhost/testing';
+import type { HttpResult } from '@acr-replica-guard/devhost/testing';
 import { startApp } from '../e2e/appHarness';
 import type { AppHarness } from '../e2e/appHarness';
 import {
@@ -17,6 +17,7 @@ import {
 import type { OpenApiDocument } from '../support/openApiDocument';
 import { OpenApiValidator } from '../support/openApiValidator';
 import { registeredHttpRoutes, toOpenApiPath } from '../support/registeredHttpRoutes';
+import { REPO_ROOT } from '../support/repoRoot';
 
 const DOCUMENT = OPENAPI_DOCUMENT as unknown as OpenApiDocument;
 const validator = new OpenApiValidator(DOCUMENT);

@@ -66,7 +66,7 @@ describe('the repository is self-contained', () => {
 });
 
 describe('the official REST definitions kept in the repository', () => {
-  const specRoot = path.join(repoRoot, 'test/fixtures/azure-rest-api-specs');
+  const specRoot = path.join(repoRoot, 'sandbox/test/fixtures/azure-rest-api-specs');
   const listed = new Map(
     [
       ...fs

@@ -2,8 +2,8 @@
 // subscription of the test's own, so test files running in parallel never see each other's registries.
 import { randomUUID } from 'node:crypto';
 
-import type { SeedDocument, SeedRegistry } from '../../sandbox/types';
-import { AdminClient } from './sandbox';
+import type { SeedDocument, SeedRegistry } from '@acr-replica-guard/sandbox';
+import { AdminClient } from '@acr-replica-guard/sandbox/testing';
 
 /** The system-assigned identity the app gets its tokens for (the same in every test file). */
 export const APP_IDENTITY = {

@@ -2,9 +2,9 @@
 // a custom role that may write role definitions, and Role Based Access Control Administrator.
 import { randomUUID } from 'node:crypto';
 
-import type { SeedDocument } from '../../sandbox/types';
+import type { SeedDocument } from '@acr-replica-guard/sandbox';
 import { APP_IDENTITY } from './appFleet';
-import type { AdminClient } from './sandbox';
+import type { AdminClient } from '@acr-replica-guard/sandbox/testing';
 
 /** Seeds rbacAdministration(subscriptionId) into a running sandbox. */
 export async function grantRbacAdministration(admin: AdminClient, subscriptionId: string): Promise<void> {

@@ -3,12 +3,14 @@
 // by package.json `main` load. Jest resolves modules itself, bypassing the hook the devhost installs in
 // Node's loader, so the same core API is handed to Jest's registry instead (a virtual module, as the
 // real one exists only inside the worker).
-import { readLocalSettings } from '../../devhost/config/appSettings';
-import { readHostConfig } from '../../devhost/config/hostJson';
-import { httpRoutes } from '../../devhost/http/httpTriggers';
-import { consoleLogger } from '../../devhost/log';
-import { WorkerRuntime } from '../../devhost/worker/coreModule';
-import { loadApp } from '../../devhost/worker/loadApp';
+import {
+  consoleLogger,
+  httpRoutes,
+  loadApp,
+  readHostConfig,
+  readLocalSettings,
+  WorkerRuntime,
+} from '@acr-replica-guard/devhost';
 
 export interface RegisteredHttpRoute {
   functionName: string;
