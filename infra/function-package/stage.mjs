@@ -8,10 +8,15 @@ import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
 const args = process.argv.slice(2);
-const outIndex = args.indexOf('--out');
-const out = resolve(here, outIndex >= 0 ? (args[outIndex + 1] ?? 'out') : 'out');
+/** @param {string} flag @param {string} fallback */
+function option(flag, fallback) {
+  const index = args.indexOf(flag);
+  return resolve(here, index >= 0 ? (args[index + 1] ?? fallback) : fallback);
+}
+// --root and --out let a test stage a fixture app; azd runs the script with neither.
+const root = option('--root', join('..', '..'));
+const out = option('--out', 'out');
 
 /** @param {string} path */
 function readJson(path) {
