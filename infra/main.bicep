@@ -137,59 +137,55 @@ var privateLinkActions = [
   'Microsoft.Network/privateEndpoints/privateLinkServiceProxies/write'
 ]
 
-resource replicaOperatorRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (!empty(operatorAssignableScopes)) {
-  name: guid(subscription().id, environmentName, 'replica-operator')
-  properties: {
+// Role definition names are GUIDs fixed here, so assignments can name them before the definitions exist.
+var replicaOperatorRoleGuid = guid(subscription().id, resourceToken, 'replica-operator')
+var operationReaderRoleGuid = guid(subscription().id, resourceToken, 'replica-operation-reader')
+var privateLinkRoleGuid = guid(subscription().id, resourceToken, 'private-link-proxy-writer')
+var privateLinkAssignableScopes = map(
+  privateEndpointGroups,
+  group => '/subscriptions/${group.subscriptionId}/resourceGroups/${group.resourceGroup}'
+)
+
+// The subscription of a role's first assignable scope, where its definition is written.
+func homeSubscription(scopes array, fallback string) string => split(first(concat(scopes, [fallback])), '/')[2]
+
+module replicaOperatorRole 'access/custom-role.bicep' = if (!empty(operatorAssignableScopes)) {
+  name: 'role-replica-operator'
+  scope: subscription(homeSubscription(operatorAssignableScopes, subscription().id))
+  params: {
+    roleGuid: replicaOperatorRoleGuid
     roleName: 'ACR Replica Guard Replica Operator (${environmentName}-${resourceToken})'
-    description: 'Reads registries and creates, updates and deletes their replications; follows their long-running operations.'
-    type: 'CustomRole'
-    permissions: [
-      {
-        actions: replicaOperatorActions
-        notActions: []
-        dataActions: []
-        notDataActions: []
-      }
-    ]
+    roleDescription: 'Reads registries and creates, updates and deletes their replications; follows their long-running operations.'
+    actions: replicaOperatorActions
     assignableScopes: operatorAssignableScopes
   }
 }
 
-resource operationReaderRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (!empty(partialSubscriptions)) {
-  name: guid(subscription().id, environmentName, 'replica-operation-reader')
-  properties: {
+module operationReaderRole 'access/custom-role.bicep' = if (!empty(partialSubscriptions)) {
+  name: 'role-replica-operation-reader'
+  scope: subscription(first(concat(partialSubscriptions, [subscription().subscriptionId])))
+  params: {
+    roleGuid: operationReaderRoleGuid
     roleName: 'ACR Replica Guard Operation Reader (${environmentName}-${resourceToken})'
-    description: 'Follows replica deletions to their end and lists the subscription\'s locations.'
-    type: 'CustomRole'
-    permissions: [
-      {
-        actions: operationReaderActions
-        notActions: []
-        dataActions: []
-        notDataActions: []
-      }
-    ]
+    roleDescription: 'Follows replica deletions to their end and lists the subscription\'s locations.'
+    actions: operationReaderActions
     assignableScopes: map(partialSubscriptions, id => '/subscriptions/${id}')
   }
 }
 
-resource privateLinkRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (!empty(privateEndpointGroups)) {
-  name: guid(subscription().id, environmentName, 'private-link-proxy-writer')
-  properties: {
+module privateLinkRole 'access/custom-role.bicep' = if (!empty(privateLinkAssignableScopes)) {
+  name: 'role-private-link-proxy-writer'
+  scope: subscription(homeSubscription(privateLinkAssignableScopes, subscription().id))
+  params: {
+    roleGuid: privateLinkRoleGuid
     roleName: 'ACR Replica Guard Private Link Proxy Writer (${environmentName}-${resourceToken})'
-    description: 'Lets the replica guard create replicas on registries with private endpoints; holds only the private-link proxy write.'
-    type: 'CustomRole'
-    permissions: [
-      {
-        actions: privateLinkActions
-        notActions: []
-        dataActions: []
-        notDataActions: []
-      }
-    ]
-    assignableScopes: map(privateEndpointGroups, group => '/subscriptions/${group.subscriptionId}/resourceGroups/${group.resourceGroup}')
+    roleDescription: 'Lets the replica guard create replicas on registries with private endpoints; holds only the private-link proxy write.'
+    actions: privateLinkActions
+    assignableScopes: privateLinkAssignableScopes
   }
 }
+// Where the app finds the role; any subscription's path names the same directory-wide definition.
+var privateLinkRoleId = '/subscriptions/${homeSubscription(privateLinkAssignableScopes, subscription().id)}/providers/Microsoft.Authorization/roleDefinitions/${privateLinkRoleGuid}'
 
 // ---- the app's resource group ----
 
@@ -378,7 +374,7 @@ var appSettings = {
   APP_PRINCIPAL_ID: identity.outputs.principalId
 }
 var approverSettings = empty(slackApprovers) ? {} : { SLACK_APPROVERS: slackApprovers }
-var healRoleSettings = empty(privateEndpointGroups) ? {} : { HEAL_ROLE_DEFINITION_ID: privateLinkRole.id }
+var healRoleSettings = empty(privateEndpointGroups) ? {} : { HEAL_ROLE_DEFINITION_ID: privateLinkRoleId }
 var secretSettings = union(
   empty(slackSigningSecret) ? {} : { SLACK_SIGNING_SECRET: keyVaultReference(keyVault.outputs.name, 'slack-signing-secret') },
   empty(teamsWebhookSecret) ? {} : { TEAMS_WEBHOOK_SECRET: keyVaultReference(keyVault.outputs.name, 'teams-webhook-secret') },
@@ -419,9 +415,12 @@ module subscriptionOperator 'access/subscription-role.bicep' = [
     scope: subscription(id)
     params: {
       principalId: identity.outputs.principalId
-      roleDefinitionGuid: replicaOperatorRole.name
+      roleDefinitionGuid: replicaOperatorRoleGuid
       reason: 'Replica guard: manages replications of every registry in this subscription.'
     }
+    dependsOn: [
+      replicaOperatorRole
+    ]
   }
 ]
 
@@ -431,9 +430,12 @@ module resourceGroupOperator 'access/resource-group-role.bicep' = [
     scope: resourceGroup(group.subscriptionId, group.resourceGroup)
     params: {
       principalId: identity.outputs.principalId
-      roleDefinitionGuid: replicaOperatorRole.name
+      roleDefinitionGuid: replicaOperatorRoleGuid
       reason: 'Replica guard: manages replications of the registries in this resource group.'
     }
+    dependsOn: [
+      replicaOperatorRole
+    ]
   }
 ]
 
@@ -444,9 +446,12 @@ module registryOperator 'access/registry-role.bicep' = [
     params: {
       registryName: registry.registry
       principalId: identity.outputs.principalId
-      roleDefinitionGuid: replicaOperatorRole.name
+      roleDefinitionGuid: replicaOperatorRoleGuid
       reason: 'Replica guard: manages replications of this registry.'
     }
+    dependsOn: [
+      replicaOperatorRole
+    ]
   }
 ]
 
@@ -456,9 +461,12 @@ module operationReader 'access/subscription-role.bicep' = [
     scope: subscription(id)
     params: {
       principalId: identity.outputs.principalId
-      roleDefinitionGuid: operationReaderRole.name
+      roleDefinitionGuid: operationReaderRoleGuid
       reason: 'Replica guard: follows replica deletions, whose status ARM reports at subscription scope.'
     }
+    dependsOn: [
+      operationReaderRole
+    ]
   }
 ]
 
@@ -468,8 +476,11 @@ module privateLinkDelegation 'access/private-link-delegation.bicep' = [
     scope: resourceGroup(group.subscriptionId, group.resourceGroup)
     params: {
       principalId: identity.outputs.principalId
-      privateLinkRoleGuid: privateLinkRole.name
+      privateLinkRoleGuid: privateLinkRoleGuid
     }
+    dependsOn: [
+      privateLinkRole
+    ]
   }
 ]
 
@@ -483,4 +494,4 @@ output SERVICE_API_NAME string = functionApp.outputs.name
 output SERVICE_API_URI string = 'https://${functionApp.outputs.defaultHostName}'
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output APP_PRINCIPAL_ID string = identity.outputs.principalId
-output HEAL_ROLE_DEFINITION_ID string = empty(privateEndpointGroups) ? '' : privateLinkRole.id
+output HEAL_ROLE_DEFINITION_ID string = empty(privateEndpointGroups) ? '' : privateLinkRoleId

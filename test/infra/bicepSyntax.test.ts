@@ -5,6 +5,7 @@ import { filesUnder, INFRA_DIR, loadInfra, parseBicep, syntaxErrors } from './bi
 describe('Bicep syntax', () => {
   it('finds the infrastructure files', () => {
     expect(filesUnder(INFRA_DIR, '.bicep')).toEqual([
+      'infra/access/custom-role.bicep',
       'infra/access/private-link-delegation.bicep',
       'infra/access/registry-role.bicep',
       'infra/access/resource-group-role.bicep',
