@@ -1,4 +1,5 @@
-// The admin API under /admin/: seeding, reset, request log, faults, tokens, clock and a state dump.
+// The admin API under /admin/: seeding, reset, request log, faults, tokens, clock, settings and a state
+// dump.
 // It needs no token; the sandbox listens on loopback only.
 import type { SandboxContext } from './context';
 import { lifecycleEnv } from './context';
@@ -87,6 +88,10 @@ function dispatch({ method, path, query, body }: AdminRequest, host: AdminHost):
       return { status: 200, body: describeClock(host.ctx) };
     case 'POST /clock':
       return setClock(body, host.ctx);
+    case 'GET /settings':
+      return { status: 200, body: describeSettings(host.ctx) };
+    case 'POST /settings':
+      return changeSettings(body, host.ctx);
     default: {
       const faultId = /^DELETE \/faults\/([^/]+)$/.exec(route)?.[1];
       if (faultId !== undefined) {
@@ -129,6 +134,29 @@ function setClock(body: unknown, ctx: SandboxContext): AdminResponse {
     ctx.clock.advance(advanceSeconds * 1000);
   }
   return { status: 200, body: describeClock(ctx) };
+}
+
+/** Behaviours a test may switch while the sandbox runs (same names as the startSandbox options). */
+const SETTINGS = ['listLagSeconds', 'rbacPropagationSeconds', 'recreateBlockSeconds'] as const;
+
+function describeSettings(ctx: SandboxContext): Record<(typeof SETTINGS)[number], number> {
+  const { listLagSeconds, rbacPropagationSeconds, recreateBlockSeconds } = ctx.config;
+  return { listLagSeconds, rbacPropagationSeconds, recreateBlockSeconds };
+}
+
+function changeSettings(body: unknown, ctx: SandboxContext): AdminResponse {
+  const changes = requireObject(body) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(changes)) {
+    if (!(SETTINGS as readonly string[]).includes(name))
+      throw new AdminInputError(`Unknown setting '${name}'; known: ${SETTINGS.join(', ')}.`);
+    if (typeof value !== 'number' || !(value >= 0))
+      throw new AdminInputError(`${name} must be a number of seconds, 0 or more.`);
+  }
+  for (const name of SETTINGS) {
+    const value = changes[name];
+    if (typeof value === 'number') ctx.config[name] = value;
+  }
+  return { status: 200, body: describeSettings(ctx) };
 }
 
 function describeClock(ctx: SandboxContext): unknown {

@@ -1,4 +1,5 @@
 // ARM's common error answers, with the codes and message styles ARM uses.
+import { RESOURCE_MANAGER_API_VERSIONS } from './apiVersions';
 import { ArmError } from './types';
 
 export function subscriptionNotFound(subscriptionId: string): ArmError {
@@ -59,6 +60,38 @@ export function unsupportedApiVersion(apiVersion: string, supported: readonly st
     400,
     'InvalidApiVersionParameter',
     `The api-version '${apiVersion}' is invalid. The supported versions are '${supported.join(',')}'.`,
+  );
+}
+
+/**
+ * A resource provider route asked for with a version the provider does not register, worded as ARM
+ * words it (e.g. Azure/acr#70, JulianHayward/Azure-MG-Sub-Governance-Reporting#266).
+ */
+export function noRegisteredProviderFound(
+  location: string,
+  apiVersion: string,
+  resourceType: string,
+  supported: readonly string[],
+  locations: readonly string[],
+): ArmError {
+  return new ArmError(
+    400,
+    'NoRegisteredProviderFound',
+    `No registered resource provider found for location '${location}' and API version '${apiVersion}' for type '${resourceType}'. The supported api-versions are '${supported.join(', ')}'. The supported locations are '${locations.join(', ')}'.`,
+  );
+}
+
+/**
+ * A path with an empty segment (`//`) reaches no resource provider: ARM's gateway answers as for one of
+ * its own routes with an api-version it does not know (Azure/azure-cli#28038, an empty resource group
+ * name; Azure/azure-cli#22684, a malformed URI).
+ */
+export function unroutablePath(apiVersion: string): ArmError {
+  return new ArmError(
+    400,
+    'InvalidApiVersionParameter',
+    `The api-version '${apiVersion}' is invalid. The supported versions are '${RESOURCE_MANAGER_API_VERSIONS.join(',')}'.`,
+    { 'x-ms-failure-cause': 'gateway' },
   );
 }
 

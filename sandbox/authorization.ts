@@ -186,8 +186,9 @@ function roleAssignment(
     case 'PUT': {
       rbac.authorize(caller, scope, 'Microsoft.Authorization/roleAssignments/write');
       const input = roleAssignmentInput(req.body, scope, name);
-      const { assignment, created } = rbac.createRoleAssignment(scope, name, input, caller);
-      return { status: created ? 201 : 200, body: toRoleAssignmentResource(assignment) };
+      const { assignment } = rbac.createRoleAssignment(scope, name, input, caller);
+      // 201 whether the name was new or not: the REST definition knows no other success.
+      return { status: 201, body: toRoleAssignmentResource(assignment) };
     }
     case 'DELETE': {
       rbac.authorize(caller, scope, 'Microsoft.Authorization/roleAssignments/delete');

@@ -26,8 +26,16 @@ export function roleDefinitionWithSameNameExists(): ArmError {
   );
 }
 
-export function roleAssignmentExists(): ArmError {
-  return new ArmError(409, 'RoleAssignmentExists', 'The role assignment already exists.');
+/**
+ * A new assignment name for a principal, role and scope already assigned. ARM names the existing
+ * assignment by its name without dashes (quoted in answers since 2025, Azure/azure-cli#31995 and #32027).
+ */
+export function roleAssignmentExists(existingName: string): ArmError {
+  return new ArmError(
+    409,
+    'RoleAssignmentExists',
+    `The role assignment already exists. The ID of the existing role assignment is ${existingName.replace(/-/g, '').toLowerCase()}.`,
+  );
 }
 
 export function roleAssignmentUpdateNotPermitted(): ArmError {

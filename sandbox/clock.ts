@@ -15,11 +15,15 @@ export interface Clock {
   advance(ms: number): void;
 }
 
-export function createClock(speed = 1, wallNow: () => number = Date.now): Clock {
+/**
+ * A clock at `speed`. `virtualStart` continues a clock that ran before (e.g. in an earlier process);
+ * by default virtual time starts at the wall time.
+ */
+export function createClock(speed = 1, wallNow: () => number = Date.now, virtualStart?: number): Clock {
   assertSpeed(speed);
   let currentSpeed = speed;
   let wallBase = wallNow();
-  let virtualBase = wallBase;
+  let virtualBase = virtualStart ?? wallBase;
 
   const now = (): number => virtualBase + (wallNow() - wallBase) * currentSpeed;
 

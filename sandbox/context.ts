@@ -15,6 +15,8 @@ export interface SandboxConfig {
   recreateBlockSeconds: number;
   /** Unscaled seconds before a role assignment made through the API takes effect. */
   rbacPropagationSeconds: number;
+  /** Unscaled seconds during which a resource created through the API is missing from lists. */
+  listLagSeconds: number;
 }
 
 export interface SandboxContext {
@@ -35,13 +37,18 @@ export function lifecycleEnv(ctx: SandboxContext): LifecycleEnv {
     operations: ctx.state.operations,
     clock: ctx.clock,
     timings: ctx.config.timings,
+    listLagMs: ctx.config.listLagSeconds * 1000,
     isAllowed: (principalId, scope, action) => ctx.rbac.isAllowed(principalId, scope, action),
     takeReplicationFailure: (registryId, location) => ctx.faults.takeReplicationFailure(registryId, location),
   };
 }
 
-export function createSandboxContext(tenantId: string, speed: number, config: SandboxConfig): SandboxContext {
-  const clock = createClock(speed);
+export function createSandboxContext(
+  tenantId: string,
+  speed: number,
+  config: SandboxConfig,
+  clock: Clock = createClock(speed),
+): SandboxContext {
   const ctx: SandboxContext = {
     state: new SandboxState(tenantId),
     rbac: createRbac(tenantId, () => ctx.state, { clock, config }),
@@ -71,5 +78,6 @@ function createRbac(
     directory: (objectId) => state().principal(objectId)?.type,
     clockMs: () => clock.now(),
     propagationMs: () => config.rbacPropagationSeconds * 1000,
+    listLagMs: () => config.listLagSeconds * 1000,
   });
 }

@@ -7,9 +7,19 @@ async function main(): Promise<void> {
   const seedFile = process.env.SANDBOX_SEED ?? demoSeedFile();
   const speed = Number(process.env.SANDBOX_SPEED ?? 1);
   const identityHeader = process.env.SANDBOX_IDENTITY_HEADER ?? DEFAULT_IDENTITY_HEADER;
+  const statePath = process.env.SANDBOX_STATE;
+  const listLagSeconds = Number(process.env.SANDBOX_LIST_LAG_SECONDS ?? 0);
 
-  const sandbox = await startSandbox({ port, speed, identityHeader, seed: await readSeedFile(seedFile) });
+  const sandbox = await startSandbox({
+    port,
+    speed,
+    identityHeader,
+    seed: await readSeedFile(seedFile),
+    listLagSeconds,
+    ...(statePath === undefined || statePath === '' ? {} : { statePath }),
+  });
   console.log(`ARM sandbox listening on ${sandbox.url} (seed ${seedFile}, speed ${speed})`);
+  if (statePath) console.log(`State kept in ${statePath} (delete it to start from the seed again)`);
   console.log('Trust its certificate authority in Node processes that call it:');
   console.log(`  export NODE_EXTRA_CA_CERTS=${sandbox.caPath}`);
   console.log('Point the app at it:');

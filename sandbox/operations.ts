@@ -1,11 +1,16 @@
-// Polling endpoints of replica long-running operations, shaped as ACR serves them:
-// - Azure-AsyncOperation (create/update): .../replications/{name}/operationStatuses/{id} → 200 {status}
-// - Location (delete, subscription scope): .../locations/{region}/operationResults/{id} → 202 until done, then 200
+// Polling endpoints of replica long-running operations, shaped as ACR serves them (recorded sessions in
+// Azure/azure-cli acr/tests/latest/recordings/test_acr_create_replication.yaml):
+// - Azure-AsyncOperation (create/update): .../replications/{name}/operationStatuses/{id} → 200
+//   {"status": "Creating" | "Updating" | "Succeeded" | ...}, each answer with a fresh Azure-AsyncOperation
+// - Location (delete, subscription scope): .../locations/{region}/operationResults/{id} → 202 with a
+//   fresh Location until done, then 200 with an empty body
+// Neither sends Retry-After: callers poll at their own interval.
 import { CONTAINER_REGISTRY_API_VERSIONS } from './apiVersions';
 import { subscriptionNotFound } from './armErrors';
 import type { SandboxContext } from './context';
 import { authorize, lifecycleEnv } from './context';
-import { operationEndsAt, operationStatus, settleRegistry } from './replicaLifecycle';
+import { operationStatus, settleRegistry } from './replicaLifecycle';
+import type { OperationStatus } from './replicaLifecycle';
 import { key, replicationId, subscriptionScope } from './resourceIds';
 import type { Route } from './router';
 import { requireRegistry } from './registries';
@@ -13,13 +18,18 @@ import type { OperationRecord } from './state';
 import { ArmError } from './types';
 import type { SandboxResponse } from './types';
 
+/**
+ * ARM signs polling URLs and issues a new one with every answer (its `t` parameter is the time of
+ * issue); the sandbox does the same with the virtual clock, so callers must follow the latest header.
+ */
 export function asyncOperationUrl(
   baseUrl: string,
   replicaId: string,
   operationId: string,
   apiVersion: string,
+  ctx: SandboxContext,
 ): string {
-  return `${baseUrl}${replicaId}/operationStatuses/${operationId}?api-version=${apiVersion}`;
+  return `${baseUrl}${replicaId}/operationStatuses/${operationId}?api-version=${apiVersion}&t=${issuedAt(ctx)}`;
 }
 
 export function operationResultUrl(
@@ -28,13 +38,20 @@ export function operationResultUrl(
   location: string,
   operationId: string,
   apiVersion: string,
+  ctx: SandboxContext,
 ): string {
-  return `${baseUrl}/subscriptions/${subscriptionId}/providers/Microsoft.ContainerRegistry/locations/${location}/operationResults/${operationId}?api-version=${apiVersion}`;
+  return `${baseUrl}/subscriptions/${subscriptionId}/providers/Microsoft.ContainerRegistry/locations/${location}/operationResults/${operationId}?api-version=${apiVersion}&t=${issuedAt(ctx)}`;
 }
 
-/** Retry-After for polling, scaled by the clock's speed (0 lets clients use their own interval). */
-export function retryAfterHeader(ctx: SandboxContext): Record<string, string> {
-  return { 'Retry-After': String(Math.round(ctx.config.timings.retryAfterSeconds / ctx.clock.speed())) };
+let issued = 0;
+
+/**
+ * .NET ticks (100 ns) of the virtual clock, the form ARM's `t` parameter takes; a count in the sub-
+ * millisecond digits keeps two URLs issued within one millisecond apart.
+ */
+function issuedAt(ctx: SandboxContext): string {
+  issued = (issued + 1) % 10_000;
+  return String(BigInt(Math.floor(ctx.clock.now())) * 10_000n + 621_355_968_000_000_000n + BigInt(issued));
 }
 
 export const operationRoutes: Route[] = [
@@ -44,6 +61,7 @@ export const operationRoutes: Route[] = [
       '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/registries/{registryName}/replications/{replicationName}/operationStatuses/{operationId}',
     operation: 'Replications_GetOperationStatus',
     apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
+    resourceType: 'registries/replications/operationStatuses',
     handle: (req, params, ctx) => {
       const replicaId = replicationId(
         {
@@ -67,8 +85,16 @@ export const operationRoutes: Route[] = [
       const status = operationStatus(operation, ctx.clock.now());
       return {
         status: 200,
-        body: renderStatus(operation, status, req.path, ctx),
-        headers: status === 'InProgress' ? retryAfterHeader(ctx) : {},
+        body: renderStatus(operation, status),
+        headers: {
+          'Azure-AsyncOperation': asyncOperationUrl(
+            req.baseUrl,
+            replicaId,
+            operation.id,
+            req.query.get('api-version') ?? operation.apiVersion,
+            ctx,
+          ),
+        },
       };
     },
   },
@@ -78,6 +104,7 @@ export const operationRoutes: Route[] = [
       '/subscriptions/{subscriptionId}/providers/Microsoft.ContainerRegistry/locations/{location}/operationResults/{operationId}',
     operation: 'Replications_GetOperationResult',
     apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
+    resourceType: 'locations/operationResults',
     handle: (req, params, ctx): SandboxResponse => {
       const subscriptionId = params['subscriptionId'] ?? '';
       if (!ctx.state.subscription(subscriptionId)) throw subscriptionNotFound(subscriptionId);
@@ -96,8 +123,14 @@ export const operationRoutes: Route[] = [
         return {
           status: 202,
           headers: {
-            Location: `${req.baseUrl}${req.path}?${req.query.toString()}`,
-            ...retryAfterHeader(ctx),
+            Location: operationResultUrl(
+              req.baseUrl,
+              subscriptionId,
+              params['location'] ?? operation.location,
+              operation.id,
+              req.query.get('api-version') ?? operation.apiVersion,
+              ctx,
+            ),
           },
         };
       }
@@ -118,26 +151,24 @@ function operationNotFound(operationId: string): ArmError {
   return new ArmError(404, 'OperationNotFound', `The operation '${operationId}' could not be found.`);
 }
 
-function renderStatus(
-  operation: OperationRecord,
-  status: ReturnType<typeof operationStatus>,
-  path: string,
-  ctx: SandboxContext,
-): unknown {
-  const ended = status !== 'InProgress';
-  const endTime =
-    status === 'Canceled' && operation.canceledAt !== undefined
-      ? operation.canceledAt
-      : operationEndsAt(operation);
-  return {
-    id: path,
-    name: operation.id,
-    status,
-    startTime: new Date(operation.wallStartedAt).toISOString(),
-    ...(ended ? { endTime: new Date(ctx.clock.wallTimeOf(endTime)).toISOString() } : {}),
-    ...(status === 'Failed' && operation.error ? { error: operation.error } : {}),
-    ...(status === 'Canceled'
-      ? { error: { code: 'OperationCanceled', message: 'The operation was canceled by a later delete.' } }
-      : {}),
-  };
+/**
+ * `{"status"}` and nothing else while running or once succeeded, as recorded; a failed or canceled
+ * operation also carries ARM's `error`, which SDK pollers report.
+ */
+function renderStatus(operation: OperationRecord, status: OperationStatus): unknown {
+  if (status === 'InProgress') return { status: RUNNING_STATUS[operation.kind] };
+  if (status === 'Failed' && operation.error) return { status, error: operation.error };
+  if (status === 'Canceled')
+    return {
+      status,
+      error: { code: 'OperationCanceled', message: 'The operation was canceled by a later delete.' },
+    };
+  return { status };
 }
+
+/** What ARM reports while an operation runs: the provisioning state it leads through. */
+const RUNNING_STATUS: Record<OperationRecord['kind'], string> = {
+  create: 'Creating',
+  update: 'Updating',
+  delete: 'Deleting',
+};

@@ -116,6 +116,11 @@ export interface RbacOptions {
    * ARM's role assignments propagate with delay. Seeded assignments are effective at once.
    */
   propagationMs?: () => number;
+  /**
+   * How long, in (virtual) milliseconds, a role definition or assignment made through the API stays
+   * out of list answers: ARM's lists lag its writes. GET by id sees it at once.
+   */
+  listLagMs?: () => number;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -133,6 +138,14 @@ export function roleAssignmentIdOf(assignment: Pick<RoleAssignment, 'scope' | 'n
   return `${scope === '/' ? '' : scope}/providers/Microsoft.Authorization/roleAssignments/${assignment.name}`;
 }
 
+/** Everything the model holds, as plain data (see `snapshot` and `restore`). */
+export interface RbacSnapshot {
+  definitions: RoleDefinition[];
+  assignments: RoleAssignment[];
+  propagatingUntil: [string, number][];
+  listedFrom: [string, number][];
+}
+
 export class RbacModel {
   pageSize: number;
   private readonly definitions = new Map<string, RoleDefinition>();
@@ -141,8 +154,11 @@ export class RbacModel {
   private readonly directory: RbacOptions['directory'];
   private readonly clockMs: () => number;
   private readonly propagationMs: () => number;
+  private readonly listLagMs: () => number;
   /** Assignment name → when it becomes effective, for assignments still propagating. */
   private readonly propagatingUntil = new Map<string, number>();
+  /** Definition or assignment name → when lists start to show it, for those just written. */
+  private readonly listedFrom = new Map<string, number>();
 
   constructor(
     readonly tenantId: string,
@@ -153,6 +169,7 @@ export class RbacModel {
     this.directory = options.directory;
     this.clockMs = options.clockMs ?? (() => Date.now());
     this.propagationMs = options.propagationMs ?? (() => 0);
+    this.listLagMs = options.listLagMs ?? (() => 0);
     for (const role of BUILT_IN_ROLES) {
       this.definitions.set(role.name.toLowerCase(), {
         name: role.name,
@@ -187,6 +204,28 @@ export class RbacModel {
         principalType: seed.principalType ?? this.directory?.(seed.principalId) ?? 'ServicePrincipal',
       });
     }
+  }
+
+  /** The model's contents, for keeping them across restarts. */
+  snapshot(): RbacSnapshot {
+    return {
+      definitions: [...this.definitions.values()].map(copyDefinition),
+      assignments: [...this.assignments.values()].map((a) => ({ ...a })),
+      propagatingUntil: [...this.propagatingUntil],
+      listedFrom: [...this.listedFrom],
+    };
+  }
+
+  /** Replaces the model's contents with a snapshot's. */
+  restore(snapshot: RbacSnapshot): void {
+    this.definitions.clear();
+    for (const d of snapshot.definitions) this.definitions.set(d.name.toLowerCase(), copyDefinition(d));
+    this.assignments.clear();
+    for (const a of snapshot.assignments) this.assignments.set(a.name.toLowerCase(), { ...a });
+    this.propagatingUntil.clear();
+    for (const [name, at] of snapshot.propagatingUntil) this.propagatingUntil.set(name, at);
+    this.listedFrom.clear();
+    for (const [name, at] of snapshot.listedFrom) this.listedFrom.set(name, at);
   }
 
   // ---- access decisions ----
@@ -237,6 +276,7 @@ export class RbacModel {
   /** Role definitions applicable at the scope and above (and below with atScopeAndBelow), in creation order. */
   listRoleDefinitions(scope: string, filter: RoleDefinitionFilter = {}): RoleDefinition[] {
     return [...this.definitions.values()]
+      .filter((role) => this.isListed(role.name))
       .filter((role) =>
         role.assignableScopes.some(
           (assignable) =>
@@ -281,6 +321,7 @@ export class RbacModel {
       updatedBy: callerId,
     };
     this.definitions.set(stored.name.toLowerCase(), stored);
+    if (existing === undefined) this.hideFromListsForAWhile(stored.name);
     return { definition: copyDefinition(stored), created: existing === undefined };
   }
 
@@ -311,9 +352,10 @@ export class RbacModel {
   /**
    * Creates a role assignment named `name` at `scope`.
    *
-   * Re-sending an identical assignment under the same name is answered 409 RoleAssignmentExists, as
-   * reported against ARM by several SDK users; only description/condition may change under the same
-   * name (200 with the updated assignment). Any other change is RoleAssignmentUpdateNotPermitted.
+   * Sending the same assignment again under its name succeeds (ARM answers 201 again: the name makes the
+   * write idempotent, Azure/azure-cli#31995), and may change its description or condition. Any other
+   * change under that name is RoleAssignmentUpdateNotPermitted. The same principal, role and scope under
+   * a new name is RoleAssignmentExists, naming the existing assignment.
    */
   createRoleAssignment(
     scope: string,
@@ -344,7 +386,7 @@ export class RbacModel {
         a.roleDefinitionName === role.name &&
         sameId(a.principalId, input.principalId),
     );
-    if (duplicate !== undefined) throw roleAssignmentExists();
+    if (duplicate !== undefined) throw roleAssignmentExists(duplicate.name);
 
     const now = this.now().toISOString();
     const assignment: RoleAssignment = dropUndefined({
@@ -365,6 +407,7 @@ export class RbacModel {
     this.assignments.set(assignment.name, assignment);
     const delay = callerId === undefined ? 0 : this.propagationMs();
     if (delay > 0) this.propagatingUntil.set(assignment.name, this.clockMs() + delay);
+    if (callerId !== undefined) this.hideFromListsForAWhile(assignment.name);
     return { assignment: { ...assignment }, created: true };
   }
 
@@ -387,12 +430,22 @@ export class RbacModel {
    */
   listRoleAssignments(scope: string, filter: RoleAssignmentFilter = {}): RoleAssignment[] {
     return [...this.assignments.values()]
+      .filter((a) => this.isListed(a.name))
       .filter((a) => (filter.atScope === true ? scopeCovers(a.scope, scope) : scopesRelated(a.scope, scope)))
       .filter((a) => filter.principalId === undefined || sameId(a.principalId, filter.principalId))
       .map((a) => ({ ...a }));
   }
 
   // ---- internals ----
+
+  private hideFromListsForAWhile(name: string): void {
+    const lag = this.listLagMs();
+    if (lag > 0) this.listedFrom.set(name.toLowerCase(), this.clockMs() + lag);
+  }
+
+  private isListed(name: string): boolean {
+    return (this.listedFrom.get(name.toLowerCase()) ?? 0) <= this.clockMs();
+  }
 
   private rolesOf(principalId: string, scope: string): RoleDefinition[] {
     const names = new Set<string>();
@@ -458,7 +511,7 @@ export class RbacModel {
       (input.description ?? undefined) === existing.description &&
       (input.condition ?? undefined) === existing.condition &&
       (input.conditionVersion ?? undefined) === existing.conditionVersion;
-    if (unchanged) throw roleAssignmentExists();
+    if (unchanged) return { ...existing };
     const updated: RoleAssignment = dropUndefined({
       ...existing,
       description: input.description,

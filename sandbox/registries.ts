@@ -39,6 +39,7 @@ export const registryRoutes: Route[] = [
     template: '/subscriptions/{subscriptionId}/providers/Microsoft.ContainerRegistry/registries',
     operation: 'Registries_List',
     apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
+    resourceType: 'registries',
     handle: (req, params, ctx) => {
       const subscription = requireSubscription(ctx, params);
       authorize(ctx, req.principal, subscriptionScope(subscription.subscriptionId), `${REGISTRY_TYPE}/read`);
@@ -51,6 +52,7 @@ export const registryRoutes: Route[] = [
       '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/registries',
     operation: 'Registries_ListByResourceGroup',
     apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
+    resourceType: 'registries',
     handle: (req, params, ctx) => {
       const subscription = requireSubscription(ctx, params);
       const group = params['resourceGroupName'] ?? '';
@@ -70,6 +72,7 @@ export const registryRoutes: Route[] = [
     template: REGISTRY_PATH,
     operation: 'Registries_Get',
     apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
+    resourceType: 'registries',
     handle: (req, params, ctx) => ({
       status: 200,
       body: renderRegistry(requireRegistry(req, params, ctx, { action: 'read' })),
@@ -80,6 +83,7 @@ export const registryRoutes: Route[] = [
     template: REGISTRY_PATH,
     operation: 'Registries_Create',
     apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
+    resourceType: 'registries',
     handle: (req, params, ctx) => putRegistry(req, params, ctx),
   },
   {
@@ -87,6 +91,7 @@ export const registryRoutes: Route[] = [
     template: `${REGISTRY_PATH}/privateEndpointConnections`,
     operation: 'PrivateEndpointConnections_List',
     apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
+    resourceType: 'registries/privateEndpointConnections',
     handle: (req, params, ctx) => {
       const registry = requireRegistry(req, params, ctx, { action: 'privateEndpointConnections/read' });
       return { status: 200, body: pageOf(privateEndpointConnections(registry), req, ctx.config.pageSize) };
@@ -97,6 +102,7 @@ export const registryRoutes: Route[] = [
     template: `${REGISTRY_PATH}/privateEndpointConnections/{privateEndpointConnectionName}`,
     operation: 'PrivateEndpointConnections_Get',
     apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
+    resourceType: 'registries/privateEndpointConnections',
     handle: (req, params, ctx) => {
       const registry = requireRegistry(req, params, ctx, { action: 'privateEndpointConnections/read' });
       const name = params['privateEndpointConnectionName'] ?? '';
@@ -220,6 +226,14 @@ export interface NewRegistry {
   wallNow: number;
 }
 
+/**
+ * The registry service's own application, which creates every registry's home replica: recorded
+ * replication lists show the home replica with `createdByType: "Application"` and a service id as
+ * creator, whoever created the registry (Azure/azure-cli acr recordings,
+ * test_acr_create_replication.yaml).
+ */
+export const REGISTRY_SERVICE_APP_ID = '8e2a3c5d-7f10-4b6e-9a21-3d4c5b6a7e80';
+
 /** A registry record with its home replica (named after the registry's location, as ACR does). */
 export function newRegistry(input: NewRegistry): RegistryRecord {
   const systemData = createdSystemData(
@@ -248,7 +262,7 @@ export function newRegistry(input: NewRegistry): RegistryRecord {
     tags: {},
     regionEndpointEnabled: true,
     zoneRedundancy: 'Disabled',
-    systemData,
+    systemData: createdSystemData(REGISTRY_SERVICE_APP_ID, 'Application', input.wallNow),
     wallSince: input.wallNow,
   });
   return registry;

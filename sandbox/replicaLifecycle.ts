@@ -17,6 +17,8 @@ export interface LifecycleEnv {
   operations: Map<string, OperationRecord>;
   clock: Clock;
   timings: ProvisioningTimings;
+  /** How long (virtual ms) a new replica stays out of list answers after its PUT. */
+  listLagMs: number;
   isAllowed(principalId: string, scope: string, action: string): boolean;
   /** Consumes a matching `replicationFailure` fault rule, if any. */
   takeReplicationFailure(registryId: string, location: string): { code: string; message: string } | undefined;
@@ -25,7 +27,8 @@ export interface LifecycleEnv {
 export interface ReplicaView {
   provisioningState: ProvisioningState;
   displayStatus: string;
-  message: string;
+  /** Only failures explain themselves; ACR sends no message for Ready or Syncing replicas. */
+  message?: string;
   /** Wall-clock ms at which the current status began. */
   since: number;
 }
@@ -39,6 +42,16 @@ export interface ReplicaSettings {
 
 export function operationEndsAt(op: OperationRecord): number {
   return op.startedAt + op.durationMs;
+}
+
+/** When a succeeded create has finished copying content and shows Ready (virtual ms). */
+function syncEndsAt(op: OperationRecord): number {
+  return operationEndsAt(op) + (op.kind === 'create' ? (op.syncMs ?? 0) : 0);
+}
+
+/** Whether lists show the replica yet at virtual time `now` (new replicas lag behind their PUT). */
+export function isListed(replica: ReplicaRecord, now: number): boolean {
+  return replica.listedFrom === undefined || replica.listedFrom <= now;
 }
 
 export function operationStatus(op: OperationRecord, now: number): OperationStatus {
@@ -58,16 +71,10 @@ export function viewReplica(
   const status = operationStatus(op, now);
   if (status === 'InProgress') {
     if (op.kind === 'delete')
-      return {
-        provisioningState: 'Deleting',
-        displayStatus: 'Deleting',
-        message: 'The replication is being deleted.',
-        since: op.wallStartedAt,
-      };
+      return { provisioningState: 'Deleting', displayStatus: 'Deleting', since: op.wallStartedAt };
     return {
       provisioningState: op.kind === 'create' ? 'Creating' : 'Updating',
       displayStatus: 'Provisioning',
-      message: 'The replication is provisioning.',
       since: op.wallStartedAt,
     };
   }
@@ -80,16 +87,14 @@ export function viewReplica(
       since: endedAt,
     };
   }
-  return ready(endedAt);
+  // A new replica reports Succeeded while its content is still being copied ("Syncing"), then Ready.
+  if (now < syncEndsAt(op))
+    return { provisioningState: 'Succeeded', displayStatus: 'Syncing', since: endedAt };
+  return ready(op.kind === 'create' ? env.clock.wallTimeOf(syncEndsAt(op)) : endedAt);
 }
 
 function ready(since: number): ReplicaView {
-  return {
-    provisioningState: 'Succeeded',
-    displayStatus: 'Ready',
-    message: 'The replication is ready.',
-    since,
-  };
+  return { provisioningState: 'Succeeded', displayStatus: 'Ready', since };
 }
 
 /** Removes replicas whose deletion has completed, remembering when, for the recreate block. */
@@ -128,6 +133,10 @@ export function createDurationMs(timings: ProvisioningTimings, sizeGiB: number):
   return (timings.createSeconds + timings.createSecondsPerGiB * sizeGiB) * 1000;
 }
 
+export function syncDurationMs(timings: ProvisioningTimings, sizeGiB: number): number {
+  return (timings.syncSeconds + timings.syncSecondsPerGiB * sizeGiB) * 1000;
+}
+
 /** Starts creating (or re-creating a Failed) replica; the outcome is decided now, from RBAC and fault rules. */
 export function startCreate(
   registry: RegistryRecord,
@@ -142,7 +151,7 @@ export function startCreate(
   const operation = recordOperation(env, registry, name, settings.location, 'create', apiVersion, {
     durationMs: stuck ? Infinity : createDurationMs(env.timings, registry.sizeGiB),
     outcome: failure ? 'Failed' : 'Succeeded',
-    ...(failure ? { error: failure } : {}),
+    ...(failure ? { error: failure } : { syncMs: syncDurationMs(env.timings, registry.sizeGiB) }),
   });
   const wallNow = env.clock.wallNow();
   const previous = registry.replicas.get(name.toLowerCase());
@@ -154,6 +163,11 @@ export function startCreate(
       : createdSystemData(principal.objectId, identityTypeOf(principal), wallNow),
     operationId: operation.id,
     wallSince: wallNow,
+    ...(previous === undefined && env.listLagMs > 0
+      ? { listedFrom: env.clock.now() + env.listLagMs }
+      : previous?.listedFrom !== undefined
+        ? { listedFrom: previous.listedFrom }
+        : {}),
   };
   registry.replicas.set(name.toLowerCase(), replica);
   registry.deletedReplicas.delete(name.toLowerCase());
@@ -179,6 +193,20 @@ export function startUpdate(
   replica.systemData = modifiedSystemData(replica.systemData, principal, env.clock.wallNow());
   replica.operationId = operation.id;
   return operation;
+}
+
+/**
+ * Applies a change that needs no provisioning (tags only, or nothing at all): ACR answers such a PATCH
+ * or PUT at once with 200 and Succeeded, without a long-running operation.
+ */
+export function applyInPlace(
+  replica: ReplicaRecord,
+  changes: Partial<Pick<ReplicaSettings, 'tags'>>,
+  principal: Principal,
+  env: Pick<LifecycleEnv, 'clock'>,
+): void {
+  if (changes.tags !== undefined) replica.tags = changes.tags;
+  replica.systemData = modifiedSystemData(replica.systemData, principal, env.clock.wallNow());
 }
 
 /** Starts deleting a replica; an operation still under way on it (e.g. a stuck create) is canceled. */
@@ -241,7 +269,7 @@ function recordOperation(
   location: string,
   kind: OperationRecord['kind'],
   apiVersion: string,
-  fate: Pick<OperationRecord, 'durationMs' | 'outcome' | 'error'>,
+  fate: Pick<OperationRecord, 'durationMs' | 'outcome' | 'error' | 'syncMs'>,
 ): OperationRecord {
   const operation: OperationRecord = {
     id: `replications-${randomUUID()}`,

@@ -1,14 +1,17 @@
 // Microsoft.ContainerRegistry/registries/replications with ARM's long-running-operation protocol:
-// PUT/PATCH answer 201 + Azure-AsyncOperation, DELETE answers 202 + Location (see operations.ts).
+// PUT/PATCH answer 201 + Azure-AsyncOperation, DELETE answers 202 + Location (see operations.ts); a write
+// that provisions nothing (tags only, or no change) completes at once with 200.
 import { CONTAINER_REGISTRY_API_VERSIONS } from './apiVersions';
 import { invalidRequestContent, locationNotAvailable, resourceNotFound } from './armErrors';
 import type { SandboxContext } from './context';
 import { lifecycleEnv } from './context';
-import { asyncOperationUrl, operationResultUrl, retryAfterHeader } from './operations';
+import { asyncOperationUrl, operationResultUrl } from './operations';
 import { byName, pageOf } from './paging';
 import type { ReplicaSettings, ReplicaView } from './replicaLifecycle';
 import {
+  applyInPlace,
   isBusy,
+  isListed,
   settleRegistry,
   startCreate,
   startDelete,
@@ -33,10 +36,13 @@ export const replicationRoutes: Route[] = [
     template: REPLICATIONS_PATH,
     operation: 'Replications_List',
     apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
+    resourceType: 'registries/replications',
     handle: (req, params, ctx) => {
       const registry = requireRegistry(req, params, ctx, { action: 'replications/read' });
       settleRegistry(registry, lifecycleEnv(ctx));
-      const page = pageOf(byName([...registry.replicas.values()]), req, ctx.config.pageSize);
+      const now = ctx.clock.now();
+      const listed = [...registry.replicas.values()].filter((replica) => isListed(replica, now));
+      const page = pageOf(byName(listed), req, ctx.config.pageSize);
       return {
         status: 200,
         body: { ...page, value: page.value.map((r) => renderReplica(registry, r, ctx)) },
@@ -48,6 +54,7 @@ export const replicationRoutes: Route[] = [
     template: REPLICATION_PATH,
     operation: 'Replications_Get',
     apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
+    resourceType: 'registries/replications',
     handle: (req, params, ctx) => {
       const { registry, replica } = requireReplica(req, params, ctx, 'read');
       return { status: 200, body: renderReplica(registry, replica, ctx) };
@@ -58,6 +65,7 @@ export const replicationRoutes: Route[] = [
     template: REPLICATION_PATH,
     operation: 'Replications_Create',
     apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
+    resourceType: 'registries/replications',
     handle: (req, params, ctx) => putReplication(req, params, ctx),
   },
   {
@@ -65,6 +73,7 @@ export const replicationRoutes: Route[] = [
     template: REPLICATION_PATH,
     operation: 'Replications_Update',
     apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
+    resourceType: 'registries/replications',
     handle: (req, params, ctx) => patchReplication(req, params, ctx),
   },
   {
@@ -72,6 +81,7 @@ export const replicationRoutes: Route[] = [
     template: REPLICATION_PATH,
     operation: 'Replications_Delete',
     apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
+    resourceType: 'registries/replications',
     handle: (req, params, ctx) => deleteReplication(req, params, ctx),
   },
 ];
@@ -103,11 +113,18 @@ function putReplication(req: SandboxRequest, params: RouteParams, ctx: SandboxCo
     if (wantedZones !== existing.zoneRedundancy) throw zoneRedundancyChange(existing);
     const failed = viewReplica(existing, env).provisioningState === 'Failed';
     if (!failed) {
-      // A PUT on a healthy replica is an update of its mutable settings.
+      // A PUT on a healthy replica is an update of its mutable settings; one that changes nothing is
+      // answered at once (recorded: azure-sdk-for-python test_mgmt_containerregistry.test_replication).
+      const tags = body.tags ?? {};
+      const regionEndpointEnabled = body.regionEndpointEnabled ?? true;
+      if (sameTags(tags, existing.tags) && regionEndpointEnabled === existing.regionEndpointEnabled) {
+        applyInPlace(existing, {}, req.principal, env);
+        return { status: 200, body: renderReplica(registry, existing, ctx) };
+      }
       const operation = startUpdate(
         registry,
         existing,
-        { tags: body.tags ?? {}, regionEndpointEnabled: body.regionEndpointEnabled ?? true },
+        { tags, regionEndpointEnabled },
         req.principal,
         apiVersionOf(req),
         env,
@@ -141,6 +158,15 @@ function patchReplication(req: SandboxRequest, params: RouteParams, ctx: Sandbox
       'ReplicationInFailedState',
       `The replication '${replica.name}' is in state 'Failed' and cannot be updated. Delete it and create it again.`,
     );
+  }
+  if (
+    changes.regionEndpointEnabled === undefined ||
+    changes.regionEndpointEnabled === replica.regionEndpointEnabled
+  ) {
+    // Tags are ARM metadata: ACR applies them at once and answers 200 with the replica, Succeeded
+    // (recorded: azure-sdk-for-python test_cli_mgmt_containerregistry_registry.test_replications).
+    applyInPlace(replica, changes.tags !== undefined ? { tags: changes.tags } : {}, req.principal, env);
+    return { status: 200, body: renderReplica(registry, replica, ctx) };
   }
   const operation = startUpdate(
     registry,
@@ -186,8 +212,8 @@ function deleteReplication(req: SandboxRequest, params: RouteParams, ctx: Sandbo
         replica.location,
         operationId,
         apiVersionOf(req),
+        ctx,
       ),
-      ...retryAfterHeader(ctx),
     },
   };
 }
@@ -237,17 +263,20 @@ function accepted201(
   operationId: string,
   ctx: SandboxContext,
 ): SandboxResponse {
+  // The answer to the write names no displayStatus yet, only when the status was taken (as recorded).
+  const body = renderReplica(registry, replica, ctx) as { properties: { status: { timestamp: string } } };
+  body.properties.status = { timestamp: body.properties.status.timestamp };
   return {
     status: 201,
-    body: renderReplica(registry, replica, ctx),
+    body,
     headers: {
       'Azure-AsyncOperation': asyncOperationUrl(
         req.baseUrl,
         replicationId(registry, replica.name),
         operationId,
         apiVersionOf(req),
+        ctx,
       ),
-      ...retryAfterHeader(ctx),
     },
   };
 }
@@ -269,13 +298,18 @@ export function renderReplica(
       provisioningState: view.provisioningState,
       status: {
         displayStatus: view.displayStatus,
-        message: view.message,
+        ...(view.message === undefined ? {} : { message: view.message }),
         timestamp: new Date(view.since).toISOString(),
       },
       regionEndpointEnabled: replica.regionEndpointEnabled,
       zoneRedundancy: replica.zoneRedundancy,
     },
   };
+}
+
+function sameTags(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => b[k] === a[k]);
 }
 
 function requirePremium(registry: RegistryRecord): void {

@@ -11,6 +11,12 @@ export interface Route {
   /** Name in the request log and for fault matching, e.g. "Replications_Create". */
   operation: string;
   apiVersions: readonly string[];
+  /**
+   * For resource provider routes, the type below the provider namespace (e.g. "registries/replications"):
+   * ARM then refuses an unregistered api-version with NoRegisteredProviderFound rather than with its own
+   * InvalidApiVersionParameter.
+   */
+  resourceType?: string;
   handle(req: SandboxRequest, params: RouteParams, ctx: SandboxContext): SandboxResponse;
 }
 

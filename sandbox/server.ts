@@ -8,7 +8,14 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { handleAdmin } from './admin';
 import type { AdminHost } from './admin';
-import { methodNotAllowed, missingApiVersion, pathNotFound, unsupportedApiVersion } from './armErrors';
+import {
+  methodNotAllowed,
+  missingApiVersion,
+  noRegisteredProviderFound,
+  pathNotFound,
+  unroutablePath,
+  unsupportedApiVersion,
+} from './armErrors';
 import { handleAuthorization } from './authorization';
 import type { SandboxConfig, SandboxContext } from './context';
 import { clearSandboxContext, createSandboxContext } from './context';
@@ -22,7 +29,9 @@ import { replicationRoutes } from './replications';
 import { RequestLog } from './requestLog';
 import type { RequestLogEntry } from './requestLog';
 import { authorizationOperationName, compileRoutes, findRoute } from './router';
+import type { RouteParams } from './router';
 import { applySeed } from './seed';
+import { readState, restoreClock, restoreState, saveState } from './statePersistence';
 import { ensureCertificateAuthority, issueServerCertificate } from './tls';
 import { ArmError } from './types';
 import type {
@@ -43,7 +52,8 @@ export const DEFAULT_TIMINGS: ProvisioningTimings = {
   createSecondsPerGiB: 3,
   updateSeconds: 8,
   deleteSeconds: 10,
-  retryAfterSeconds: 5,
+  syncSeconds: 10,
+  syncSecondsPerGiB: 1,
 };
 const DEFAULT_PAGE_SIZE = 20;
 const DEFAULT_RECREATE_BLOCK_SECONDS = 60;
@@ -96,8 +106,15 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     timings: { ...DEFAULT_TIMINGS, ...options.timings },
     recreateBlockSeconds: options.recreateBlockSeconds ?? DEFAULT_RECREATE_BLOCK_SECONDS,
     rbacPropagationSeconds: options.rbacPropagationSeconds ?? 0,
+    listLagSeconds: options.listLagSeconds ?? 0,
   };
-  const ctx = createSandboxContext(tenantId, options.speed ?? 1, config);
+  const saved = options.statePath === undefined ? undefined : readState(options.statePath);
+  const ctx = saved
+    ? createSandboxContext(tenantId, saved.clock.speed, config, restoreClock(saved))
+    : createSandboxContext(tenantId, options.speed ?? 1, config);
+  const persist = (): void => {
+    if (options.statePath !== undefined) saveState(ctx, options.statePath);
+  };
   const log = new RequestLog();
   const seed = (doc: SeedDocument): void => applySeed(doc, ctx);
   const admin: AdminHost = {
@@ -111,10 +128,17 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       if (!empty && options.seed) seed(options.seed);
     },
   };
-  if (options.seed) seed(options.seed);
+  if (saved) {
+    restoreState(saved, ctx);
+    // A speed asked for now applies from now on; the time already run stays as it was.
+    if (options.speed !== undefined && options.speed !== ctx.clock.speed()) ctx.clock.setSpeed(options.speed);
+  } else if (options.seed) {
+    seed(options.seed);
+  }
+  persist();
 
   const server = https.createServer({ key: certificate.key, cert: certificate.cert }, (req, res) => {
-    void handleRequest(req, res, { ctx, admin, log, tokens, identityHeader });
+    void handleRequest(req, res, { ctx, admin, log, tokens, identityHeader, persist });
   });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -134,7 +158,18 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     identityHeader,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
+        server.close((error) => {
+          if (error) {
+            reject(error);
+            return;
+          }
+          try {
+            persist();
+            resolve();
+          } catch (saveError) {
+            reject(saveError instanceof Error ? saveError : new Error(String(saveError)));
+          }
+        });
         server.closeAllConnections();
       }),
   };
@@ -146,6 +181,8 @@ interface Services {
   log: RequestLog;
   tokens: TokenIssuer;
   identityHeader: string;
+  /** Saves the state when the sandbox keeps it in a file (a no-op otherwise). */
+  persist(): void;
 }
 
 interface Exchange {
@@ -175,6 +212,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, services
         },
         services.admin,
       );
+      if (method !== 'GET') services.persist();
       send(exchange, answer);
       return;
     }
@@ -195,6 +233,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, services
       return;
     }
     await handleArm(req, { method, pathname, query: url.searchParams, rawBody }, exchange, services);
+    if (method !== 'GET') services.persist();
   } catch (error) {
     if (!res.headersSent) send(exchange, errorResponse(error));
     else res.destroy();
@@ -240,6 +279,9 @@ async function handleArm(
     principal = authenticate(headerValue(req, 'authorization'), services);
     const apiVersion = query.get('api-version');
     if (!apiVersion) throw missingApiVersion();
+    // A leading "//" reaches ARM's routes (Microsoft's own REST examples send one); an empty segment
+    // further on does not.
+    if (pathname.replace(/^\/+/, '/').includes('//')) throw unroutablePath(apiVersion);
     const body = parseJson(parsed.rawBody);
     const request: SandboxRequest = {
       method,
@@ -277,9 +319,29 @@ function dispatch(
 ): SandboxResponse {
   if (lookup.kind === 'none') throw pathNotFound(request.path);
   if (lookup.kind === 'wrongMethod') throw methodNotAllowed(request.method);
-  if (!lookup.route.apiVersions.includes(apiVersion))
-    throw unsupportedApiVersion(apiVersion, lookup.route.apiVersions);
-  return lookup.route.handle(request, lookup.params, ctx);
+  const { route, params } = lookup;
+  if (!route.apiVersions.includes(apiVersion)) {
+    if (route.resourceType === undefined) throw unsupportedApiVersion(apiVersion, route.apiVersions);
+    const subscription = ctx.state.subscription(params['subscriptionId'] ?? '');
+    throw noRegisteredProviderFound(
+      requestLocation(request, params, ctx),
+      apiVersion,
+      route.resourceType,
+      route.apiVersions,
+      subscription?.locations ?? [],
+    );
+  }
+  return route.handle(request, params, ctx);
+}
+
+/** The location ARM routes a request by: the body's, the resource's, or the one in the path. */
+function requestLocation(request: SandboxRequest, params: RouteParams, ctx: SandboxContext): string {
+  const body = request.body as { location?: unknown } | undefined;
+  if (typeof body?.location === 'string') return body.location;
+  const registry = ctx.state.registry(
+    `/subscriptions/${params['subscriptionId'] ?? ''}/resourceGroups/${params['resourceGroupName'] ?? ''}/providers/Microsoft.ContainerRegistry/registries/${params['registryName'] ?? ''}`,
+  );
+  return registry?.location ?? params['location'] ?? 'global';
 }
 
 /** 401 for missing or unusable bearer tokens, with ARM's codes and a WWW-Authenticate challenge. */
@@ -370,7 +432,11 @@ function errorResponse(error: unknown, tenantId?: string): SandboxResponse {
       headers['WWW-Authenticate'] =
         `Bearer authorization_uri="https://login.microsoftonline.com/${tenantId ?? DEFAULT_TENANT_ID}", error="invalid_token", error_description="${error.message.replace(/"/g, "'")}"`;
     }
-    return { status: error.status, body: { error: { code: error.code, message: error.message } }, headers };
+    return {
+      status: error.status,
+      body: { error: { code: error.code, message: error.message } },
+      headers: { ...error.headers, ...headers },
+    };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { status: 500, body: { error: { code: 'InternalServerError', message } } };
@@ -408,7 +474,8 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
 
 /**
  * Path and query of a request target. Not `new URL(target, base)`: a target such as
- * "//subscriptions/..." (what SDKs send for scopes given with a leading slash) would read as a host.
+ * "//subscriptions/..." (what SDKs send for scopes given with a leading slash) would read as a host,
+ * and such a path must reach the check that refuses it as ARM does.
  */
 function splitTarget(target: string): { pathname: string; searchParams: URLSearchParams } {
   const queryStart = target.indexOf('?');

@@ -39,6 +39,8 @@ export interface OperationRecord {
   canceledAt?: number;
   /** api-version of the request that started it, echoed in polling URLs. */
   apiVersion: string;
+  /** For a create that succeeds: how long (virtual ms) the new replica then shows "Syncing". */
+  syncMs?: number;
 }
 
 export interface ReplicaRecord {
@@ -52,6 +54,8 @@ export interface ReplicaRecord {
   operationId?: string;
   /** Wall-clock ms at which the replica became what it is, when no operation tells. */
   wallSince: number;
+  /** Virtual ms from which list answers include the replica (lists lag behind a create). */
+  listedFrom?: number;
 }
 
 export interface RegistryRecord {

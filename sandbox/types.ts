@@ -169,6 +169,8 @@ export class ArmError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Extra answer headers, e.g. `x-ms-failure-cause` on refusals by ARM's gateway. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'ArmError';
@@ -193,6 +195,16 @@ export interface SandboxOptions {
    * (default 0): ARM's assignments propagate with delay.
    */
   rbacPropagationSeconds?: number;
+  /**
+   * How long a resource created through the API stays out of list answers (role definitions, role
+   * assignments, replications), in (unscaled) seconds (default 0). GET by id is never late.
+   */
+  listLagSeconds?: number;
+  /**
+   * A file that keeps the sandbox's state across restarts: loaded at start when it exists (the seed is
+   * then not applied), written after every change. Without it the state lives in memory only.
+   */
+  statePath?: string;
   /** Tenant of the sandbox (defaults to the seed's, else a fixed id). */
   tenantId?: string;
   /** Items per page of list operations (ARM's `nextLink` paging). */
@@ -208,8 +220,10 @@ export interface ProvisioningTimings {
   createSecondsPerGiB: number;
   updateSeconds: number;
   deleteSeconds: number;
-  /** Retry-After sent with long-running operation responses. */
-  retryAfterSeconds: number;
+  /** How long a new replica shows "Syncing" after its create succeeded... */
+  syncSeconds: number;
+  /** ...plus this per GiB of registry content. */
+  syncSecondsPerGiB: number;
 }
 
 export interface RunningSandbox {

@@ -20,7 +20,12 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const azurite = await startAzurite();
-  const sandbox = await startSandbox({ port: 0, tlsDir: path.join(repoRoot, '.local/sandbox-tls') });
+  const sandbox = await startSandbox({
+    port: 0,
+    tlsDir: path.join(repoRoot, '.local/sandbox-tls'),
+    // ARM's lists lag its writes by seconds; code under test must not rely on listing what it just wrote.
+    listLagSeconds: 5,
+  });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_EXTRA_CA_CERTS: sandbox.caPath,

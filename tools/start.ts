@@ -1,6 +1,8 @@
 // `npm start`: Azurite, the ARM sandbox with the demo fleet, and the devhost running this app, in one
-// terminal. Ctrl-C stops all three.
+// terminal. Ctrl-C stops all three. Azurite and the sandbox both keep their data on disk, so a restart
+// finds the app's history and Azure's state as they were; `npm start -- --reset` clears both.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 import { devHostMainScript } from '@acr-replica-guard/devhost';
@@ -10,6 +12,10 @@ import { startAzurite, stopChild } from './azurite';
 const repoRoot = path.resolve(__dirname, '../..');
 /** The demo fleet's subscription (the sandbox's seeds/demo.json), for the example calls printed at start. */
 const DEMO_SUBSCRIPTION = '0b7c1e4a-6d2f-4a8b-9e3c-5f1d7a9b2c68';
+/** Azurite's data: the app's audit trail and its orchestrations' history. */
+const AZURITE_DIR = path.join(repoRoot, '.azurite');
+/** The ARM sandbox's state: registries, replicas, roles and operations under way. */
+const SANDBOX_STATE = path.join(repoRoot, '.local', 'sandbox-state.json');
 
 async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -27,13 +33,24 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
 
 async function main(): Promise<void> {
   const devhostPort = Number(process.env.DEVHOST_PORT ?? 7071);
-  const azurite = await startAzurite({ port: 10002, location: path.join(repoRoot, '.azurite') });
+  // Both stores are cleared together: one without the other would leave the app remembering heals that
+  // Azure forgot, or the reverse.
+  const reset = process.argv.slice(2).includes('--reset');
+  if (reset) {
+    fs.rmSync(AZURITE_DIR, { recursive: true, force: true });
+    fs.rmSync(SANDBOX_STATE, { force: true });
+  }
+  const azurite = await startAzurite({ port: 10002, location: AZURITE_DIR });
   const sandbox = await startSandbox({
     port: Number(process.env.SANDBOX_PORT ?? 8443),
     tlsDir: path.join(repoRoot, '.local/sandbox-tls'),
+    // Used only when there is no saved state yet.
     seed: await readSeedFile(process.env.SANDBOX_SEED ?? demoSeedFile()),
+    statePath: SANDBOX_STATE,
     // Ten times real speed, so the demo fleet's slow provisioning and healing play out in minutes.
     speed: Number(process.env.SANDBOX_SPEED ?? 10),
+    // ARM's lists lag its writes by a few seconds.
+    listLagSeconds: 5,
   });
   const devhost = spawn(process.execPath, [devHostMainScript(), repoRoot], {
     stdio: 'inherit',
@@ -68,8 +85,12 @@ async function main(): Promise<void> {
       '',
       'acr-replica-guard is running on local stand-ins:',
       `  app (devhost)   ${base}/api`,
-      `  ARM sandbox     ${sandbox.url}   (CA: ${sandbox.caPath})`,
+      `  ARM sandbox     ${sandbox.url}   (CA: ${sandbox.caPath}; state in .local/sandbox-state.json)`,
       `  Azurite tables  http://127.0.0.1:${azurite.port}   (data in .azurite/)`,
+      '',
+      reset
+        ? 'Started afresh from the demo fleet (--reset).'
+        : 'Both keep their data across restarts; `npm start -- --reset` starts both afresh.',
       '',
       'Try:',
       `  curl ${base}/api/health`,

@@ -179,15 +179,28 @@ describe('@azure/arm-authorization against the sandbox over HTTPS', () => {
     expect(forApp.map((a) => a.principalId)).toEqual([APP]);
   });
 
-  it('shows the private-link permission in listForResource and listForResourceGroup once granted', async () => {
+  it('refuses listForResource with an empty parent path: the SDK then sends "Microsoft.Network//privateEndpoints" (Azure/azure-cli#28038)', async () => {
+    const error = await restError(
+      collect(
+        clientFor(APP).permissions.listForResource('net', 'Microsoft.Network', '', 'privateEndpoints', 'pe1'),
+      ),
+    );
+    expect([error.statusCode, error.code]).toEqual([400, 'InvalidApiVersionParameter']);
+  });
+
+  it('shows the private-link permission at the private endpoint and in listForResourceGroup once granted', async () => {
     const admin = clientFor(ADMIN);
     const app = clientFor(APP);
-    const atPe = async (): Promise<string[]> =>
-      (
-        await collect(
-          app.permissions.listForResource('net', 'Microsoft.Network', '', 'privateEndpoints', 'pe1'),
-        )
-      ).flatMap((p) => p.actions ?? []);
+    const token = await new SandboxTokenCredential(sandbox.url, APP).getToken();
+    const atPe = async (): Promise<string[]> => {
+      const response = await fetch(
+        `${sandbox.url}${NET}/providers/Microsoft.Network/privateEndpoints/pe1/providers/Microsoft.Authorization/permissions?api-version=2022-04-01`,
+        { headers: { authorization: `Bearer ${token.token}` } },
+      );
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { value: { actions?: string[] }[] };
+      return body.value.flatMap((p) => p.actions ?? []);
+    };
 
     expect(await atPe()).not.toContain(PROXY_WRITE);
     const role = await admin.roleDefinitions.createOrUpdate(NET.slice(1), ROLE, proxyRole);

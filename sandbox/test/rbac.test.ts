@@ -453,17 +453,22 @@ describe('RbacModel role assignments', () => {
     expect([error.status, error.code, error.message]).toEqual([
       409,
       'RoleAssignmentExists',
-      'The role assignment already exists.',
+      `The role assignment already exists. The ID of the existing role assignment is ${ASSIGNMENT_1.replace(/-/g, '')}.`,
     ]);
   });
 
-  it('answers RoleAssignmentExists for an identical assignment sent again under the same name', () => {
+  it('takes an identical assignment sent again under the same name as done (Azure/azure-cli#31995)', () => {
     const rbac = new RbacModel(TENANT);
-    rbac.createRoleAssignment(SUB, ASSIGNMENT_1, { roleDefinitionId: readerAt(SUB), principalId: APP });
-    const error = armErrorOf(() =>
-      rbac.createRoleAssignment(SUB, ASSIGNMENT_1, { roleDefinitionId: readerAt(SUB), principalId: APP }),
-    );
-    expect([error.status, error.code]).toEqual([409, 'RoleAssignmentExists']);
+    const first = rbac.createRoleAssignment(SUB, ASSIGNMENT_1, {
+      roleDefinitionId: readerAt(SUB),
+      principalId: APP,
+    });
+    const again = rbac.createRoleAssignment(SUB, ASSIGNMENT_1, {
+      roleDefinitionId: readerAt(SUB),
+      principalId: APP,
+    });
+    expect(again).toEqual({ assignment: first.assignment, created: false });
+    expect(rbac.listRoleAssignments(SUB)).toHaveLength(1);
   });
 
   it('updates the description of an assignment sent again under the same name', () => {

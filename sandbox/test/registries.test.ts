@@ -209,7 +209,7 @@ describe('ARM request rules', () => {
     };
 
     const missing = await fetch(registryUrl().replace(/\?.*$/, ''), { headers });
-    const unknownVersion = await fetch(registryUrl().replace('2025-11-01', '2019-05-01'), { headers });
+    const unknownVersion = await fetch(registryUrl().replace('2025-11-01', '2024-01-01'), { headers });
     const unknownPath = await fetch(
       `${sandbox.url}/subscriptions/${SUB}/providers/Microsoft.Compute/virtualMachines?api-version=2024-07-01`,
       { headers },
@@ -218,7 +218,7 @@ describe('ARM request rules', () => {
     expect(missing.status).toBe(400);
     expect(await missing.json()).toMatchObject({ error: { code: 'MissingApiVersionParameter' } });
     expect(unknownVersion.status).toBe(400);
-    expect(await unknownVersion.json()).toMatchObject({ error: { code: 'InvalidApiVersionParameter' } });
+    expect(await unknownVersion.json()).toMatchObject({ error: { code: 'NoRegisteredProviderFound' } });
     expect(unknownPath.status).toBe(404);
     for (const response of [missing, unknownVersion, unknownPath]) {
       expect(response.headers.get('x-ms-request-id')).toMatch(/^[0-9a-f-]{36}$/);

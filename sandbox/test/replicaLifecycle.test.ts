@@ -34,7 +34,9 @@ const TIMINGS = {
   createSecondsPerGiB: 2,
   updateSeconds: 5,
   deleteSeconds: 4,
-  retryAfterSeconds: 1,
+  // Syncing after a create has its own tests (replicaSyncing.test.ts).
+  syncSeconds: 0,
+  syncSecondsPerGiB: 0,
 };
 
 function setup(options: { sizeGiB?: number; privateEndpoints?: string[]; grants?: string[] } = {}): {
@@ -61,6 +63,7 @@ function setup(options: { sizeGiB?: number; privateEndpoints?: string[]; grants?
     operations: new Map<string, OperationRecord>(),
     clock,
     timings: TIMINGS,
+    listLagMs: 0,
     isAllowed: (_principal, scope, action) =>
       action === PRIVATE_LINK_PROXY_WRITE && (options.grants ?? []).includes(scope),
     takeReplicationFailure: () => undefined,

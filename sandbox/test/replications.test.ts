@@ -88,7 +88,7 @@ const advanceClock = (seconds: number): Promise<unknown> =>
   sandbox.admin.call('POST', '/clock', { advanceSeconds: seconds });
 
 describe('replica lifecycle', () => {
-  it('creates a replica: 201 Creating with Azure-AsyncOperation, polled to Succeeded, then Ready with its creator in systemData', async () => {
+  it('creates a replica: 201 Creating with Azure-AsyncOperation, polled to Succeeded, with its creator in systemData', async () => {
     const replica = await client.replications.create(
       RG,
       'crlifecycle',
@@ -99,10 +99,11 @@ describe('replica lifecycle', () => {
 
     expect(replica).toMatchObject({
       provisioningState: 'Succeeded',
-      status: { displayStatus: 'Ready' },
       regionEndpointEnabled: true,
       zoneRedundancy: 'Disabled',
     });
+    // Copying content ("Syncing") follows the create; on this fast clock it may be over already.
+    expect(['Syncing', 'Ready']).toContain(replica.status?.displayStatus);
     expect(replica.systemData).toMatchObject({
       createdBy: OPERATOR,
       createdByType: 'Application',
@@ -112,7 +113,10 @@ describe('replica lifecycle', () => {
     expect(initial).toMatchObject({
       method: 'PUT',
       status: 201,
-      body: { properties: { provisioningState: 'Creating', status: { displayStatus: 'Provisioning' } } },
+      body: { properties: { provisioningState: 'Creating' } },
+    });
+    expect((initial.body as { properties: { status: object } }).properties.status).toEqual({
+      timestamp: expect.any(String) as unknown,
     });
     const polls = recorded.filter((r) => r.url.includes('/operationStatuses/'));
     expect(polls.at(-1)?.body).toMatchObject({ status: 'Succeeded' });

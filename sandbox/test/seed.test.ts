@@ -11,6 +11,7 @@ const config = {
   timings: DEFAULT_TIMINGS,
   recreateBlockSeconds: 60,
   rbacPropagationSeconds: 0,
+  listLagSeconds: 0,
 };
 
 async function demoContext(): Promise<{ ctx: SandboxContext; doc: SeedDocument }> {

@@ -98,7 +98,7 @@ describe('stuck replica on a private-endpoint registry', () => {
     expect(replica.systemData?.createdBy).toBe(APP);
   });
 
-  it('keeps a live create by that identity InProgress at its Azure-AsyncOperation URL and Creating on GET', async () => {
+  it('keeps a live create by that identity Creating at its Azure-AsyncOperation URL and on GET', async () => {
     const poller = app.replications.create(
       RG,
       'crsecure01',
@@ -116,7 +116,7 @@ describe('stuck replica on a private-endpoint registry', () => {
     const replica = await app.replications.get(RG, 'crsecure01', 'uksouth');
 
     expect(statusUrl).toContain(`${REGISTRY}/replications/uksouth/operationStatuses/`);
-    expect(await status.json()).toMatchObject({ status: 'InProgress' });
+    expect(await status.json()).toEqual({ status: 'Creating' });
     expect(replica).toMatchObject({
       provisioningState: 'Creating',
       status: { displayStatus: 'Provisioning' },
@@ -157,7 +157,8 @@ describe('stuck replica on a private-endpoint registry', () => {
       FAST_POLLING,
     );
 
-    expect(recreated).toMatchObject({ provisioningState: 'Succeeded', status: { displayStatus: 'Ready' } });
+    expect(recreated.provisioningState).toBe('Succeeded');
+    expect(['Syncing', 'Ready']).toContain(recreated.status?.displayStatus);
   });
 
   it('lets an identity that holds the permission create replicas of the registry normally', async () => {

@@ -161,5 +161,5 @@ export function subscriptionClient(
   return client;
 }
 
-/** Quick polling for the SDK's pollers; the sandbox's Retry-After is 0 at test speeds. */
+/** Quick polling for the SDK's pollers: ARM sends no Retry-After for replications, so they would wait their default 2 s. */
 export const FAST_POLLING = { updateIntervalInMs: 5 };

@@ -1,7 +1,8 @@
 // The app identity's access in Azure RBAC (Microsoft.Authorization): its effective permissions at the
 // registry's private endpoints, and the least-privilege custom role and assignments that give it the
-// private-link action. Writes use deterministic names, so running them again finds what they made.
-import type { AuthorizationManagementClient, RoleDefinition } from '@azure/arm-authorization';
+// private-link action. Writes use deterministic names, so running them again finds what they made; what
+// was made is looked up by id first, because ARM's lists lag its writes and its GETs do not.
+import type { AuthorizationManagementClient, RoleAssignment, RoleDefinition } from '@azure/arm-authorization';
 import { RestError } from '@azure/core-rest-pipeline';
 
 import { appPrincipalId } from '../config/settings';
@@ -15,6 +16,7 @@ import {
 } from '../domain';
 import { ARM_SCOPE } from './armClients';
 import type { ArmClients } from './armClients';
+import { listPermissionsAt } from './effectivePermissions';
 
 export const PRIVATE_LINK_ROLE_BASE_NAME = 'ACR Replica Guard Private Link Proxy Writer';
 const PRIVATE_LINK_ROLE_DESCRIPTION =
@@ -68,17 +70,11 @@ export class AccessGateway {
     const missing: string[] = [];
     for (const id of privateEndpointIds) {
       const endpoint = parseArmResourceId(id);
-      const pages = this.clients
-        .authorization(endpoint.subscriptionId)
-        .permissions.listForResource(
-          endpoint.resourceGroup,
-          endpoint.provider,
-          '',
-          endpoint.type,
-          endpoint.name,
-        );
-      const permissions = [];
-      for await (const permission of pages) permissions.push(permission);
+      const permissions = await listPermissionsAt(
+        this.clients.authorization(endpoint.subscriptionId),
+        this.clients.endpoint,
+        id,
+      );
       if (!permitsAction(permissions, PRIVATE_LINK_ACTION)) missing.push(id);
     }
     return missing;
@@ -88,22 +84,25 @@ export class AccessGateway {
   async ensurePrivateLinkRole(assignableScope: string): Promise<EnsuredRole> {
     const roleName = privateLinkRoleName(assignableScope);
     const client = this.authorizationFor(assignableScope);
+    const guid = deterministicGuid(assignableScope, roleName);
+    // Made by an earlier run under its deterministic name: found by id even moments after it was made.
+    const ours = await orUndefinedWhenAbsent(() =>
+      client.roleDefinitions.get(scopeParameter(assignableScope), guid),
+    );
+    if (ours?.id !== undefined) return { roleDefinitionId: ours.id, created: false };
+    // Made otherwise under the same name (custom role names are unique in the directory).
     const existing = await findRole(client, assignableScope, roleName);
     if (existing !== undefined) return { roleDefinitionId: existing, created: false };
     try {
-      const role = await client.roleDefinitions.createOrUpdate(
-        scopeParameter(assignableScope),
-        deterministicGuid(assignableScope, roleName),
-        {
-          roleName,
-          description: PRIVATE_LINK_ROLE_DESCRIPTION,
-          roleType: 'CustomRole',
-          permissions: [
-            { actions: [PRIVATE_LINK_ACTION], notActions: [], dataActions: [], notDataActions: [] },
-          ],
-          assignableScopes: [assignableScope],
-        },
-      );
+      const role = await client.roleDefinitions.createOrUpdate(scopeParameter(assignableScope), guid, {
+        roleName,
+        description: PRIVATE_LINK_ROLE_DESCRIPTION,
+        roleType: 'CustomRole',
+        permissions: [
+          { actions: [PRIVATE_LINK_ACTION], notActions: [], dataActions: [], notDataActions: [] },
+        ],
+        assignableScopes: [assignableScope],
+      });
       return { roleDefinitionId: requiredId(role.id, 'role definition'), created: true };
     } catch (error) {
       // Another run created it between our read and our write.
@@ -114,7 +113,11 @@ export class AccessGateway {
     }
   }
 
-  /** Assigns the role to the principal at the scope; an identical assignment counts as done. */
+  /**
+   * Assigns the role to the principal at the scope; an identical assignment counts as done. ARM answers
+   * 201 to a PUT of an assignment that already exists under the same name, so whether this run made it
+   * is decided by reading it first.
+   */
   async ensureRoleAssignment(
     scope: string,
     roleDefinitionId: string,
@@ -123,6 +126,11 @@ export class AccessGateway {
     const client = this.authorizationFor(scope);
     const roleGuid = lastSegment(roleDefinitionId);
     const name = deterministicGuid(scope, principalId, roleGuid);
+    const earlier = await orUndefinedWhenAbsent(() =>
+      client.roleAssignments.get(scopeParameter(scope), name),
+    );
+    if (earlier?.id !== undefined && grants(earlier, principalId, roleGuid))
+      return { assignmentId: earlier.id, created: false };
     try {
       const assignment = await client.roleAssignments.create(scopeParameter(scope), name, {
         roleDefinitionId,
@@ -133,22 +141,25 @@ export class AccessGateway {
       return { assignmentId: requiredId(assignment.id, 'role assignment'), created: true };
     } catch (error) {
       if (!hasCode(error, 409, 'RoleAssignmentExists')) throw error;
-      // The same grant exists, possibly under a name someone else chose: report that one.
+      // The same grant exists under a name someone else chose: report the one ARM names.
+      const named = existingAssignmentName(error);
+      if (named !== undefined)
+        return {
+          assignmentId: `${scope}/providers/Microsoft.Authorization/roleAssignments/${named}`,
+          created: false,
+        };
+      // Older answers named none: look for it, and fail (to be retried) while lists still lag.
       for await (const assignment of client.roleAssignments.listForScope(scopeParameter(scope), {
         filter: `principalId eq '${principalId}'`,
       })) {
         if (
           sameId(assignment.scope ?? '', scope) &&
-          sameId(lastSegment(assignment.roleDefinitionId ?? ''), roleGuid) &&
-          assignment.id !== undefined
-        ) {
+          grants(assignment, principalId, roleGuid) &&
+          assignment.id
+        )
           return { assignmentId: assignment.id, created: false };
-        }
       }
-      return {
-        assignmentId: `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
-        created: false,
-      };
+      throw error;
     }
   }
 
@@ -178,6 +189,31 @@ async function findRole(
   });
   for await (const role of pages) if (isNamed(role, roleName) && role.id !== undefined) return role.id;
   return undefined;
+}
+
+/** The existing assignment's name from RoleAssignmentExists: "...is <32 hex digits>." as a GUID. */
+function existingAssignmentName(error: unknown): string | undefined {
+  const message = error instanceof Error ? error.message : '';
+  const hex = /existing role assignment is ([0-9a-f]{32})\b/i.exec(message)?.[1]?.toLowerCase();
+  return hex === undefined
+    ? undefined
+    : `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function grants(assignment: RoleAssignment, principalId: string, roleGuid: string): boolean {
+  return (
+    sameId(assignment.principalId ?? '', principalId) &&
+    sameId(lastSegment(assignment.roleDefinitionId ?? ''), roleGuid)
+  );
+}
+
+async function orUndefinedWhenAbsent<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof RestError && error.statusCode === 404) return undefined;
+    throw error;
+  }
 }
 
 function isNamed(role: RoleDefinition, roleName: string): boolean {

@@ -33,6 +33,11 @@ export interface AppHarness {
   waitForOperation(location: string, timeoutMs?: number): Promise<OperationView>;
   /** Kills the devhost (SIGKILL, mid-work) and starts it again on the same port and task hub. */
   restartHost(): Promise<void>;
+  /**
+   * Stops the ARM sandbox and starts it again on the same port: with a `statePath` it comes back as it
+   * was, as Azure would; without one, from its seed.
+   */
+  restartSandbox(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -66,26 +71,27 @@ export async function startApp(
     `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${name}`;
   const role = `Registry replica operator ${subscriptionId}`;
   const extra = typeof options.seed === 'function' ? options.seed(subscriptionId) : (options.seed ?? {});
-  const sandbox = await startTestSandbox(
-    {
-      principals: [APP_IDENTITY, ...(extra.principals ?? [])],
-      subscriptions: [{ subscriptionId, locations: LOCATIONS }],
-      roleDefinitions: [
-        {
-          roleName: role,
-          permissions: [{ actions: ['Microsoft.ContainerRegistry/*', '*/read'] }],
-          assignableScopes: [`/subscriptions/${subscriptionId}`],
-        },
-        ...(extra.roleDefinitions ?? []),
-      ],
-      roleAssignments: [
-        { principalId: APP_IDENTITY.objectId, role, scope: `/subscriptions/${subscriptionId}` },
-        ...(extra.roleAssignments ?? []),
-      ],
-      registries: registries(registryId, subscriptionId),
-    },
-    { pageSize: 20, ...options.sandbox },
-  );
+  const seedDocument: SeedDocument = {
+    principals: [APP_IDENTITY, ...(extra.principals ?? [])],
+    subscriptions: [{ subscriptionId, locations: LOCATIONS }],
+    roleDefinitions: [
+      {
+        roleName: role,
+        permissions: [{ actions: ['Microsoft.ContainerRegistry/*', '*/read'] }],
+        assignableScopes: [`/subscriptions/${subscriptionId}`],
+      },
+      ...(extra.roleDefinitions ?? []),
+    ],
+    roleAssignments: [
+      { principalId: APP_IDENTITY.objectId, role, scope: `/subscriptions/${subscriptionId}` },
+      ...(extra.roleAssignments ?? []),
+    ],
+    registries: registries(registryId, subscriptionId),
+  };
+  // Lists lag writes by ten (virtual) seconds, as ARM's do by a few: the app must find what it just
+  // wrote by id, not by listing.
+  const sandboxOptions = { pageSize: 20, listLagSeconds: 10, ...options.sandbox };
+  let sandbox = await startTestSandbox(seedDocument, sandboxOptions);
   const auditTable = uniqueTableName('audit');
   const hostEnv = {
     ARM_ENDPOINT: sandbox.url,
@@ -133,7 +139,9 @@ export async function startApp(
 
   return {
     subscriptionId,
-    sandbox,
+    get sandbox() {
+      return sandbox;
+    },
     get host() {
       return host;
     },
@@ -145,6 +153,11 @@ export async function startApp(
       const port = host.port;
       await host.kill();
       host = await startDevHost({ appRoot: REPO_ROOT, port, env: hostEnv });
+    },
+    restartSandbox: async () => {
+      const port = sandbox.port;
+      await sandbox.close();
+      sandbox = await startTestSandbox(seedDocument, { ...sandboxOptions, port });
     },
     stop: async () => {
       await host.stop();
