@@ -30,6 +30,12 @@ function dirnamePaths(source: string): string[][] {
   );
 }
 
+/** Relative module specifiers of imports, exports and requires. */
+function relativeSpecifiers(source: string): string[] {
+  const found = source.matchAll(/(?:\bfrom\s+|\brequire\(\s*|\bimport\(\s*)['"](\.{1,2}\/[^'"]*)['"]/g);
+  return [...found].map((match) => match[1] ?? '');
+}
+
 describe('the repository is self-contained', () => {
   const files = codeFiles(repoRoot);
 
@@ -38,7 +44,7 @@ describe('the repository is self-contained', () => {
     expect(files).toContain(__filename);
   });
 
-  test('no code resolves a path from its own folder to outside the repository, or names the shared folder beside it', () => {
+  test('no code resolves a path from its own folder to outside the repository, or imports from outside it', () => {
     const offences = files.flatMap((file) => {
       const source = fs.readFileSync(file, 'utf8');
       // Compiled output sits one folder deeper (dist/…), so a path may be meant from either place.
@@ -47,14 +53,23 @@ describe('the repository is self-contained', () => {
       const escaping = dirnamePaths(source).filter(
         (parts) => !inside(path.resolve(sourceDir, ...parts)) && !inside(path.resolve(compiledDir, ...parts)),
       );
-      const named = /\.\.\/shared\b|["'`]shared\/fixtures/.test(source)
-        ? ['names the shared folder beside the repository']
-        : [];
-      return [...escaping.map((parts) => parts.join(', ')), ...named].map(
+      const imported = relativeSpecifiers(source).filter(
+        (specifier) => !inside(path.resolve(sourceDir, specifier)),
+      );
+      return [...escaping.map((parts) => parts.join(', ')), ...imported].map(
         (what) => `${path.relative(repoRoot, file)}: ${what}`,
       );
     });
     expect(offences).toEqual([]);
+  });
+
+  test('an import that leaves the repository is caught, one inside it is not', () => {
+    const outsidePath = ['..', '..', '..', 'elsewhere', 'x'].join('/');
+    const sample = `import { x } from '${outsidePath}';\nimport { y } from '../support/y';`;
+    const outside = relativeSpecifiers(sample).filter(
+      (specifier) => !inside(path.resolve(__dirname, specifier)),
+    );
+    expect(outside).toEqual(['../../../elsewhere/x']);
   });
 
   test('a path that leaves the repository is caught', () => {
