@@ -201,6 +201,11 @@ async function startHeal(
 ): Promise<ChatReply> {
   const instanceId = sweepInstanceId(request);
   const start = await startSweep(context.client, request);
+  if (!start.started && !start.busy) {
+    context.warn(start.reason);
+    await auditSweepRequest(request, 'failed', { reason: start.reason });
+    return { text: `Could not start healing ${what}; the app's log says why.` };
+  }
   if (!start.started) {
     await auditSweepRequest(request, 'refused', { refusal: 'sweep-in-progress', reason: start.reason });
     return {

@@ -105,6 +105,7 @@ export type {
 } from './replicaOperation';
 export { isEmptyScope, parseRegistryScope } from './registryScope';
 export { parseOperationId } from './operationId';
+export { MAX_INSTANCE_ID_LENGTH, MAX_NAMED_INSTANCE_ID_LENGTH, namedInstanceId } from './instanceId';
 export { parseTimestamp } from './timestamp';
 export type { RegistryScope } from './registryScope';
 export {

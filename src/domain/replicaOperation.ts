@@ -5,6 +5,7 @@ import type { HealPolicy } from './healing';
 import { PRIVATE_LINK_ACTION } from './healing';
 import { applyUpdate } from './replicaSettings';
 import type { ReplicaSettings, UpdateReplicaRequest } from './replicaSettings';
+import { namedInstanceId } from './instanceId';
 import { replicaKey } from './resourceId';
 import type { ReplicaId } from './resourceId';
 
@@ -134,7 +135,7 @@ export interface OperationResult {
 
 /**
  * One Durable instance per replica: the id is derived from the replica's id (case-insensitively), and
- * uses only characters every Durable storage provider accepts in instance ids.
+ * stays within the host's limits for every valid name (see namedInstanceId).
  */
 export function replicaInstanceId(replica: ReplicaId): string {
   const key = replicaKey(replica)
@@ -142,7 +143,7 @@ export function replicaInstanceId(replica: ReplicaId): string {
     .replace('/resourcegroups/', ':')
     .replace('/providers/microsoft.containerregistry/registries/', ':')
     .replace('/replications/', ':');
-  return `replica:${encodeURIComponent(key).replace(/%/g, '~')}`;
+  return namedInstanceId('replica', key);
 }
 
 /** Capped exponential backoff: initial, 2×, 4×, ... never above the cap. */

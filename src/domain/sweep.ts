@@ -2,6 +2,7 @@
 import type { AuditActor, AuditChannel } from './audit';
 import type { Diagnosis, HealOutcome, HealResult } from './healing';
 import type { ChatReplyTarget, PollingPolicy } from './replicaOperation';
+import { namedInstanceId } from './instanceId';
 import { registryKey } from './resourceId';
 import type { RegistryId } from './resourceId';
 
@@ -10,7 +11,7 @@ export const SWEEP_INSTANCE_ID = 'sweep';
 
 /** One registry's sweep has its own instance, so it never waits for (or blocks) the fleet's. */
 export function registrySweepInstanceId(registry: RegistryId): string {
-  return `sweep:${encodeURIComponent(registryKey(registry)).replace(/%/g, '~')}`;
+  return namedInstanceId('sweep', registryKey(registry));
 }
 
 /** Registries one orchestration generation covers before continue-as-new keeps its history bounded. */

@@ -18,6 +18,11 @@ export async function healScheduleTick(timer: Timer, context: InvocationContext)
     context.log(`sweep started${timer.isPastDue ? ' (the tick was late)' : ''}`);
     return;
   }
+  if (!start.busy) {
+    context.error(`sweep tick failed: ${start.reason}`);
+    await auditSweepRequest(request, 'failed', { reason: start.reason });
+    return;
+  }
   context.log(`sweep tick skipped: ${start.reason}`);
   await auditSweepRequest(request, 'skipped', { reason: start.reason });
 }

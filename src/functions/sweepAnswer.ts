@@ -17,6 +17,11 @@ export async function startSweepAnswer(
   const instanceId = sweepInstanceId(sweep);
   const location = operationUrl(instanceId);
   const start = await startSweep(client, sweep);
+  if (!start.started && !start.busy) {
+    // Not "in progress": nothing runs. The caller gets a 500 naming the invocation; the log has why.
+    await auditSweepRequest(sweep, 'failed', { reason: start.reason });
+    throw new Error(start.reason);
+  }
   if (!start.started) {
     await auditSweepRequest(sweep, 'refused', { refusal: 'sweep-in-progress', reason: start.reason });
     return problemResponse(

@@ -1,18 +1,17 @@
 // Starts the sweep under its one instance id unless a sweep is still running. The check and the start
-// race with another starter; the engine refuses the second start, which counts as "running" too.
+// race with another starter; what runs under the id afterwards decides whether this one started.
 import type { DurableClient } from 'durable-functions';
 
 import { auditStore } from '../azure/auditStoreFactory';
+import { startExclusive } from '../azure/exclusiveStart';
 import { approvalTimeoutMinutes, healMaxAttempts, healParallelism, pollingPolicy } from '../config/settings';
 import { SWEEP_INSTANCE_ID, parseRegistryId, registrySweepInstanceId } from '../domain';
 import type { AuditActor, AuditChannel, AuditOutcome, SweepRequest } from '../domain';
 import { SWEEP_ORCHESTRATION } from '../orchestrations/names';
 import type { SweepInput } from '../orchestrations/healSweep';
-import { findStatus } from './replicaOperationStarter';
 
-const ACTIVE = new Set(['Running', 'Pending', 'ContinuedAsNew', 'Suspended']);
-
-export type SweepStart = { started: true } | { started: false; reason: string };
+/** `busy`: another sweep holds the id; otherwise the start failed for another reason. */
+export type SweepStart = { started: true } | { started: false; busy: boolean; reason: string };
 
 /** A sweep request from settings. */
 export function sweepRequest(
@@ -42,20 +41,15 @@ export function sweepInstanceId(request: SweepRequest): string {
 }
 
 export async function startSweep(client: DurableClient, request: SweepRequest): Promise<SweepStart> {
-  const instanceId = sweepInstanceId(request);
-  const current = await findStatus(client, instanceId);
-  if (current !== undefined && ACTIVE.has(String(current.runtimeStatus))) {
-    return { started: false, reason: `a sweep is still ${String(current.runtimeStatus)}` };
-  }
-  try {
-    const input: SweepInput = { request };
-    await client.startNew(SWEEP_ORCHESTRATION, { instanceId, input });
-    return { started: true };
-  } catch (error) {
-    return {
-      started: false,
-      reason: `another sweep has just started (${error instanceof Error ? error.message : String(error)})`,
-    };
+  const input: SweepInput = { request };
+  const start = await startExclusive(client, SWEEP_ORCHESTRATION, sweepInstanceId(request), input);
+  switch (start.outcome) {
+    case 'started':
+      return { started: true };
+    case 'busy':
+      return { started: false, busy: true, reason: `a sweep is still ${start.runtimeStatus}` };
+    case 'failed':
+      return { started: false, busy: false, reason: `the sweep could not be started: ${start.reason}` };
   }
 }
 
