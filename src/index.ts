@@ -15,6 +15,7 @@ import './functions/healSchedule';
 import './functions/healNow';
 import './orchestrations/healSweep';
 import './activities/sweepActivities';
+import './activities/healLaunchActivities';
 import './functions/healRegistry';
 import './functions/chatSlack';
 import './functions/chatSlackActions';

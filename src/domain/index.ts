@@ -138,8 +138,7 @@ export {
   SWEEP_INSTANCE_ID,
   registrySweepInstanceId,
   emptySummary,
-  isInstanceBusy,
   summaryCounts,
   tally,
 } from './sweep';
-export type { SweepEntry, SweepRequest, SweepSummary } from './sweep';
+export type { SweepCounts, SweepEntry, SweepRequest, SweepSummary } from './sweep';

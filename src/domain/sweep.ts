@@ -83,14 +83,10 @@ export function tally(summary: SweepSummary, entry: SweepEntry): SweepSummary {
   return counted;
 }
 
-/** The counts without the per-replica results, for status and audit. */
-export function summaryCounts(summary: SweepSummary): Omit<SweepSummary, 'results'> {
-  const { results: _results, ...counts } = summary;
-  return counts;
-}
+/** The summary's counts: no lists, so that they fit a custom status (capped at 16 KB) however large the fleet. */
+export type SweepCounts = Omit<SweepSummary, 'results' | 'scanFailures'> & { scanFailures: number };
 
-/** A sub-orchestration that could not start because its replica's instance is busy. */
-export function isInstanceBusy(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : String(error);
-  return /already exists/i.test(message);
+export function summaryCounts(summary: SweepSummary): SweepCounts {
+  const { results: _results, scanFailures, ...counts } = summary;
+  return { ...counts, scanFailures: scanFailures.length };
 }

@@ -1,34 +1,31 @@
 // The scheduled self-healing sweep: list the registries in scope, scan them a batch at a time for
 // suspects (one list and one GET per suspect each), and heal every suspect through its own heal
-// orchestration, which runs under the replica's instance id so it never overlaps another operation on
-// that replica. A suspect busy with another operation is skipped, not fatal. Every generation covers a
-// slice of the registries and then continues as new, so the history stays bounded however large the
-// fleet.
+// orchestration under the replica's instance id, started only when no other operation holds the replica
+// (a suspect that is busy is reported as such and left alone), then followed until it ends. Every
+// generation covers a slice of the registries and then continues as new, so the history stays bounded
+// however large the fleet. The custom status holds counts only (the host caps it at 16 KB); the lists go
+// to the output and the audit trail.
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 
+import { READ_HEALS_ACTIVITY, START_HEAL_ACTIVITY } from '../activities/healLaunchActivities';
+import type { EndedHeal, HealLaunch, HealProgress } from '../activities/healLaunchActivities';
+import type { ExclusiveStart } from '../azure/exclusiveStart';
 import { LIST_SWEEP_REGISTRIES_ACTIVITY, SCAN_REGISTRY_ACTIVITY } from '../activities/sweepActivities';
 import type { ScanRequest, ScanResult, Suspect, SweepRegistry } from '../activities/sweepActivities';
 import {
   REGISTRIES_PER_GENERATION,
   emptySummary,
-  isInstanceBusy,
   parseReplicaId,
+  pollDelaySeconds,
   replicaInstanceId,
   summaryCounts,
   tally,
 } from '../domain';
-import type {
-  AuditOutcome,
-  HealRequest,
-  HealResult,
-  SweepEntry,
-  SweepRequest,
-  SweepSummary,
-} from '../domain';
-import { HEAL_REPLICA_ORCHESTRATION, SWEEP_ORCHESTRATION } from './names';
+import type { AuditOutcome, HealRequest, PollingPolicy, SweepRequest, SweepSummary } from '../domain';
+import { SWEEP_ORCHESTRATION } from './names';
 import { batchesOf, settleAll } from './settleAll';
-import { ACTIVITY_RETRY, auditStep } from './auditStep';
+import { ACTIVITY_RETRY, auditStep, failureMessage } from './auditStep';
 import { CHAT_REPLY_ACTIVITY } from '../activities/chatContract';
 import type { ChatReplyInput } from '../activities/chatContract';
 
@@ -98,7 +95,10 @@ export function* healSweep(
 
   status('scanning');
   const suspects: { suspect: Suspect; registry: SweepRegistry }[] = [];
+  const failedScans: { registryId: string; reason: string }[] = [];
   for (const batch of batchesOf(slice, request.parallelism)) {
+    // No Durable retries for a scan: the ARM client already retries throttling and transient errors,
+    // and a registry whose scan fails is scanned again by the next sweep instead of holding this one up.
     const scanned = yield* settleAll(
       context,
       batch.map((registry) => {
@@ -107,7 +107,7 @@ export function* healSweep(
           now: now(),
           thresholdMinutes: registry.thresholdMinutes,
         };
-        return context.df.callActivityWithRetry(SCAN_REGISTRY_ACTIVITY, ACTIVITY_RETRY, scan);
+        return context.df.callActivity(SCAN_REGISTRY_ACTIVITY, scan);
       }),
     );
     scanned.forEach((outcome, i) => {
@@ -116,6 +116,10 @@ export function* healSweep(
       progress.summary.registriesScanned += 1;
       if (!outcome.ok) {
         progress.summary.scanFailures.push(registry.registryId);
+        failedScans.push({
+          registryId: registry.registryId,
+          reason: failureMessage(outcome.error).slice(0, 200),
+        });
         return;
       }
       for (const suspect of (outcome.value as ScanResult).suspects) {
@@ -125,37 +129,90 @@ export function* healSweep(
     });
     status('scanning');
   }
+  if (failedScans.length > 0) {
+    yield context.df.Task.all(
+      batchesOf(failedScans, SCAN_FAILURES_PER_ENTRY).map((registries, i) =>
+        auditStep(context, subject, 'scan-failed', 'failed', `${progress.generation}|${i}`, { registries }),
+      ),
+    );
+  }
 
   status('healing');
   for (const batch of batchesOf(suspects, request.parallelism)) {
-    const healed = yield* settleAll(
-      context,
-      batch.map(({ suspect, registry }) => {
-        const heal: HealRequest = {
-          replicaId: suspect.replicaId,
-          actor: request.actor,
-          channel: request.channel,
-          requestedAt: request.requestedAt,
-          policy: registry.policy,
-          dryRun: request.dryRun,
-          polling: request.polling,
-          thresholdMinutes: registry.thresholdMinutes,
-          ...(suspect.firstSeenAt === undefined ? {} : { firstSeenAt: suspect.firstSeenAt }),
-          maxAttempts: request.maxAttempts,
-          approvalTimeoutMinutes: request.approvalTimeoutMinutes,
-          ...(request.replyTo === undefined ? {} : { replyTo: request.replyTo }),
-        };
-        return context.df.callSubOrchestrator(
-          HEAL_REPLICA_ORCHESTRATION,
-          heal,
-          replicaInstanceId(parseReplicaId(suspect.replicaId)),
-        );
-      }),
-    );
-    healed.forEach((outcome, i) => {
-      const suspect = batch[i]?.suspect;
-      if (suspect !== undefined) progress.summary = tally(progress.summary, entryOf(suspect, outcome));
+    const launches = batch.map(({ suspect, registry }): HealLaunch => {
+      const heal: HealRequest = {
+        replicaId: suspect.replicaId,
+        actor: request.actor,
+        channel: request.channel,
+        requestedAt: request.requestedAt,
+        policy: registry.policy,
+        dryRun: request.dryRun,
+        polling: request.polling,
+        thresholdMinutes: registry.thresholdMinutes,
+        ...(suspect.firstSeenAt === undefined ? {} : { firstSeenAt: suspect.firstSeenAt }),
+        maxAttempts: request.maxAttempts,
+        approvalTimeoutMinutes: request.approvalTimeoutMinutes,
+        ...(request.replyTo === undefined ? {} : { replyTo: request.replyTo }),
+      };
+      return { instanceId: replicaInstanceId(parseReplicaId(suspect.replicaId)), request: heal };
     });
+    const starts = yield* settleAll(
+      context,
+      launches.map((launch) => context.df.callActivityWithRetry(START_HEAL_ACTIVITY, ACTIVITY_RETRY, launch)),
+    );
+    const running: HealLaunch[] = [];
+    const busy: Task[] = [];
+    starts.forEach((outcome, i) => {
+      const launch = launches[i];
+      if (launch === undefined) return;
+      const replicaId = launch.request.replicaId;
+      if (!outcome.ok) {
+        progress.summary = tally(progress.summary, {
+          replicaId,
+          outcome: 'failed',
+          reason: `the heal could not be started: ${failureMessage(outcome.error)}`,
+        });
+        return;
+      }
+      const start = outcome.value as ExclusiveStart;
+      if (start.outcome === 'started') {
+        running.push(launch);
+      } else if (start.outcome === 'busy') {
+        const holder = `${start.name}${start.operation === undefined ? '' : ` ${start.operation}`}`;
+        const reason = `busy: another operation on this replica is ${start.runtimeStatus} (${holder}); left alone`;
+        progress.summary = tally(progress.summary, { replicaId, outcome: 'skipped', reason });
+        busy.push(
+          auditStep(
+            context,
+            { ...subject, operation: 'heal', target: replicaId },
+            'busy',
+            'skipped',
+            replicaId,
+            {
+              reason,
+              operationId: launch.instanceId,
+              sweep: context.df.instanceId,
+            },
+          ),
+        );
+      } else {
+        progress.summary = tally(progress.summary, {
+          replicaId,
+          outcome: 'failed',
+          reason: `the heal could not be started: ${start.reason.split('\n')[0]?.slice(0, 300) ?? ''}`,
+        });
+      }
+    });
+    if (busy.length > 0) yield context.df.Task.all(busy);
+    const ended = yield* followHeals(context, running, request.polling);
+    for (const { launch, progress: heal } of ended) {
+      progress.summary = tally(
+        progress.summary,
+        'result' in heal
+          ? heal.result
+          : { replicaId: launch.request.replicaId, outcome: 'failed', reason: heal.failure.slice(0, 500) },
+      );
+    }
     status('healing');
   }
 
@@ -183,24 +240,34 @@ export function* healSweep(
   return progress.summary;
 }
 
-function entryOf(
-  suspect: Suspect,
-  outcome: { ok: true; value: unknown } | { ok: false; error: unknown },
-): SweepEntry {
-  if (outcome.ok) return outcome.value as HealResult;
-  const reason = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
-  if (isInstanceBusy(outcome.error)) {
-    return {
-      replicaId: suspect.replicaId,
-      outcome: 'skipped',
-      reason: `another operation on this replica is running: ${firstLine(reason)}`,
-    };
-  }
-  return { replicaId: suspect.replicaId, outcome: 'failed', reason: firstLine(reason) };
-}
+/** Audit entries for failed scans hold this many registries each (entries are bounded in size). */
+const SCAN_FAILURES_PER_ENTRY = 25;
 
-function firstLine(text: string): string {
-  return (text.split('\n')[0] ?? text).trim().slice(0, 500);
+/** Waits, with durable timers and capped backoff, until every started heal has ended. */
+function* followHeals(
+  context: OrchestrationContext,
+  launches: HealLaunch[],
+  polling: PollingPolicy,
+): Generator<unknown, { launch: HealLaunch; progress: EndedHeal }[], unknown> {
+  const ended: { launch: HealLaunch; progress: EndedHeal }[] = [];
+  let pending = launches;
+  for (let poll = 0; pending.length > 0; poll += 1) {
+    const wait = pollDelaySeconds(poll, polling) * 1000;
+    yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + wait));
+    const read = (yield context.df.callActivityWithRetry(
+      READ_HEALS_ACTIVITY,
+      ACTIVITY_RETRY,
+      pending,
+    )) as HealProgress[];
+    const still: HealLaunch[] = [];
+    pending.forEach((launch, i) => {
+      const progress = read[i];
+      if (progress?.done === true) ended.push({ launch, progress });
+      else still.push(launch);
+    });
+    pending = still;
+  }
+  return ended;
 }
 
 df.app.orchestration(SWEEP_ORCHESTRATION, healSweep as OrchestrationHandler);

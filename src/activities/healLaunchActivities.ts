@@ -1,0 +1,70 @@
+// How a sweep runs heals: each as an orchestration of its own under the replica's instance id, started
+// by an activity only when no other operation holds the replica, then followed until it ends. A
+// sub-orchestration would not do: the Durable host starts it even over a running instance, replacing a
+// user's create, update or delete, whose outcome would then never be reported. A top-level start over a
+// running instance is refused, and what runs under the id afterwards tells this start from another.
+import * as df from 'durable-functions';
+import type { InvocationContext } from '@azure/functions';
+import type { ActivityHandler } from 'durable-functions';
+
+import { instanceStatus, isActive, runsInput, startExclusive } from '../azure/exclusiveStart';
+import type { ExclusiveStart } from '../azure/exclusiveStart';
+import type { HealRequest, HealResult } from '../domain';
+import { HEAL_REPLICA_ORCHESTRATION } from '../orchestrations/names';
+
+export const START_HEAL_ACTIVITY = 'sweepStartHeal';
+export const READ_HEALS_ACTIVITY = 'sweepReadHeals';
+
+export interface HealLaunch {
+  instanceId: string;
+  request: HealRequest;
+}
+
+/** Where a started heal is: still running, or finished with its result or a reason it has none. */
+export type HealProgress =
+  | { instanceId: string; done: false }
+  | { instanceId: string; done: true; result: HealResult }
+  | { instanceId: string; done: true; failure: string };
+
+export type EndedHeal = Extract<HealProgress, { done: true }>;
+
+/** Starts the heal unless another operation holds the replica; safe to run again (it then finds itself). */
+export async function startHeal(launch: HealLaunch, context: InvocationContext): Promise<ExclusiveStart> {
+  return startExclusive(df.getClient(context), HEAL_REPLICA_ORCHESTRATION, launch.instanceId, launch.request);
+}
+
+export async function readHeals(launches: HealLaunch[], context: InvocationContext): Promise<HealProgress[]> {
+  const client = df.getClient(context);
+  return Promise.all(
+    launches.map(async ({ instanceId, request }): Promise<HealProgress> => {
+      const status = await instanceStatus(client, instanceId);
+      if (status === undefined) {
+        return { instanceId, done: true, failure: 'the heal was purged before the sweep read its result' };
+      }
+      if (!runsInput(status, request)) {
+        return {
+          instanceId,
+          done: true,
+          failure:
+            'a later operation on the replica replaced the heal before the sweep read its result (the audit trail has what the heal did)',
+        };
+      }
+      if (isActive(status)) return { instanceId, done: false };
+      if (status.runtimeStatus === df.OrchestrationRuntimeStatus.Completed) {
+        return { instanceId, done: true, result: status.output as HealResult };
+      }
+      const output = typeof status.output === 'string' ? status.output : JSON.stringify(status.output);
+      return { instanceId, done: true, failure: `the heal ended ${String(status.runtimeStatus)}: ${output}` };
+    }),
+  );
+}
+
+const clientInput = df.input.durableClient();
+df.app.activity(START_HEAL_ACTIVITY, {
+  extraInputs: [clientInput],
+  handler: startHeal as ActivityHandler,
+});
+df.app.activity(READ_HEALS_ACTIVITY, {
+  extraInputs: [clientInput],
+  handler: readHeals as ActivityHandler,
+});
