@@ -1,5 +1,7 @@
 // Entry file loaded by the Functions worker (package.json `main`): importing a module registers its
-// triggers, orchestrations and activities.
+// triggers, orchestrations and activities. A task hub name the host would refuse stops the app here,
+// with the setting's name in the message.
+import { taskHubName } from './config/settings';
 import './functions/health';
 import './functions/openapi';
 import './functions/registries';
@@ -21,3 +23,5 @@ import './functions/chatSlack';
 import './functions/chatSlackActions';
 import './functions/chatTeams';
 import './activities/chatActivities';
+
+taskHubName();
