@@ -56,7 +56,8 @@ export async function startExclusive(
   input: unknown,
 ): Promise<ExclusiveStart> {
   const before = await instanceStatus(client, instanceId);
-  if (before !== undefined && isActive(before)) return holder(before, input);
+  // An earlier attempt of this very start (an activity runs at least once) is not started again.
+  if (before !== undefined && (isActive(before) || runsInput(before, input))) return holder(before, input);
   try {
     await client.startNew(orchestration, { instanceId, input });
   } catch (error) {

@@ -6,6 +6,7 @@ import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
 
 import { durableClientBindingData } from '../../devhost/durable/clientBindingData';
+import { EventType } from '../../devhost/durable/history';
 import type { DevHostProcess } from '../../devhost/startDevHost';
 import { startDevHost } from '../../devhost/startDevHost';
 import { startExclusive } from '../../src/azure/exclusiveStart';
@@ -70,6 +71,18 @@ test('an id the host refuses is a failed start, not a busy one', async () => {
 test('an orchestrator the host does not know is a failed start', async () => {
   const start = await startExclusive(client, 'NoSuchOrchestrator', 'unknown-1', null);
   expect(start.outcome).toBe('failed');
+});
+
+test('a finished run of the same input is not started again', async () => {
+  const execution = async (): Promise<string> => {
+    const started = (await api.history('once-1')).find((e) => e.EventType === EventType.ExecutionStarted);
+    return started?.EventType === EventType.ExecutionStarted ? started.OrchestrationInstance.ExecutionId : '';
+  };
+  expect(await startExclusive(client, 'Sequence', 'once-1', ['once'])).toEqual({ outcome: 'started' });
+  await api.waitFor('once-1');
+  const first = await execution();
+  expect(await startExclusive(client, 'Sequence', 'once-1', ['once'])).toEqual({ outcome: 'started' });
+  expect(await execution()).toBe(first);
 });
 
 test('a finished instance under the id is replaced by the new start', async () => {
