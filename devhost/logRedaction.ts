@@ -1,5 +1,6 @@
 // Keeps keys and secrets out of the devhost's log: the values of `code` query parameters and
-// `x-functions-key` headers, and every key the devhost knows, whatever message they appear in.
+// `x-functions-key` headers, storage account keys and SAS signatures (as the Node.js worker hides them),
+// and every key the devhost knows, whatever message they appear in.
 
 import type { Logger } from './log';
 
@@ -7,9 +8,14 @@ export const REDACTED = '[redacted]';
 
 const CODE_PARAMETER = /([?&](?:amp;)?code=)[^&\s"'#<>]+/gi;
 const KEY_HEADER = /(x-functions-key["']?\s*[:=]\s*["']?)[^"'\s,;&}]+/gi;
+const STORAGE_SECRET = /((?:AccountKey|SharedAccessKey|SharedAccessSignature)=)[^;"'\s]+/gi;
+const SAS_SIGNATURE = /([?&](?:amp;)?sig=)[^&\s"'#<>]+/gi;
 
 export function redactSecrets(text: string, secrets: readonly string[] = []): string {
-  let redacted = text.replace(CODE_PARAMETER, `$1${REDACTED}`).replace(KEY_HEADER, `$1${REDACTED}`);
+  let redacted = text;
+  for (const pattern of [CODE_PARAMETER, KEY_HEADER, STORAGE_SECRET, SAS_SIGNATURE]) {
+    redacted = redacted.replace(pattern, `$1${REDACTED}`);
+  }
   for (const secret of secrets) {
     if (secret.length > 0) {
       redacted = redacted.split(secret).join(REDACTED);

@@ -152,7 +152,7 @@ describe('retries', () => {
 });
 
 describe('redaction of what the devhost logs', () => {
-  test('code parameters, x-functions-key headers and known keys are replaced', () => {
+  test('code parameters, x-functions-key headers, storage secrets and known keys are replaced', () => {
     expect(redactSecrets('GET /api/x?a=1&code=abc123&b=2 failed')).toBe(
       'GET /api/x?a=1&code=[redacted]&b=2 failed',
     );
@@ -161,6 +161,12 @@ describe('redaction of what the devhost logs', () => {
       '{"x-functions-key":"[redacted]","accept":"*/*"}',
     );
     expect(redactSecrets('x-functions-key: abc123')).toBe('x-functions-key: [redacted]');
+    expect(redactSecrets('AccountName=a;AccountKey=c2VjcmV0==;TableEndpoint=x')).toBe(
+      'AccountName=a;AccountKey=[redacted];TableEndpoint=x',
+    );
+    expect(redactSecrets('https://a.table.core.windows.net/t?sv=2020&sig=abc%2Bdef&se=1')).toBe(
+      'https://a.table.core.windows.net/t?sv=2020&sig=[redacted]&se=1',
+    );
     expect(redactSecrets('the key s3cr3t/+= leaked, encoded s3cr3t%2F%2B%3D too', ['s3cr3t/+='])).toBe(
       'the key [redacted] leaked, encoded [redacted] too',
     );
