@@ -1,8 +1,6 @@
-// How a sweep runs heals: each as an orchestration of its own under the replica's instance id, started
-// by an activity only when no other operation holds the replica, then followed until it ends. A
-// sub-orchestration would not do: the Durable host starts it even over a running instance, replacing a
-// user's create, update or delete, whose outcome would then never be reported. A top-level start over a
-// running instance is refused, and what runs under the id afterwards tells this start from another.
+// A sweep's heals run as orchestrations of their own under each replica's id: started only when nothing
+// holds the replica (a sub-orchestration would replace a running one on the Durable host), and judged by
+// what runs under the id afterwards; then followed until they end.
 import * as df from 'durable-functions';
 import type { InvocationContext } from '@azure/functions';
 import type { ActivityHandler } from 'durable-functions';

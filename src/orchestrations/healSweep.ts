@@ -1,10 +1,7 @@
-// The scheduled self-healing sweep: list the registries in scope, scan them a batch at a time for
-// suspects (one list and one GET per suspect each), and heal every suspect through its own heal
-// orchestration under the replica's instance id, started only when no other operation holds the replica
-// (a suspect that is busy is reported as such and left alone), then followed until it ends. Every
-// generation covers a slice of the registries and then continues as new, so the history stays bounded
-// however large the fleet. The custom status holds counts only (the host caps it at 16 KB); the lists go
-// to the output and the audit trail.
+// The scheduled self-healing sweep: list the registries in scope, scan them a batch at a time (one list,
+// one GET per suspect), and heal each suspect in its own orchestration under the replica's id, unless
+// another operation holds the replica (then it is reported busy and left alone). Each generation covers a
+// slice of the registries, then continues as new. The custom status holds counts; lists go to output and audit.
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 

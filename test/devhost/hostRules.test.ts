@@ -1,8 +1,6 @@
-// The Durable host's rules as the devhost states them, checked against synthetic cases. Sources, in
-// Azure/azure-functions-durable-extension v2.13.7 and Azure/durabletask (Core 2.17.1):
-// DurableClient.StartNewAsync (instance ids), MessagePayloadDataConverter.Serialize (custom status),
-// DurableTaskExtension.ThrowIfFunctionDoesNotExist, DurableOrchestrationContext (sub-orchestration ids),
-// RetryInterceptor (the timer after the last attempt), AzureStorageDurabilityProvider.ValidateDelayTime.
+// The Durable host's rules as the devhost states them, against synthetic cases (sources in README.md:
+// DurableClient.StartNewAsync, MessagePayloadDataConverter.Serialize, ThrowIfFunctionDoesNotExist,
+// DurableOrchestrationContext, RetryInterceptor, AzureStorageDurabilityProvider.ValidateDelayTime).
 
 import type { OrchestratorAction } from '../../devhost/durable/actions';
 import { ActionType } from '../../devhost/durable/actions';

@@ -1,9 +1,7 @@
-// Two clients starting the same instance id at once: the Azure Storage provider reads the instance, then
-// writes it conditionally (AzureStorageOrchestrationService.CreateTaskOrchestrationAsync and
-// AzureTableTrackingStore.SetNewExecutionAsync, which ignores the 409/412). The loser hears nothing of
-// it: its start is dropped while its caller is told it started. The race is made deterministic here by
-// handing the second start the state read before the first one wrote (the scheduler is not needed, so
-// a sink that ignores its signals stands in for it).
+// Two starts of one id racing: the Azure Storage provider reads, then writes conditionally and ignores the
+// 409/412 (CreateTaskOrchestrationAsync, SetNewExecutionAsync), so the loser's caller is told it started.
+// Made deterministic by handing the second start the state read before the first wrote; the scheduler is
+// not needed, so a sink that ignores its signals stands in for it.
 
 import { OrchestrationStore } from '../../devhost/durable/store';
 import type { WorkSignals } from '../../devhost/durable/workQueue';

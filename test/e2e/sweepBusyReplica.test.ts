@@ -1,8 +1,7 @@
-// A sweep never replaces or overlaps an operation that is running on a replica. Here a user's `remove`
-// of a failed replica waits in chat for an approver while a sweep finds that replica suspect: the sweep
-// reports it busy (output and audit trail) and leaves it, and the user's delete, once approved, runs to
-// its end and reports back. (On the Durable host a heal started as a sub-orchestration under the
-// replica's instance id would have replaced the waiting delete.)
+// A sweep never replaces or overlaps a running operation on a replica: while a user's chat `remove` waits
+// for approval, a sweep that finds the replica suspect reports it busy (output and audit) and leaves it;
+// the delete, once approved, runs to its end and reports back. (A heal started as a sub-orchestration
+// under the replica's id would have replaced the waiting delete on the Durable host.)
 import { randomBytes } from 'node:crypto';
 
 import { SWEEP_INSTANCE_ID, parseReplicaId, replicaInstanceId } from '../../src/domain';
