@@ -1,7 +1,7 @@
 // The scheduled self-healing sweep: list the registries in scope, scan them a batch at a time (one list,
 // one GET per suspect), and heal each suspect in its own orchestration under the replica's id, unless
 // another operation holds the replica (then it is reported busy and left alone). Each generation covers a
-// slice of the registries, then continues as new. The custom status holds counts; lists go to output and audit.
+// slice of the registries, then continues as new. Custom status: counts only; lists: output and audit.
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 
