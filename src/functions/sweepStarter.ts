@@ -49,7 +49,11 @@ export async function startSweep(client: DurableClient, request: SweepRequest): 
     case 'busy':
       return { started: false, busy: true, reason: `a sweep is still ${start.runtimeStatus}` };
     case 'failed':
-      return { started: false, busy: false, reason: `the sweep could not be started: ${start.reason}` };
+      return {
+        started: false,
+        busy: false,
+        reason: `the sweep could not be started: ${start.reason.slice(0, 500)}`,
+      };
   }
 }
 
