@@ -11,11 +11,13 @@ import { durableClientBindingData } from './durable/clientBindingData';
 import { AZURE_STORAGE_TIMER_LIMITS, DurableEngine } from './durable/engine';
 import type { TimerLimits } from './durable/shimReplay';
 import { workerDurableFunctions } from './durable/workerBridge';
-import { readKeySettings } from './http/authKeys';
+import { taskHubNameProblem } from './config/taskHubName';
+import { keysEnforced, keyValues, readKeySettings } from './http/authKeys';
 import { httpRoutes } from './http/httpTriggers';
 import { createRequestHandler } from './http/server';
 import type { Logger } from './log';
 import { consoleLogger, parseLogLevel } from './log';
+import { redactingLogger } from './logRedaction';
 import { TimerTriggers } from './timer/timerTriggers';
 import type { ExtraInputProvider } from './worker/bindingInputs';
 import { triggerBinding, triggerType } from './worker/bindingInputs';
@@ -112,7 +114,12 @@ export async function runDevHost(options: DevHostOptions): Promise<RunningDevHos
   const appRoot = path.resolve(options.appRoot);
   applySettings(readLocalSettings(appRoot), env);
   env.AzureWebJobsScriptRoot ??= appRoot;
-  const log = options.log ?? consoleLogger(parseLogLevel(env.DEVHOST_LOG_LEVEL));
+  const keys = readKeySettings(env);
+  const secrets = keyValues(keys);
+  const log = redactingLogger(
+    options.log ?? consoleLogger(parseLogLevel(env.DEVHOST_LOG_LEVEL)),
+    () => secrets,
+  );
   const config = readHostConfig(appRoot, env);
 
   const runtime = new WorkerRuntime(log);
@@ -132,14 +139,21 @@ export async function runDevHost(options: DevHostOptions): Promise<RunningDevHos
   }
   warnAboutUnservedBindings(runtime, log);
 
-  const keys = readKeySettings(env);
-  const systemKey = keys.masterKey;
+  const systemKey = keys.systemKey;
   const functions = [...runtime.functions.values()];
   const needsDurable = functions.some(
     (fn) =>
       DURABLE_TRIGGERS.includes(triggerType(fn)) ||
       Object.values(fn.metadata.bindings).some((b) => isDurableClient(b)),
   );
+  // The Durable extension validates the task hub name as it starts; the host does not start otherwise.
+  const hubProblem = needsDurable ? taskHubNameProblem(config.hubName) : undefined;
+  if (hubProblem !== undefined) {
+    throw new Error(`${hubProblem} Set a valid name in host.json extensions.durableTask.hubName.`);
+  }
+  // With keys enforced the durable client goes through the webhook URLs, which carry the system key:
+  // durable-functions adds no key to the local RPC URLs, so that endpoint is not offered then.
+  const rpcEnabled = config.localRpcEndpointEnabled !== false && !keysEnforced(keys);
 
   let port = options.port;
   const bindingData = { value: '' };
@@ -154,6 +168,7 @@ export async function runDevHost(options: DevHostOptions): Promise<RunningDevHos
     extras,
     timers,
     log,
+    rpcEnabled,
     clientApi: undefined as ClientApi | undefined,
     engine: undefined as DurableEngine | undefined,
   };
@@ -176,7 +191,12 @@ export async function runDevHost(options: DevHostOptions): Promise<RunningDevHos
       );
     }
     bindingData.value = JSON.stringify(
-      durableClientBindingData(url, `http://127.0.0.1:${port}`, config.hubName, systemKey),
+      durableClientBindingData(
+        url,
+        rpcEnabled ? `http://127.0.0.1:${port}` : undefined,
+        config.hubName,
+        systemKey,
+      ),
     );
     engine = await DurableEngine.create(workerDurableFunctions(runtime, extras), {
       connectionString,

@@ -17,3 +17,7 @@ export { consoleLogger } from './log';
 export type { DevHostLogLevel, Logger } from './log';
 export { WorkerRuntime } from './worker/coreModule';
 export { loadApp } from './worker/loadApp';
+// The host's rules as the devhost states them, for the app's tests that must keep within them.
+export { instanceIdProblem } from './durable/instanceIdRules';
+export { taskHubNameProblem } from './config/taskHubName';
+export { durableClientBindingData } from './durable/clientBindingData';

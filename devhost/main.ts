@@ -6,6 +6,8 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { readLocalSettings } from './config/appSettings';
 import { runDevHost } from './host';
+import { keyValues, readKeySettings } from './http/authKeys';
+import { redactSecrets } from './logRedaction';
 import { READY_MARKER } from './startDevHost';
 
 /**
@@ -68,7 +70,8 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`${redactSecrets(text, keyValues(readKeySettings(process.env)))}\n`);
     process.exit(1);
   });
 }

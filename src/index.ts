@@ -1,7 +1,8 @@
 // Entry file loaded by the Functions worker (package.json `main`), and the one place that wires the app
 // together: importing a module registers its triggers, orchestrations or activities under the names in
-// its feature's contract. The timer comes first: its schedule check stops the app before anything is
-// registered when HEAL_SCHEDULE is malformed.
+// its feature's contract. Settings the host would refuse stop the app here, naming the setting: the
+// timer comes first (its schedule check runs when it loads), the task hub name is checked at the end.
+import { taskHubName } from './config/settings';
 import './functions/healSchedule';
 
 // Triggers: HTTP (REST and chat).
@@ -28,4 +29,7 @@ import './app/replicaOperation/replicaOperation.activities';
 import './app/privateLink/privateLink.activities';
 import './app/healing/healReplica.activities';
 import './app/healing/healSweep.activities';
+import './app/healing/healLaunch.activities';
 import './app/chatFollowUp/chatFollowUp.activities';
+
+taskHubName();

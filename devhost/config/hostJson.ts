@@ -11,6 +11,8 @@ export interface HostConfig {
   hubName: string;
   maxConcurrentActivityFunctions: number | undefined;
   maxConcurrentOrchestratorFunctions: number | undefined;
+  /** extensions.durableTask.localRpcEndpointEnabled; unset means on (the default for Node apps). */
+  localRpcEndpointEnabled: boolean | undefined;
 }
 
 interface HostJsonFile {
@@ -20,6 +22,7 @@ interface HostJsonFile {
       hubName?: string;
       maxConcurrentActivityFunctions?: number;
       maxConcurrentOrchestratorFunctions?: number;
+      localRpcEndpointEnabled?: boolean;
     };
   };
 }
@@ -37,5 +40,6 @@ export function readHostConfig(appRoot: string, env: NodeJS.ProcessEnv): HostCon
     hubName: resolveSettingReferences(durable?.hubName ?? 'TestHubName', env),
     maxConcurrentActivityFunctions: durable?.maxConcurrentActivityFunctions,
     maxConcurrentOrchestratorFunctions: durable?.maxConcurrentOrchestratorFunctions,
+    localRpcEndpointEnabled: durable?.localRpcEndpointEnabled,
   };
 }

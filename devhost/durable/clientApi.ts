@@ -1,11 +1,17 @@
 // The Durable extension's HTTP API (HttpApiHandler), served both at the webhook path and at the local RPC
 // endpoint durable-functions' DurableClient calls: start, status, list, raise event, terminate, suspend,
-// resume, restart, purge. Status codes and payloads follow the extension.
+// resume, restart, purge. Status codes and payloads follow the extension (HttpApiHandler): an
+// ArgumentException is a 400 "One or more of the arguments submitted is incorrect", anything else the
+// durable client throws a 500 "Something went wrong while processing your request", both carrying the
+// exception's message and type (HttpRequestMessageExtensions.CreateErrorResponse).
 
 import { randomUUID } from 'node:crypto';
 import type { DurableEngine } from './engine';
 import { managementUrls } from './clientBindingData';
 import { eventRaised, executionResumed, executionSuspended, executionTerminated } from './history';
+import { instanceIdProblem } from './instanceIdRules';
+import type { KnownFunctions } from './knownFunctions';
+import { unknownOrchestratorProblem } from './knownFunctions';
 import { clientMessage } from './messages';
 import { parseJsonText } from './orchestrationPayload';
 import type { InstanceState, RuntimeStatus } from './store';
@@ -48,6 +54,37 @@ const RUNTIME_STATUSES: readonly RuntimeStatus[] = [
 ];
 
 const error = (status: number, message: string): ApiResponse => ({ status, body: { Message: message } });
+
+/** A 400 for an ArgumentException the durable client threw. */
+const badArgument = (message: string): ApiResponse => ({
+  status: 400,
+  body: {
+    Message: 'One or more of the arguments submitted is incorrect',
+    ExceptionMessage: message,
+    ExceptionType: 'System.ArgumentException',
+  },
+});
+
+/**
+ * A 500 for the OrchestrationAlreadyExistsException of the Azure Storage provider, which the host answers
+ * to a start under the id of an instance that has not finished (`ThrowExceptionOnInvalidDedupeStatus`).
+ */
+const alreadyExists = (state: InstanceState): ApiResponse => ({
+  status: 500,
+  body: {
+    Message: 'Something went wrong while processing your request',
+    ExceptionMessage: `An Orchestration instance with the status ${state.runtimeStatus} already exists.`,
+    ExceptionType: 'DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException',
+  },
+});
+
+/** Why the durable client refuses to start `functionName` under `instanceId`, if it does. */
+function startProblem(known: KnownFunctions, functionName: string, instanceId: string | undefined) {
+  return (
+    unknownOrchestratorProblem(known, functionName) ??
+    (instanceId ? instanceIdProblem(instanceId) : undefined)
+  );
+}
 
 function boolParam(query: URLSearchParams, name: string, fallback: boolean): boolean {
   const value = query.get(name);
@@ -166,15 +203,14 @@ export class ClientApi {
     functionName: string,
     instanceId: string | undefined,
   ): Promise<ApiResponse> {
-    if (!this.engine.functions.isOrchestrator(functionName)) {
-      return error(
-        400,
-        `The function '${functionName}' doesn't exist, is disabled, or is not an orchestrator function.`,
-      );
-    }
+    // The request body is read before the client is asked to start anything.
     const body = jsonBody(request.body);
     if (!body.ok) {
       return error(400, 'Invalid JSON content');
+    }
+    const problem = startProblem(this.engine.functions.known(), functionName, instanceId);
+    if (problem !== undefined) {
+      return badArgument(problem);
     }
     const id = instanceId || randomUUID().replace(/-/g, '');
     const result = await this.engine.queue.startInstance({
@@ -184,10 +220,7 @@ export class ClientApi {
       parent: null,
     });
     if (result.outcome === 'conflict') {
-      return error(
-        409,
-        `An Orchestration instance with the status ${result.state.runtimeStatus} already exists.`,
-      );
+      return alreadyExists(result.state);
     }
     return this.afterStart(request, id);
   }
@@ -332,7 +365,7 @@ export class ClientApi {
       parent: null,
     });
     if (result.outcome === 'conflict') {
-      return error(409, 'A non-terminal instance with this instance ID already exists.');
+      return alreadyExists(result.state);
     }
     return this.afterStart(request, newId);
   }

@@ -1,6 +1,8 @@
 // The value of the `durableClient` input binding, as the Durable extension provides it to out-of-process
-// workers: webhook URL templates for the HTTP management API, plus the local RPC endpoint the
-// durable-functions client actually calls.
+// workers (BindingHelper.DurableOrchestrationClientToString): webhook URL templates for the HTTP management
+// API carrying the system key (`requiredQueryStringParameters`), plus the local RPC endpoint the
+// durable-functions client calls when there is one. Without `rpcBaseUrl` the client uses the webhook
+// URLs, as it does when host.json sets `localRpcEndpointEnabled: false`.
 
 export const WEBHOOK_PATH = '/runtime/webhooks/durabletask';
 export const RPC_PATH = '/durabletask/';
@@ -15,7 +17,7 @@ export interface DurableClientBindingData {
   managementUrls: ManagementUrls;
   baseUrl: string;
   requiredQueryStringParameters: string;
-  rpcBaseUrl: string;
+  rpcBaseUrl?: string;
 }
 
 export interface ManagementUrls {
@@ -56,11 +58,11 @@ export function managementUrls(
 
 /**
  * `publicOrigin` is what the host is reached at (http://localhost:port); `rpcOrigin` the loopback
- * address the worker calls back on.
+ * address the worker calls back on, undefined when there is no local RPC endpoint.
  */
 export function durableClientBindingData(
   publicOrigin: string,
-  rpcOrigin: string,
+  rpcOrigin: string | undefined,
   hubName: string,
   systemKey?: string,
 ): DurableClientBindingData {
@@ -76,6 +78,6 @@ export function durableClientBindingData(
     managementUrls: managementUrls(publicOrigin, hubName, INSTANCE_ID_PLACEHOLDER, systemKey),
     baseUrl,
     requiredQueryStringParameters: required,
-    rpcBaseUrl: `${rpcOrigin}${RPC_PATH}`,
+    ...(rpcOrigin === undefined ? {} : { rpcBaseUrl: `${rpcOrigin}${RPC_PATH}` }),
   };
 }

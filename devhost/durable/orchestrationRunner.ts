@@ -30,6 +30,7 @@ import {
 } from './history';
 import type { OrchestrationMessage, OutboxItem } from './messages';
 import { clientMessage, startMessage, subOrchestrationResultMessage, timerMessage } from './messages';
+import { customStatusProblem } from './customStatusLimit';
 import { orchestrationPayload } from './orchestrationPayload';
 import type { ScheduledWork, TimerLimits } from './shimReplay';
 import { replayShim } from './shimReplay';
@@ -200,17 +201,28 @@ export async function runEpisode(ctx: EpisodeContext, instanceId: string): Promi
       );
     } else {
       jsState = outcome.state;
-      if (jsState?.customStatus !== undefined) {
-        next.customStatus = JSON.stringify(jsState.customStatus);
+      // The extension sets the custom status before it replays the actions; an oversized one throws there.
+      const customStatus =
+        jsState?.customStatus === undefined ? undefined : JSON.stringify(jsState.customStatus);
+      const tooLarge = customStatus === undefined ? undefined : customStatusProblem(customStatus);
+      if (customStatus !== undefined && tooLarge === undefined) {
+        next.customStatus = customStatus;
       }
       const replay = replayShim({
         history,
         actions: jsState ? flattenActions(jsState) : [],
         executionId: state.executionId,
         limits: ctx.limits,
+        instanceId,
+        parentInstanceId: state.parent?.OrchestrationInstance.InstanceId ?? null,
+        functions: ctx.functions.known(),
       });
-      if (replay.nondeterminism !== undefined) {
+      if (tooLarge !== undefined) {
+        completion = failureCompletion(name, tooLarge, tooLarge);
+      } else if (replay.nondeterminism !== undefined) {
         completion = failureCompletion(name, replay.nondeterminism, replay.nondeterminism);
+      } else if (replay.failure !== undefined) {
+        completion = failureCompletion(name, replay.failure, replay.failure);
       } else if (outcome.kind === 'failed') {
         completion = failureCompletion(name, outcome.message, outcome.details);
       } else if (replay.unsupported !== undefined) {

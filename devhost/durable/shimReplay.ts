@@ -6,13 +6,18 @@
 // every scheduling event against the task issued under that number. Retries (RetryInterceptor) and long
 // timers are expanded here, on the host side, into attempts and timers with their own sequence numbers.
 // The durable-functions SDK mirrors that numbering; simulating the host is what tells which actions are
-// new, which ids they take, and whether the orchestrator still does what its history says it did.
+// new, which ids they take, and whether the orchestrator still does what its history says it did. The
+// checks the extension makes while it issues an action (known function names, sub-orchestration ids,
+// retry intervals) fail the orchestration as they do there.
 
 import type { OrchestratorAction, RetryOptionsJson } from './actions';
 import { ActionType, actionTypeName, inputJson } from './actions';
 import type { EventRaisedEvent, HistoryEvent } from './history';
 import { EventType } from './history';
-import { nextRetryDelayMs } from './retryPolicy';
+import { subOrchestrationIdProblem } from './instanceIdRules';
+import type { KnownFunctions } from './knownFunctions';
+import { unknownActivityProblem, unknownOrchestratorProblem } from './knownFunctions';
+import { MAXIMUM_DELAY_MS, nextRetryDelayMs } from './retryPolicy';
 
 export interface TimerLimits {
   /** Timers further away than this are split into intervals (Azure Storage provider: 6 days). */
@@ -33,6 +38,8 @@ export interface ShimReplayResult {
   nondeterminism?: string;
   /** Set when the orchestrator used an API the devhost does not carry out. */
   unsupported?: string;
+  /** Set when the extension would throw while issuing an action: the orchestration fails with it. */
+  failure?: string;
   /** Set when the orchestrator called continueAsNew; carryOver holds events that arrived after it. */
   continueAsNew?: { input: unknown; carryOver: EventRaisedEvent[] };
   /** The next free sequence number (DurableTask.Core gives it to the completion action). */
@@ -45,6 +52,11 @@ export interface ShimReplayInput {
   actions: OrchestratorAction[];
   executionId: string;
   limits: TimerLimits;
+  /** The instance and its parent, for the extension's sub-orchestration id checks. */
+  instanceId?: string;
+  parentInstanceId?: string | null;
+  /** The registered functions; when given, actions naming others fail the orchestration. */
+  functions?: KnownFunctions;
 }
 
 export function replayShim(input: ShimReplayInput): ShimReplayResult {
@@ -170,6 +182,7 @@ class ShimSimulation {
   private readonly buffered = new Map<string, EventRaisedEvent[]>();
   private nondeterminism: string | undefined;
   private unsupported: string | undefined;
+  private failure: string | undefined;
   private continueAsNew: { input: unknown; carryOver: EventRaisedEvent[] } | undefined;
 
   constructor(private readonly input: ShimReplayInput) {}
@@ -177,7 +190,7 @@ class ShimSimulation {
   run(): ShimReplayResult {
     for (const event of this.input.history) {
       this.process(event);
-      if (this.nondeterminism !== undefined) {
+      if (this.nondeterminism !== undefined || this.failure !== undefined) {
         break;
       }
     }
@@ -189,6 +202,7 @@ class ShimSimulation {
       newWork,
       nondeterminism: this.nondeterminism,
       unsupported: this.unsupported,
+      failure: this.failure,
       continueAsNew: this.continueAsNew,
       nextSequenceNumber: this.nextId,
     };
@@ -233,7 +247,7 @@ class ShimSimulation {
   /** Issues the orchestrator's actions in order, each once the one before it has completed. */
   private advance(): void {
     const actions = this.input.actions;
-    while (this.cursor < actions.length && this.nondeterminism === undefined) {
+    while (this.cursor < actions.length && this.nondeterminism === undefined && this.failure === undefined) {
       const action = actions[this.cursor++];
       if (!action) {
         continue;
@@ -247,6 +261,11 @@ class ShimSimulation {
   }
 
   private issue(action: OrchestratorAction): HostTask {
+    const problem = this.problemWith(action);
+    if (problem !== undefined) {
+      this.failure ??= problem;
+      return new BlockedTask();
+    }
     switch (action.actionType) {
       case ActionType.CallActivity:
         return this.activity(action);
@@ -280,6 +299,43 @@ class ShimSimulation {
         this.unsupported ??= `${actionTypeName(action.actionType)}: durable entities are not supported by the devhost`;
         return new BlockedTask();
     }
+  }
+
+  /** What DurableOrchestrationContext throws for this action before scheduling anything, if anything. */
+  private problemWith(action: OrchestratorAction): string | undefined {
+    const known = this.input.functions;
+    const name = action.functionName ?? '';
+    switch (action.actionType) {
+      case ActionType.CallActivity:
+      case ActionType.CallActivityWithRetry:
+        return (
+          this.retryProblem(action) ?? (known === undefined ? undefined : unknownActivityProblem(known, name))
+        );
+      case ActionType.CallSubOrchestrator:
+      case ActionType.CallSubOrchestratorWithRetry:
+        return (
+          this.retryProblem(action) ??
+          (known === undefined ? undefined : unknownOrchestratorProblem(known, name)) ??
+          (action.instanceId
+            ? subOrchestrationIdProblem(action.instanceId, this.input.instanceId, this.input.parentInstanceId)
+            : undefined)
+        );
+      default:
+        return undefined;
+    }
+  }
+
+  /** AzureStorageDurabilityProvider.ValidateDelayTime on the retry intervals. */
+  private retryProblem(action: OrchestratorAction): string | undefined {
+    const options = action.retryOptions;
+    if (
+      options !== undefined &&
+      (options.firstRetryIntervalInMilliseconds > MAXIMUM_DELAY_MS ||
+        (options.maxRetryIntervalInMilliseconds ?? 0) > MAXIMUM_DELAY_MS)
+    ) {
+      return `The Azure Storage provider supports a maximum of ${MAXIMUM_DELAY_MS / 86_400_000} days for time-based delays`;
+    }
+    return undefined;
   }
 
   private schedule(make: (id: number) => ScheduledWork): ScheduledTask {
@@ -352,7 +408,11 @@ class ShimSimulation {
     return whole;
   }
 
-  /** DurableTask.Core's RetryInterceptor: attempt, and after each failure a timer, then the next attempt. */
+  /**
+   * DurableTask.Core's RetryInterceptor: attempt, and after each failure a timer, then the next attempt.
+   * After the last attempt it still creates a timer (older versions did, and histories must replay), but
+   * one that fires at once: there is no back-off wait once the attempts are used up.
+   */
   private withRetry(action: OrchestratorAction, attempt: () => ScheduledTask): HostTask {
     const options: RetryOptionsJson = action.retryOptions ?? {
       firstRetryIntervalInMilliseconds: 1000,
@@ -360,7 +420,7 @@ class ShimSimulation {
     };
     const whole = new BlockedTask();
     const firstAttemptAt = this.now;
-    let failures = 0;
+    let retryCount = 0;
     const run = (): void => {
       const current = attempt();
       current.whenSettled(() => {
@@ -368,19 +428,18 @@ class ShimSimulation {
           whole.settle(false);
           return;
         }
-        const delay = nextRetryDelayMs(options, failures, firstAttemptAt, this.now);
+        if (retryCount + 1 >= options.maxNumberOfAttempts) {
+          this.timer(this.now).whenSettled(() => whole.settle(true));
+          return;
+        }
+        const delay = nextRetryDelayMs(options, retryCount, firstAttemptAt, this.now);
         if (delay <= 0) {
           whole.settle(true);
           return;
         }
-        const wait = this.timer(new Date(this.now.getTime() + delay));
-        wait.whenSettled(() => {
-          failures++;
-          if (failures >= options.maxNumberOfAttempts) {
-            whole.settle(true);
-          } else {
-            run();
-          }
+        this.timer(new Date(this.now.getTime() + delay)).whenSettled(() => {
+          retryCount++;
+          run();
         });
       });
     };

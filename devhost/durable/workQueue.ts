@@ -4,9 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import type { TransactionAction } from '@azure/data-tables';
 import type { HistoryEvent, ParentInstance } from './history';
-import { completedTaskId, executionStarted, subOrchestrationFailed } from './history';
+import { completedTaskId, executionStarted } from './history';
 import type { OrchestrationMessage, OutboxItem } from './messages';
-import { startMessage, subOrchestrationResultMessage } from './messages';
+import { startMessage } from './messages';
 import type { InstanceState, OrchestrationStore, OutboxRow, WorkItem } from './store';
 import {
   deleteAction,
@@ -33,7 +33,10 @@ export interface StartRequest {
 }
 
 export type StartResult =
-  { outcome: 'started'; executionId: string } | { outcome: 'conflict'; state: InstanceState };
+  | { outcome: 'started'; executionId: string }
+  | { outcome: 'conflict'; state: InstanceState }
+  /** The start lost a race with another start and was dropped, which the host does not tell the caller. */
+  | { outcome: 'dropped'; executionId: string };
 
 export const newExecutionId = (): string => randomUUID().replace(/-/g, '');
 
@@ -55,59 +58,94 @@ export class WorkQueue {
   ) {}
 
   /**
-   * Creates an instance (status Pending, with its ExecutionStarted message) in one transaction, or
-   * replaces a finished one. An instance that is still pending, running or suspended is left alone.
+   * A client's start (DurableClient.StartNewAsync): creates the instance (status Pending, with its
+   * ExecutionStarted message) in one transaction, or replaces a finished one. An instance that is still
+   * pending, running or suspended is left alone (`overridableExistingInstanceStates` NonRunningStates).
+   *
+   * Like the Azure Storage provider (AzureStorageOrchestrationService.CreateTaskOrchestrationAsync), this
+   * reads the instance, then writes it conditionally; a start that loses the race between the two is
+   * dropped silently (the provider ignores the 409/412 and the caller still hears "started"). `seen` is
+   * the state read beforehand (null: none), for callers that have read it already.
    */
-  async startInstance(request: StartRequest, now: Date = new Date()): Promise<StartResult> {
+  async startInstance(
+    request: StartRequest,
+    now: Date = new Date(),
+    seen?: InstanceState | null,
+  ): Promise<StartResult> {
+    const existing =
+      seen === undefined ? await this.store.readState(request.instanceId) : (seen ?? undefined);
+    if (existing && !isTerminal(existing.runtimeStatus)) {
+      return { outcome: 'conflict', state: existing };
+    }
+    const executionId = newExecutionId();
+    const written = await this.writeStart(request, existing, executionId, now);
+    return written ? { outcome: 'started', executionId } : { outcome: 'dropped', executionId };
+  }
+
+  /**
+   * A sub-orchestration's start: the Azure Storage provider de-duplicates only top-level starts
+   * (OrchestrationSessionManager.DedupeExecutionStartedMessagesAsync skips messages with a parent), so the
+   * new execution replaces whatever runs under the id; the replaced one never completes.
+   */
+  async replaceInstance(request: StartRequest, now: Date = new Date()): Promise<string> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const existing = await this.store.readState(request.instanceId);
-      if (existing && !isTerminal(existing.runtimeStatus)) {
-        return { outcome: 'conflict', state: existing };
-      }
       const executionId = newExecutionId();
-      const state: InstanceState = {
-        instanceId: request.instanceId,
-        name: request.name,
-        executionId,
-        runtimeStatus: 'Pending',
-        input: request.input,
-        output: null,
-        customStatus: null,
-        createdTime: now,
-        lastUpdatedTime: now,
-        parent: request.parent,
-        historyRows: 0,
-        outboxRows: 0,
-      };
-      const started = executionStarted(
-        now,
-        { InstanceId: request.instanceId, ExecutionId: executionId },
-        request.name,
-        request.input,
-        request.parent,
-      );
-      const message = startMessage(executionId, started);
-      const actions: TransactionAction[] = [
-        existing
-          ? ['update', stateEntity(state), 'Replace', { etag: existing.etag }]
-          : ['create', stateEntity(state)],
-        ['upsert', messageEntity(request.instanceId, message), 'Replace'],
-      ];
-      try {
-        await this.store.commit(actions);
-      } catch (error) {
-        if (isStatusCode(error, 409, 412)) {
-          continue;
-        }
-        throw error;
+      if (await this.writeStart(request, existing, executionId, now)) {
+        return executionId;
       }
-      if (existing) {
-        await this.removeStaleRows(request.instanceId, executionId);
-      }
-      this.signals.instanceReady(request.instanceId);
-      return { outcome: 'started', executionId };
     }
     throw new Error(`Could not start instance ${request.instanceId}: it kept changing underneath`);
+  }
+
+  /** Writes a new execution over `existing` (ETag-checked); false when someone else wrote first. */
+  private async writeStart(
+    request: StartRequest,
+    existing: InstanceState | undefined,
+    executionId: string,
+    now: Date,
+  ): Promise<boolean> {
+    const state: InstanceState = {
+      instanceId: request.instanceId,
+      name: request.name,
+      executionId,
+      runtimeStatus: 'Pending',
+      input: request.input,
+      output: null,
+      customStatus: null,
+      createdTime: now,
+      lastUpdatedTime: now,
+      parent: request.parent,
+      historyRows: 0,
+      outboxRows: 0,
+    };
+    const started = executionStarted(
+      now,
+      { InstanceId: request.instanceId, ExecutionId: executionId },
+      request.name,
+      request.input,
+      request.parent,
+    );
+    const message = startMessage(executionId, started);
+    const actions: TransactionAction[] = [
+      existing
+        ? ['update', stateEntity(state), 'Replace', { etag: existing.etag }]
+        : ['create', stateEntity(state)],
+      ['upsert', messageEntity(request.instanceId, message), 'Replace'],
+    ];
+    try {
+      await this.store.commit(actions);
+    } catch (error) {
+      if (isStatusCode(error, 409, 412)) {
+        return false;
+      }
+      throw error;
+    }
+    if (existing) {
+      await this.removeStaleRows(request.instanceId, executionId);
+    }
+    this.signals.instanceReady(request.instanceId);
+    return true;
   }
 
   async send(instanceId: string, message: OrchestrationMessage): Promise<void> {
@@ -202,15 +240,7 @@ export class WorkQueue {
     if (sameRequest) {
       return;
     }
-    const result = await this.startInstance({ ...item, parent });
-    if (result.outcome === 'conflict') {
-      const reason = `An orchestration with instance ID '${item.instanceId}' already exists and is ${result.state.runtimeStatus}; a sub-orchestration cannot reuse it`;
-      const event = subOrchestrationFailed(new Date(), parent.TaskScheduleId, reason, reason);
-      await this.send(
-        parent.OrchestrationInstance.InstanceId,
-        subOrchestrationResultMessage(parent.OrchestrationInstance.ExecutionId, parent.TaskScheduleId, event),
-      );
-    }
+    await this.replaceInstance({ ...item, parent });
   }
 
   /** What an instance's partition already holds: completed tasks and results waiting in the inbox. */

@@ -8,6 +8,7 @@ import type { RpcTypedData } from '../worker/coreTypes';
 import { invokeFunction } from '../worker/invokeFunction';
 import type { OrchestratorStateJson } from './actions';
 import { isOrchestratorState } from './actions';
+import type { KnownFunctions } from './knownFunctions';
 import type { OrchestrationTriggerPayload } from './orchestrationPayload';
 
 export type OrchestratorOutcome =
@@ -23,7 +24,8 @@ export type ActivityOutcome =
 export interface DurableFunctions {
   runOrchestrator(name: string, payload: OrchestrationTriggerPayload): Promise<OrchestratorOutcome>;
   runActivity(name: string, input: string | null): Promise<ActivityOutcome>;
-  isOrchestrator(name: string): boolean;
+  /** The activity and orchestrator functions the app registered, in registration order. */
+  known(): KnownFunctions;
 }
 
 /** durable-functions appends its replay state to the message of the error an orchestrator throws. */
@@ -73,7 +75,13 @@ export function workerDurableFunctions(runtime: WorkerRuntime, extras: ExtraInpu
     return fn && triggerType(fn) === type ? fn : undefined;
   };
   return {
-    isOrchestrator: (name) => find(name, 'orchestrationtrigger') !== undefined,
+    known() {
+      const named = (type: string): string[] =>
+        [...runtime.functions.values()]
+          .filter((fn) => triggerType(fn) === type)
+          .map((fn) => fn.metadata.name);
+      return { activities: named('activitytrigger'), orchestrators: named('orchestrationtrigger') };
+    },
 
     async runOrchestrator(name, payload) {
       const fn = find(name, 'orchestrationtrigger');

@@ -10,7 +10,7 @@ import type { TimerTriggers } from '../timer/timerTriggers';
 import type { WorkerRuntime } from '../worker/coreModule';
 import type { ExtraInputProvider } from '../worker/bindingInputs';
 import type { KeySettings } from './authKeys';
-import { isAuthorized, presentedKey } from './authKeys';
+import { isAuthorized, isSystemAuthorized, presentedKey } from './authKeys';
 import type { HttpRoute } from './httpTriggers';
 import { findRoute, invokeHttpFunction } from './httpTriggers';
 import { toRpcHttpRequest, writeRpcHttpResponse } from './rpcHttp';
@@ -25,6 +25,8 @@ export interface FrontDoor {
   clientApi?: ClientApi;
   engine?: DurableEngine;
   log: Logger;
+  /** Whether the local RPC path is served (it is not when keys are enforced). */
+  rpcEnabled: boolean;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -84,6 +86,10 @@ export function createRequestHandler(door: FrontDoor): (req: IncomingMessage, re
     const path = url.pathname;
 
     if (path === '/' || path === '') {
+      if (!isAuthorized('function', presentedKey(req.headers, url.searchParams), door.keys)) {
+        res.writeHead(401).end();
+        return;
+      }
       res
         .writeHead(200, { 'content-type': 'text/plain; charset=utf-8' })
         .end('The Functions devhost is running.\n');
@@ -92,14 +98,14 @@ export function createRequestHandler(door: FrontDoor): (req: IncomingMessage, re
 
     const durableBase =
       path.startsWith(`${WEBHOOK_PATH}/`) || path === WEBHOOK_PATH ? WEBHOOK_PATH : undefined;
-    const rpcBase = path.startsWith(RPC_PATH) ? RPC_PATH.slice(0, -1) : undefined;
+    const rpcBase = door.rpcEnabled && path.startsWith(RPC_PATH) ? RPC_PATH.slice(0, -1) : undefined;
     if (durableBase !== undefined || rpcBase !== undefined) {
       if (!door.clientApi) {
         sendJson(res, 404, { Message: 'This app has no durable functions' });
         return;
       }
-      // The webhook API takes the system key when keys are enforced; the RPC path is loopback-only in Azure.
-      if (durableBase !== undefined && !masterOnly(req, url)) {
+      // Both paths take the system key (or the master key) once keys are enforced.
+      if (!isSystemAuthorized(presentedKey(req.headers, url.searchParams), door.keys)) {
         res.writeHead(401).end();
         return;
       }

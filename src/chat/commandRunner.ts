@@ -192,8 +192,13 @@ async function healAll(dryRun: boolean, context: ChatRunContext): Promise<ChatRe
 }
 
 async function startHeal(request: SweepRequest, what: string, context: ChatRunContext): Promise<ChatReply> {
-  const { instanceId, started } = await requestSweep(context.client, request);
-  if (!started) {
+  const start = await requestSweep(context.client, request);
+  const { instanceId } = start;
+  if (!start.started && !start.busy) {
+    context.warn(start.reason);
+    return { text: `Could not start healing ${what}; the app's log says why.` };
+  }
+  if (!start.started) {
     return {
       text: `Refused: a heal of ${what} is still running. Follow it with \`operation ${instanceId}\`.`,
       operationId: instanceId,

@@ -33,6 +33,19 @@ export function auditTableName(env: Env = process.env): string {
   return value;
 }
 
+/**
+ * The Durable task hub's name (`TASK_HUB_NAME`, which host.json reads as `%TASK_HUB_NAME%`), when set:
+ * 3-45 letters or digits starting with a letter, or the host does not start.
+ */
+export function taskHubName(env: Env = process.env): string | undefined {
+  const value = env.TASK_HUB_NAME?.trim();
+  if (value === undefined || value === '') return undefined;
+  if (!/^[A-Za-z][A-Za-z0-9]{2,44}$/.test(value)) {
+    throw new Error(`TASK_HUB_NAME must be 3-45 letters or digits starting with a letter, not "${value}"`);
+  }
+  return value;
+}
+
 /** Connection string of the storage account that holds app state (`AzureWebJobsStorage`). */
 export function storageConnectionString(env: Env = process.env): string {
   const value = env.AzureWebJobsStorage?.trim();

@@ -103,6 +103,7 @@ export type {
 } from './replicaOperation';
 export { isEmptyScope, parseRegistryScope } from './registryScope';
 export { parseOperationId } from './operationId';
+export { MAX_INSTANCE_ID_LENGTH, MAX_NAMED_INSTANCE_ID_LENGTH, namedInstanceId } from './instanceId';
 export { parseTimestamp } from './timestamp';
 export type { RegistryScope } from './registryScope';
 export {
@@ -135,11 +136,10 @@ export {
   SWEEP_INSTANCE_ID,
   registrySweepInstanceId,
   emptySummary,
-  isInstanceBusy,
   summaryCounts,
   tally,
 } from './sweep';
-export type { SweepEntry, SweepRequest, SweepSummary } from './sweep';
+export type { SweepCounts, SweepEntry, SweepRequest, SweepSummary } from './sweep';
 export { isPremium, summariseReplicas } from './registryView';
 export type { ProvisioningState, RegistryView, ReplicaSummary, ReplicaView } from './registryView';
 export { healPlan } from './healPlan';

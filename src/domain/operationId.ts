@@ -1,8 +1,9 @@
 // Operation ids are the Durable instance ids this app makes; anything else is refused before it reaches
 // the engine.
+import { MAX_INSTANCE_ID_LENGTH } from './instanceId';
 import { ValidationError } from './validationError';
 
-const OPERATION_ID = /^[A-Za-z0-9:|~._-]{1,400}$/;
+const OPERATION_ID = new RegExp(`^[A-Za-z0-9:|~._-]{1,${MAX_INSTANCE_ID_LENGTH}}$`);
 
 /** Operation ids have no `/ \\ # ?` and no control characters. */
 export function parseOperationId(value: string | undefined): string {

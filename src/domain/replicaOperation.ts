@@ -7,6 +7,7 @@ import { PRIVATE_LINK_ACTION } from './healing';
 import type { PollingPolicy } from './polling';
 import { applyUpdate } from './replicaSettings';
 import type { ReplicaSettings, UpdateReplicaRequest } from './replicaSettings';
+import { namedInstanceId } from './instanceId';
 import { replicaKey } from './resourceId';
 import type { ReplicaId } from './resourceId';
 
@@ -108,7 +109,7 @@ export interface OperationResult {
 
 /**
  * One Durable instance per replica: the id is derived from the replica's id (case-insensitively), and
- * uses only characters every Durable storage provider accepts in instance ids.
+ * stays within the host's limits for every valid name (see namedInstanceId).
  */
 export function replicaInstanceId(replica: ReplicaId): string {
   const key = replicaKey(replica)
@@ -116,7 +117,7 @@ export function replicaInstanceId(replica: ReplicaId): string {
     .replace('/resourcegroups/', ':')
     .replace('/providers/microsoft.containerregistry/registries/', ':')
     .replace('/replications/', ':');
-  return `replica:${encodeURIComponent(key).replace(/%/g, '~')}`;
+  return namedInstanceId('replica', key);
 }
 
 export type StateVerdict = 'in-progress' | 'succeeded' | 'failed' | 'gone';

@@ -3,6 +3,7 @@ import type { AuditActor, AuditChannel } from './audit';
 import type { Diagnosis, HealOutcome, HealResult } from './healing';
 import type { ChatReplyTarget } from './chatReplyTarget';
 import type { PollingPolicy } from './polling';
+import { namedInstanceId } from './instanceId';
 import { registryKey } from './resourceId';
 import type { RegistryId } from './resourceId';
 
@@ -11,7 +12,7 @@ export const SWEEP_INSTANCE_ID = 'sweep';
 
 /** One registry's sweep has its own instance, so it never waits for (or blocks) the fleet's. */
 export function registrySweepInstanceId(registry: RegistryId): string {
-  return `sweep:${encodeURIComponent(registryKey(registry)).replace(/%/g, '~')}`;
+  return namedInstanceId('sweep', registryKey(registry));
 }
 
 /** Registries one orchestration generation covers before continue-as-new keeps its history bounded. */
@@ -83,14 +84,10 @@ export function tally(summary: SweepSummary, entry: SweepEntry): SweepSummary {
   return counted;
 }
 
-/** The counts without the per-replica results, for status and audit. */
-export function summaryCounts(summary: SweepSummary): Omit<SweepSummary, 'results'> {
-  const { results: _results, ...counts } = summary;
-  return counts;
-}
+/** The summary's counts: no lists, so that they fit a custom status (capped at 16 KB) however large the fleet. */
+export type SweepCounts = Omit<SweepSummary, 'results' | 'scanFailures'> & { scanFailures: number };
 
-/** A sub-orchestration that could not start because its replica's instance is busy. */
-export function isInstanceBusy(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : String(error);
-  return /already exists/i.test(message);
+export function summaryCounts(summary: SweepSummary): SweepCounts {
+  const { results: _results, scanFailures, ...counts } = summary;
+  return { ...counts, scanFailures: scanFailures.length };
 }

@@ -12,11 +12,9 @@ export const HEAL_SCHEDULE_FUNCTION = 'healSchedule';
 
 export async function healScheduleTick(timer: Timer, context: InvocationContext): Promise<void> {
   const start = await sweepOnSchedule(df.getClient(context));
-  context.log(
-    start.started
-      ? `sweep started${timer.isPastDue ? ' (the tick was late)' : ''}`
-      : `sweep tick skipped: ${start.reason}`,
-  );
+  if (start.started) context.log(`sweep started${timer.isPastDue ? ' (the tick was late)' : ''}`);
+  else if (start.busy) context.log(`sweep tick skipped: ${start.reason}`);
+  else context.error(`sweep tick failed: ${start.reason}`);
 }
 
 app.timer(HEAL_SCHEDULE_FUNCTION, {

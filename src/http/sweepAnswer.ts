@@ -15,6 +15,8 @@ export async function startSweepAnswer(
   target?: string,
 ): Promise<HttpResponseInit> {
   const start = await requestSweep(client, sweep);
+  // Not "in progress": nothing runs. The caller gets a problem naming the invocation; the log has why.
+  if (!start.started && !start.busy) throw new Error(start.reason);
   const location = operationUrl(start.instanceId);
   if (!start.started) {
     return problemResponse(

@@ -1,33 +1,38 @@
-// The scheduled self-healing sweep: list the registries in scope, scan them a batch at a time for
-// suspects (one list and one GET per suspect each), and heal every suspect through its own heal
-// orchestration, which runs under the replica's instance id so it never overlaps another operation on
-// that replica. A suspect busy with another operation is skipped, not fatal. Every generation covers a
-// slice of the registries and then continues as new, so the history stays bounded however large the
-// fleet.
+// The scheduled self-healing sweep: list the registries in scope, scan them a batch at a time (one list,
+// one GET per suspect), and heal each suspect in its own orchestration under the replica's id, unless
+// another operation holds the replica (then it is reported busy and left alone: a sub-orchestration would
+// replace it on the Durable host). Each generation covers a slice of the registries, then continues as
+// new. Custom status: counts only; lists: output and audit.
 import * as df from 'durable-functions';
-import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
+import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 
 import {
   REGISTRIES_PER_GENERATION,
   emptySummary,
-  isInstanceBusy,
   parseReplicaId,
+  pollDelaySeconds,
   replicaInstanceId,
   summaryCounts,
   tally,
 } from '../../domain';
-import type { HealRequest, HealResult, SweepEntry, SweepRequest, SweepSummary } from '../../domain';
+import type { HealRequest, PollingPolicy, SweepRequest, SweepSummary } from '../../domain';
 import { auditTrail } from '../audit/audit.steps';
-import type { AuditStep } from '../audit/audit.steps';
+import type { AuditStep, AuditSubject } from '../audit/audit.steps';
 import { replyInChat } from '../chatFollowUp/chatFollowUp.steps';
 import { ACTIVITY_RETRY } from '../shared/activityRetry';
+import { failureMessage } from '../shared/failureMessage';
 import {
-  HEAL_REPLICA_ORCHESTRATION,
   LIST_SWEEP_REGISTRIES_ACTIVITY,
+  READ_HEALS_ACTIVITY,
   SCAN_REGISTRY_ACTIVITY,
+  START_HEAL_ACTIVITY,
   SWEEP_ORCHESTRATION,
 } from './healing.contract';
 import type {
+  EndedHeal,
+  HealLaunch,
+  HealProgress,
+  HealStart,
   ScanRequest,
   ScanResult,
   Suspect,
@@ -36,7 +41,6 @@ import type {
   SweepRegistry,
 } from './healing.contract';
 import { batchesOf, settleAll } from './settleAll.steps';
-import type { Settled } from './settleAll.steps';
 
 export type SweepPhase = 'listing' | 'scanning' | 'healing' | 'completed';
 
@@ -68,6 +72,8 @@ interface SweepRun {
   request: SweepRequest;
   progress: SweepProgress;
   status: (phase: SweepPhase) => void;
+  /** Who asked for the sweep, for audit entries of its own and of the heals it leaves alone. */
+  subject: AuditSubject;
   audit: AuditStep;
   now: () => string;
 }
@@ -79,7 +85,7 @@ interface Found {
 
 function beginSweep(context: OrchestrationContext, request: SweepRequest): SweepRun {
   const now = (): string => context.df.currentUtcDateTime.toISOString();
-  const subject = {
+  const subject: AuditSubject = {
     actor: request.actor,
     channel: request.channel,
     operation: 'sweep',
@@ -102,6 +108,7 @@ function beginSweep(context: OrchestrationContext, request: SweepRequest): Sweep
         updatedAt: now(),
       });
     },
+    subject,
     audit: auditTrail(context, subject, () => ''),
     now,
   };
@@ -126,7 +133,10 @@ function* scanRegistries(sweep: SweepRun, slice: SweepRegistry[]): Generator<unk
   const { context, request, progress, status, now } = sweep;
   status('scanning');
   const suspects: Found[] = [];
+  const failedScans: { registryId: string; reason: string }[] = [];
   for (const batch of batchesOf(slice, request.parallelism)) {
+    // No Durable retries for a scan: the ARM client already retries throttling and transient errors,
+    // and a registry whose scan fails is scanned again by the next sweep instead of holding this one up.
     const scanned = yield* settleAll(
       context,
       batch.map((registry) => {
@@ -135,7 +145,7 @@ function* scanRegistries(sweep: SweepRun, slice: SweepRegistry[]): Generator<unk
           now: now(),
           thresholdMinutes: registry.thresholdMinutes,
         };
-        return context.df.callActivityWithRetry(SCAN_REGISTRY_ACTIVITY, ACTIVITY_RETRY, scan);
+        return context.df.callActivity(SCAN_REGISTRY_ACTIVITY, scan);
       }),
     );
     scanned.forEach((outcome, i) => {
@@ -144,6 +154,10 @@ function* scanRegistries(sweep: SweepRun, slice: SweepRegistry[]): Generator<unk
       progress.summary.registriesScanned += 1;
       if (!outcome.ok) {
         progress.summary.scanFailures.push(registry.registryId);
+        failedScans.push({
+          registryId: registry.registryId,
+          reason: failureMessage(outcome.error).slice(0, 200),
+        });
         return;
       }
       for (const suspect of (outcome.value as ScanResult).suspects) {
@@ -153,44 +167,122 @@ function* scanRegistries(sweep: SweepRun, slice: SweepRegistry[]): Generator<unk
     });
     status('scanning');
   }
+  if (failedScans.length > 0) {
+    yield context.df.Task.all(
+      batchesOf(failedScans, SCAN_FAILURES_PER_ENTRY).map((registries, i) =>
+        auditTrail(context, sweep.subject, () => `${progress.generation}|${i}`)('scan-failed', 'failed', {
+          registries,
+        }),
+      ),
+    );
+  }
   return suspects;
 }
 
-/** Heals a batch of suspects at a time, each under its replica's instance id, and tallies the results. */
+/**
+ * Starts a batch of heals at a time, each as its own orchestration under its replica's instance id,
+ * follows them until they end, and tallies the results. A replica another operation holds is left alone.
+ */
 function* healSuspects(sweep: SweepRun, suspects: Found[]): Generator<unknown, void, unknown> {
   const { context, request, progress, status } = sweep;
   status('healing');
   for (const batch of batchesOf(suspects, request.parallelism)) {
-    const healed = yield* settleAll(
-      context,
-      batch.map(({ suspect, registry }) => {
-        const heal: HealRequest = {
-          replicaId: suspect.replicaId,
-          actor: request.actor,
-          channel: request.channel,
-          requestedAt: request.requestedAt,
-          policy: registry.policy,
-          dryRun: request.dryRun,
-          polling: request.polling,
-          thresholdMinutes: registry.thresholdMinutes,
-          ...(suspect.firstSeenAt === undefined ? {} : { firstSeenAt: suspect.firstSeenAt }),
-          maxAttempts: request.maxAttempts,
-          approvalTimeoutMinutes: request.approvalTimeoutMinutes,
-          ...(request.replyTo === undefined ? {} : { replyTo: request.replyTo }),
-        };
-        return context.df.callSubOrchestrator(
-          HEAL_REPLICA_ORCHESTRATION,
-          heal,
-          replicaInstanceId(parseReplicaId(suspect.replicaId)),
-        );
-      }),
-    );
-    healed.forEach((outcome, i) => {
-      const suspect = batch[i]?.suspect;
-      if (suspect !== undefined) progress.summary = tally(progress.summary, entryOf(suspect, outcome));
+    const launches = batch.map(({ suspect, registry }): HealLaunch => {
+      const heal: HealRequest = {
+        replicaId: suspect.replicaId,
+        actor: request.actor,
+        channel: request.channel,
+        requestedAt: request.requestedAt,
+        policy: registry.policy,
+        dryRun: request.dryRun,
+        polling: request.polling,
+        thresholdMinutes: registry.thresholdMinutes,
+        ...(suspect.firstSeenAt === undefined ? {} : { firstSeenAt: suspect.firstSeenAt }),
+        maxAttempts: request.maxAttempts,
+        approvalTimeoutMinutes: request.approvalTimeoutMinutes,
+        ...(request.replyTo === undefined ? {} : { replyTo: request.replyTo }),
+      };
+      return { instanceId: replicaInstanceId(parseReplicaId(suspect.replicaId)), request: heal };
     });
+    const starts = yield* settleAll(
+      context,
+      launches.map((launch) => context.df.callActivityWithRetry(START_HEAL_ACTIVITY, ACTIVITY_RETRY, launch)),
+    );
+    const running: HealLaunch[] = [];
+    const busy: Task[] = [];
+    starts.forEach((outcome, i) => {
+      const launch = launches[i];
+      if (launch === undefined) return;
+      const replicaId = launch.request.replicaId;
+      if (!outcome.ok) {
+        progress.summary = tally(progress.summary, {
+          replicaId,
+          outcome: 'failed',
+          reason: `the heal could not be started: ${failureMessage(outcome.error)}`,
+        });
+        return;
+      }
+      const start = outcome.value as HealStart;
+      if (start.outcome === 'started') {
+        running.push(launch);
+      } else if (start.outcome === 'busy') {
+        const holder = `${start.name}${start.operation === undefined ? '' : ` ${start.operation}`}`;
+        const reason = `busy: another operation on this replica is ${start.runtimeStatus} (${holder}); left alone`;
+        progress.summary = tally(progress.summary, { replicaId, outcome: 'skipped', reason });
+        busy.push(
+          auditTrail(context, { ...sweep.subject, operation: 'heal', target: replicaId }, () => replicaId)(
+            'busy',
+            'skipped',
+            { reason, operationId: launch.instanceId, sweep: context.df.instanceId },
+          ),
+        );
+      } else {
+        progress.summary = tally(progress.summary, {
+          replicaId,
+          outcome: 'failed',
+          reason: `the heal could not be started: ${start.reason.split('\n')[0]?.slice(0, 300) ?? ''}`,
+        });
+      }
+    });
+    if (busy.length > 0) yield context.df.Task.all(busy);
+    const ended = yield* followHeals(context, running, request.polling);
+    for (const { launch, progress: heal } of ended) {
+      progress.summary = tally(
+        progress.summary,
+        'result' in heal
+          ? heal.result
+          : { replicaId: launch.request.replicaId, outcome: 'failed', reason: heal.failure.slice(0, 500) },
+      );
+    }
     status('healing');
   }
+}
+
+/** Waits, with durable timers and capped backoff, until every started heal has ended. */
+function* followHeals(
+  context: OrchestrationContext,
+  launches: HealLaunch[],
+  polling: PollingPolicy,
+): Generator<unknown, { launch: HealLaunch; progress: EndedHeal }[], unknown> {
+  const ended: { launch: HealLaunch; progress: EndedHeal }[] = [];
+  let pending = launches;
+  for (let poll = 0; pending.length > 0; poll += 1) {
+    const wait = pollDelaySeconds(poll, polling) * 1000;
+    yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + wait));
+    const read = (yield context.df.callActivityWithRetry(
+      READ_HEALS_ACTIVITY,
+      ACTIVITY_RETRY,
+      pending,
+    )) as HealProgress[];
+    const still: HealLaunch[] = [];
+    pending.forEach((launch, i) => {
+      const heal = read[i];
+      if (heal?.done === true) ended.push({ launch, progress: heal });
+      else still.push(launch);
+    });
+    pending = still;
+  }
+  return ended;
 }
 
 /** The summary in the audit trail, the status and (for a chat-started sweep) the chat. */
@@ -213,21 +305,7 @@ function* completeSweep(sweep: SweepRun): Generator<unknown, SweepSummary, unkno
   return progress.summary;
 }
 
-function entryOf(suspect: Suspect, outcome: Settled): SweepEntry {
-  if (outcome.ok) return outcome.value as HealResult;
-  const reason = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
-  if (isInstanceBusy(outcome.error)) {
-    return {
-      replicaId: suspect.replicaId,
-      outcome: 'skipped',
-      reason: `another operation on this replica is running: ${firstLine(reason)}`,
-    };
-  }
-  return { replicaId: suspect.replicaId, outcome: 'failed', reason: firstLine(reason) };
-}
-
-function firstLine(text: string): string {
-  return (text.split('\n')[0] ?? text).trim().slice(0, 500);
-}
+/** Audit entries for failed scans hold this many registries each (entries are bounded in size). */
+const SCAN_FAILURES_PER_ENTRY = 25;
 
 df.app.orchestration(SWEEP_ORCHESTRATION, healSweep as OrchestrationHandler);

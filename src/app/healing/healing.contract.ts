@@ -1,6 +1,6 @@
 // Names and shapes of the healing orchestrations (the sweep, and the heal of one replica) and of their
 // activities, shared by the registrations, the use cases that start a sweep and the orchestrations.
-import type { HealPolicy, SweepRequest, SweepSummary } from '../../domain';
+import type { HealPolicy, HealRequest, HealResult, SweepRequest, SweepSummary } from '../../domain';
 
 export type { HealRequest, HealResult, ReplicaView, SweepSummary } from '../../domain';
 
@@ -17,6 +17,10 @@ export const SCAN_REGISTRY_ACTIVITY = 'sweepScanRegistry';
 export const CAPTURE_REPLICA_ACTIVITY = 'healCaptureReplica';
 /** Input `HealNotification`; output whether it was posted. */
 export const NOTIFY_ACTIVITY = 'healNotify';
+/** Input `HealLaunch`; output `HealStart`. */
+export const START_HEAL_ACTIVITY = 'sweepStartHeal';
+/** Input `HealLaunch[]`; output `HealProgress[]`, in the same order. */
+export const READ_HEALS_ACTIVITY = 'sweepReadHeals';
 
 export interface SweepProgress {
   registries: SweepRegistry[];
@@ -69,3 +73,23 @@ export interface HealNotification {
   summary: string;
   detail?: Record<string, unknown>;
 }
+
+/** A heal the sweep starts as an orchestration of its own, under the replica's instance id. */
+export interface HealLaunch {
+  instanceId: string;
+  request: HealRequest;
+}
+
+/** Where a started heal is: still running, or finished with its result or a reason it has none. */
+export type HealProgress =
+  | { instanceId: string; done: false }
+  | { instanceId: string; done: true; result: HealResult }
+  | { instanceId: string; done: true; failure: string };
+
+export type EndedHeal = Extract<HealProgress, { done: true }>;
+
+/** What starting a heal came to: started, left alone because another operation holds the replica, or failed. */
+export type HealStart =
+  | { outcome: 'started' }
+  | { outcome: 'busy'; name: string; runtimeStatus: string; operation?: string }
+  | { outcome: 'failed'; reason: string };

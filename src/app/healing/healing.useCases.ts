@@ -1,10 +1,11 @@
 // Starting a sweep, whichever channel asks: the REST API and chat (a sweep of the fleet or of one
-// registry, now) and the schedule. One sweep per instance id: the check and the start race with another
-// starter, and the engine refuses the second start, which counts as "running" too. Either way the
-// request is in the audit trail: a refused request as refused, a skipped tick as skipped.
+// registry, now) and the schedule. One sweep per instance id: what runs under the id after the start
+// decides whether this one started (the host drops a start that loses a race without a word). Either
+// way the request is in the audit trail: refused or skipped while a sweep runs, failed otherwise.
 import type { DurableClient } from 'durable-functions';
 
 import { auditStore } from '../../azure/auditStoreFactory';
+import { startExclusive } from '../../azure/exclusiveStart';
 import {
   approvalTimeoutMinutes,
   healMaxAttempts,
@@ -13,12 +14,13 @@ import {
 } from '../../config/settings';
 import { SWEEP_INSTANCE_ID, parseRegistryId, registrySweepInstanceId } from '../../domain';
 import type { AuditActor, AuditChannel, AuditOutcome, ChatReplyTarget, SweepRequest } from '../../domain';
-import { findOperation, isActive } from '../operations/operations.useCases';
 import { SWEEP_ORCHESTRATION } from './healing.contract';
 import type { SweepInput } from './healing.contract';
 
+/** `busy`: another sweep holds the id; otherwise the start failed for another reason. */
 export type SweepStart =
-  { started: true; instanceId: string } | { started: false; instanceId: string; reason: string };
+  | { started: true; instanceId: string }
+  | { started: false; busy: boolean; instanceId: string; reason: string };
 
 /** Who runs the scheduled sweeps, in the audit trail. */
 export const SCHEDULE_ACTOR: AuditActor = { id: 'schedule', name: 'heal schedule' };
@@ -49,7 +51,11 @@ export function sweepRequest(
 export async function requestSweep(client: DurableClient, request: SweepRequest): Promise<SweepStart> {
   const start = await startSweep(client, request);
   if (!start.started) {
-    await auditSweepRequest(request, 'refused', { refusal: 'sweep-in-progress', reason: start.reason });
+    await auditSweepRequest(
+      request,
+      start.busy ? 'refused' : 'failed',
+      start.busy ? { refusal: 'sweep-in-progress', reason: start.reason } : { reason: start.reason },
+    );
   }
   return start;
 }
@@ -58,7 +64,9 @@ export async function requestSweep(client: DurableClient, request: SweepRequest)
 export async function sweepOnSchedule(client: DurableClient): Promise<SweepStart> {
   const request = sweepRequest(SCHEDULE_ACTOR, 'schedule', false);
   const start = await startSweep(client, request);
-  if (!start.started) await auditSweepRequest(request, 'skipped', { reason: start.reason });
+  if (!start.started) {
+    await auditSweepRequest(request, start.busy ? 'skipped' : 'failed', { reason: start.reason });
+  }
   return start;
 }
 
@@ -71,24 +79,24 @@ export function sweepInstanceId(request: SweepRequest): string {
 
 async function startSweep(client: DurableClient, request: SweepRequest): Promise<SweepStart> {
   const instanceId = sweepInstanceId(request);
-  const current = await findOperation(client, instanceId);
-  if (current !== undefined && isActive(current)) {
-    return { started: false, instanceId, reason: `a sweep is still ${String(current.runtimeStatus)}` };
-  }
-  try {
-    const input: SweepInput = { request };
-    await client.startNew(SWEEP_ORCHESTRATION, { instanceId, input });
-    return { started: true, instanceId };
-  } catch (error) {
-    return {
-      started: false,
-      instanceId,
-      reason: `another sweep has just started (${error instanceof Error ? error.message : String(error)})`,
-    };
+  const input: SweepInput = { request };
+  const start = await startExclusive(client, SWEEP_ORCHESTRATION, instanceId, input);
+  switch (start.outcome) {
+    case 'started':
+      return { started: true, instanceId };
+    case 'busy':
+      return { started: false, busy: true, instanceId, reason: `a sweep is still ${start.runtimeStatus}` };
+    case 'failed':
+      return {
+        started: false,
+        busy: false,
+        instanceId,
+        reason: `the sweep could not be started: ${start.reason.slice(0, 500)}`,
+      };
   }
 }
 
-/** An audit entry about the sweep itself, written when the request is refused or the tick skipped. */
+/** An audit entry about the sweep itself, written when the request is refused, the tick skipped or the start failed. */
 async function auditSweepRequest(
   request: SweepRequest,
   outcome: AuditOutcome,

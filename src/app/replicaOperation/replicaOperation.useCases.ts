@@ -5,6 +5,7 @@ import type { DurableClient } from 'durable-functions';
 import { AccessGateway } from '../../azure/access';
 import { armClients } from '../../azure/armClients';
 import { auditStore } from '../../azure/auditStoreFactory';
+import { startExclusive } from '../../azure/exclusiveStart';
 import { ReplicaGateway } from '../../azure/replicas';
 import { describeArmActions, planArmActions, replicaInstanceId } from '../../domain';
 import type { AuditOutcome, ReplicaId, ReplicaOperationRequest } from '../../domain';
@@ -75,13 +76,21 @@ export async function acceptReplicaOperation(
   }
 
   await auditReplicaOperation(operation, instanceId, 'requested', 'accepted');
-  try {
-    const input: ReplicaOperationInput = { request: operation };
-    await client.startNew(REPLICA_OPERATION_ORCHESTRATION, { instanceId, input });
-  } catch (error) {
-    // Two requests raced past the check above: the engine refuses the second start.
-    options.warn(`starting ${instanceId} failed: ${error instanceof Error ? error.message : String(error)}`);
+  const input: ReplicaOperationInput = { request: operation };
+  const start = await startExclusive(client, REPLICA_OPERATION_ORCHESTRATION, instanceId, input);
+  if (start.outcome === 'busy') {
+    // Another request (or a heal) took the replica between the check above and this start.
+    await auditReplicaOperation(operation, instanceId, 'start', 'refused', {
+      refusal: 'operation-in-progress',
+    });
     return inProgress(instanceId, 'Another operation on this replica has just started.');
+  }
+  if (start.outcome === 'failed') {
+    options.warn(`starting ${instanceId} failed: ${start.reason}`);
+    await auditReplicaOperation(operation, instanceId, 'start', 'failed', {
+      reason: start.reason.slice(0, 500),
+    });
+    throw new Error(`the operation could not be started: ${start.reason}`);
   }
   return { outcome: 'accepted', instanceId };
 }
