@@ -63,7 +63,16 @@ export class AdminClient {
 
 export interface RequestLogView {
   counts: Record<string, number>;
-  requests: { method: string; operation: string; status: number; principalId?: string; fault?: string }[];
+  requests: {
+    /** When the sandbox answered (wall clock). */
+    at: string;
+    method: string;
+    path: string;
+    operation: string;
+    status: number;
+    principalId?: string;
+    fault?: string;
+  }[];
 }
 
 /** A TokenCredential for any seeded principal, minted by the sandbox's admin API. */
