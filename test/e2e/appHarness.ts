@@ -32,6 +32,8 @@ export interface AppHarness {
   waitForOperation(location: string, timeoutMs?: number): Promise<OperationView>;
   /** Kills the devhost (SIGKILL, mid-work) and starts it again on the same port and task hub. */
   restartHost(): Promise<void>;
+  /** Stops the devhost and starts it again on the same port and task hub, with these settings changed. */
+  restartWith(settings: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -42,6 +44,16 @@ export interface OperationView {
   provisioningState?: string;
   requestedAt?: string;
   result?: { outcome: string; phase: string; reason?: string; evidence?: Record<string, unknown> };
+}
+
+/** ARM writes (anything but GET) the sandbox answered for a resource or anything below it. */
+export async function armWritesTo(
+  app: AppHarness,
+  resourceId: string,
+): Promise<{ at: string; method: string; operation: string; status: number }[]> {
+  const { requests } = await app.sandbox.admin.requests(app.subscriptionId);
+  const id = resourceId.toLowerCase();
+  return requests.filter((r) => r.method !== 'GET' && r.path.toLowerCase().startsWith(id));
 }
 
 export async function startApp(
@@ -104,6 +116,7 @@ export async function startApp(
     ...options.env,
   };
   let host = await startDevHost({ appRoot: REPO_ROOT, env: hostEnv });
+  let settings: Record<string, string> = hostEnv;
   const audit = new AuditStore(
     TableClient.fromConnectionString(storageConnectionString(), auditTable, {
       allowInsecureConnection: true,
@@ -143,7 +156,13 @@ export async function startApp(
     restartHost: async () => {
       const port = host.port;
       await host.kill();
-      host = await startDevHost({ appRoot: REPO_ROOT, port, env: hostEnv });
+      host = await startDevHost({ appRoot: REPO_ROOT, port, env: settings });
+    },
+    restartWith: async (changed) => {
+      const port = host.port;
+      await host.stop();
+      settings = { ...settings, ...changed };
+      host = await startDevHost({ appRoot: REPO_ROOT, port, env: settings });
     },
     stop: async () => {
       await host.stop();

@@ -42,6 +42,22 @@ export async function statusOf(app: AppHarness, instanceId: string): Promise<Ins
   return (await app.api(durable(`instances/${encodeURIComponent(instanceId)}`))).json<InstanceStatus>();
 }
 
+/** Waits until the heal is running in `phase` (e.g. waiting for its approval). */
+export async function untilPhase(
+  app: AppHarness,
+  instanceId: string,
+  phase: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await statusOf(app, instanceId);
+    if (status.runtimeStatus === 'Running' && status.customStatus?.phase === phase) return;
+    if (Date.now() > deadline) throw new Error(`not ${phase}: ${JSON.stringify(status)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** The heal's result once it completes; a failed instance or the timeout fails the test. */
 export async function healResult(
   app: AppHarness,
