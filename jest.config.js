@@ -4,6 +4,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
-  testTimeout: 60000,
+  // Longer than the tests' own waits (test/support/patience.ts), which then say what they waited for.
+  testTimeout: 180000,
   maxWorkers: 2,
 };

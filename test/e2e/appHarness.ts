@@ -15,6 +15,7 @@ import type { HttpResult } from '../devhost/support/devhostTestKit';
 import { APP_IDENTITY } from '../support/appFleet';
 import { startTestSandbox } from '../support/sandbox';
 import type { TestSandbox } from '../support/sandbox';
+import { PATIENCE_MS } from '../support/patience';
 import { uniqueTableName } from '../support/storage';
 
 export const LOCATIONS = ['westeurope', 'northeurope', 'eastus', 'eastus2', 'westus2', 'swedencentral'];
@@ -132,7 +133,7 @@ export async function startApp(
       headers: { 'content-type': 'application/json', ...init.headers },
     });
 
-  const waitForOperation = async (location: string, timeoutMs = 30_000): Promise<OperationView> => {
+  const waitForOperation = async (location: string, timeoutMs = PATIENCE_MS): Promise<OperationView> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const view = (await api(location)).json<OperationView>();

@@ -50,7 +50,7 @@ function healRequest(registry: string): HealRequest {
   });
 }
 
-const resultOf = (instanceId: string): Promise<HealResult> => healResult(app, instanceId, 60_000);
+const resultOf = (instanceId: string): Promise<HealResult> => healResult(app, instanceId);
 
 async function grantsAt(registry: string): Promise<number> {
   const authorization = authorizationClient(

@@ -2,6 +2,7 @@
 // Functions host exposes (the production entry points that start it are tested with the sweep).
 import { DEFAULT_POLLING } from '../../src/domain';
 import type { HealRequest, HealResult } from '../../src/domain';
+import { PATIENCE_MS } from '../support/patience';
 import type { AppHarness } from './appHarness';
 
 export const durable = (path: string): string => `/runtime/webhooks/durabletask/${path}`;
@@ -47,7 +48,7 @@ export async function untilPhase(
   app: AppHarness,
   instanceId: string,
   phase: string,
-  timeoutMs = 30_000,
+  timeoutMs = PATIENCE_MS,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -62,7 +63,7 @@ export async function untilPhase(
 export async function healResult(
   app: AppHarness,
   instanceId: string,
-  timeoutMs = 30_000,
+  timeoutMs = PATIENCE_MS,
 ): Promise<HealResult> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

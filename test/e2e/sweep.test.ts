@@ -10,6 +10,7 @@ import { SWEEP_INSTANCE_ID, parseRegistryId, parseReplicaId, replicaInstanceId }
 import type { SweepSummary } from '../../src/domain';
 import { APP_IDENTITY } from '../support/appFleet';
 import { rbacAdministration } from '../support/rbacAdministration';
+import { PATIENCE_MS } from '../support/patience';
 import { storageConnectionString, uniqueTableName } from '../support/storage';
 import { startApp } from './appHarness';
 import type { AppHarness } from './appHarness';
@@ -89,7 +90,7 @@ afterAll(async () => {
 });
 
 /** The sweep requested after `previous` (its request time), once it has finished. */
-async function finishedSweep(previous: string | undefined, timeoutMs = 30_000): Promise<SweepView> {
+async function finishedSweep(previous: string | undefined, timeoutMs = PATIENCE_MS): Promise<SweepView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const answer = await app.api(`/api/operations/${SWEEP_INSTANCE_ID}`);
@@ -250,7 +251,7 @@ describe('the scheduled sweep', () => {
     await app.sandbox.admin.call('DELETE', '/requests');
 
     await runScheduleNow();
-    const done = await finishedSweep(firstSweep.requestedAt, 60_000);
+    const done = await finishedSweep(firstSweep.requestedAt);
     firstSweep = done;
 
     const outcomes = Object.fromEntries(done.result!.results.map((r) => [r.replicaId, r.outcome]));

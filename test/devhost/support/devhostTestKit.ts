@@ -54,11 +54,14 @@ export async function call(
   };
 }
 
-/** Polls `probe` until it returns a value (not undefined); fails with `what` after `timeoutMs`. */
+/**
+ * Polls `probe` until it returns a value (not undefined); fails with `what` after `timeoutMs`, which is many
+ * times what anything here takes on a busy machine.
+ */
 export async function eventually<T>(
   what: string,
   probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 20_000,
+  timeoutMs = 90_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
