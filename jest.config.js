@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // Drops the warnings @azure/functions prints on every import outside the Functions worker.
+  setupFilesAfterEnv: ['<rootDir>/test/support/dropTestModeWarnings.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   // Longer than the tests' own waits (test/support/patience.ts), which then say what they waited for.
   testTimeout: 180000,
