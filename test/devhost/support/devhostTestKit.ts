@@ -43,7 +43,9 @@ export async function call(
   const response = await fetch(url, {
     method: init.method ?? 'GET',
     body: init.body,
-    headers: init.headers,
+    // One connection per call: a test process that stalls for seconds (jest compiling the next file)
+    // must not send on an idle keep-alive connection the server is timing out ("other side closed").
+    headers: { connection: 'close', ...init.headers },
   });
   const text = await response.text();
   return {
