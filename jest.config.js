@@ -9,4 +9,7 @@ module.exports = {
   // Longer than the tests' own waits (test/support/patience.ts), which then say what they waited for.
   testTimeout: 180000,
   maxWorkers: 2,
+  // On a busy machine a worker with nothing left to run can take more than jest's default half second
+  // to exit; only one still alive after ten seconds has leaked something.
+  workerGracefulExitTimeout: 10000,
 };
