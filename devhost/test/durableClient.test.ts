@@ -147,12 +147,18 @@ test('a suspended instance holds its events until it is resumed', async () => {
   await api.waitFor(id, ['Running']);
   expect((await client('suspend', id, { reason: 'pause' })).status).toBe(202);
   await api.waitFor(id, ['Suspended']);
-  await api.raise(id, 'Approval', 'while suspended');
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(await api.raise(id, 'Approval', 'while suspended')).toBe(202);
   expect((await api.status(id))?.runtimeStatus).toBe('Suspended');
   expect((await client('resume', id, { reason: 'go on' })).status).toBe(202);
   const status = await api.waitFor(id);
   expect(status.output).toEqual({ approval: 'while suspended' });
+  // The event raised while suspended entered the history only after the resume.
+  const types = await api.eventTypes(id);
+  expect(types.filter((t) => ['ExecutionSuspended', 'ExecutionResumed', 'EventRaised'].includes(t))).toEqual([
+    'ExecutionSuspended',
+    'ExecutionResumed',
+    'EventRaised',
+  ]);
 });
 
 test('purge removes a finished instance, refuses a running one, and purges by filter', async () => {

@@ -13,6 +13,13 @@ import type { RunningSandbox, SandboxOptions, SeedDocument } from '../types';
 
 export const ARM_SCOPE = 'https://management.azure.com/.default';
 
+/**
+ * One connection per admin call. A test process can stall for seconds (jest compiling the next file)
+ * with an idle keep-alive connection to the sandbox, which the server then times out; a request sent on
+ * it as it closes fails with "other side closed".
+ */
+const FRESH_CONNECTION = { connection: 'close' };
+
 /** The folder of the CA this process trusts; a sandbox started there serves a certificate it accepts. */
 export function trustedTlsDir(): string {
   const ca = process.env.NODE_EXTRA_CA_CERTS;
@@ -48,8 +55,11 @@ export class AdminClient {
     const response = await fetch(`${this.baseUrl}/admin${route}`, {
       method,
       ...(body === undefined
-        ? {}
-        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+        ? { headers: FRESH_CONNECTION }
+        : {
+            body: JSON.stringify(body),
+            headers: { ...FRESH_CONNECTION, 'content-type': 'application/json' },
+          }),
     });
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
@@ -62,7 +72,16 @@ export class AdminClient {
 
 export interface RequestLogView {
   counts: Record<string, number>;
-  requests: { method: string; operation: string; status: number; principalId?: string; fault?: string }[];
+  requests: {
+    /** When the sandbox answered (wall clock). */
+    at: string;
+    method: string;
+    path: string;
+    operation: string;
+    status: number;
+    principalId?: string;
+    fault?: string;
+  }[];
 }
 
 /** A TokenCredential for any seeded principal, minted by the sandbox's admin API. */
@@ -75,7 +94,7 @@ export class SandboxTokenCredential implements TokenCredential {
   async getToken(): Promise<AccessToken> {
     const response = await fetch(`${this.sandboxUrl}/admin/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...FRESH_CONNECTION, 'content-type': 'application/json' },
       body: JSON.stringify({ objectId: this.objectId }),
     });
     if (!response.ok) throw new Error(`The sandbox refused a token for ${this.objectId}: ${response.status}`);

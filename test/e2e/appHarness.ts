@@ -15,6 +15,7 @@ import { startTestSandbox } from '@acr-replica-guard/sandbox/testing';
 import type { TestSandbox } from '@acr-replica-guard/sandbox/testing';
 import { AuditStore } from '../../src/azure/auditStore';
 import { APP_IDENTITY } from '../support/appFleet';
+import { PATIENCE_MS } from '../support/patience';
 import { REPO_ROOT } from '../support/repoRoot';
 import { uniqueTableName } from '../support/storage';
 
@@ -38,6 +39,8 @@ export interface AppHarness {
    * was, as Azure would; without one, from its seed.
    */
   restartSandbox(): Promise<void>;
+  /** Stops the devhost and starts it again on the same port and task hub, with these settings changed. */
+  restartWith(settings: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -48,6 +51,16 @@ export interface OperationView {
   provisioningState?: string;
   requestedAt?: string;
   result?: { outcome: string; phase: string; reason?: string; evidence?: Record<string, unknown> };
+}
+
+/** ARM writes (anything but GET) the sandbox answered for a resource or anything below it. */
+export async function armWritesTo(
+  app: AppHarness,
+  resourceId: string,
+): Promise<{ at: string; method: string; operation: string; status: number }[]> {
+  const { requests } = await app.sandbox.admin.requests(app.subscriptionId);
+  const id = resourceId.toLowerCase();
+  return requests.filter((r) => r.method !== 'GET' && r.path.toLowerCase().startsWith(id));
 }
 
 export async function startApp(
@@ -111,6 +124,7 @@ export async function startApp(
     ...options.env,
   };
   let host = await startDevHost({ appRoot: REPO_ROOT, env: hostEnv });
+  let settings: Record<string, string> = hostEnv;
   const audit = new AuditStore(
     TableClient.fromConnectionString(storageConnectionString(), auditTable, {
       allowInsecureConnection: true,
@@ -126,7 +140,7 @@ export async function startApp(
       headers: { 'content-type': 'application/json', ...init.headers },
     });
 
-  const waitForOperation = async (location: string, timeoutMs = 30_000): Promise<OperationView> => {
+  const waitForOperation = async (location: string, timeoutMs = PATIENCE_MS): Promise<OperationView> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const view = (await api(location)).json<OperationView>();
@@ -152,7 +166,13 @@ export async function startApp(
     restartHost: async () => {
       const port = host.port;
       await host.kill();
-      host = await startDevHost({ appRoot: REPO_ROOT, port, env: hostEnv });
+      host = await startDevHost({ appRoot: REPO_ROOT, port, env: settings });
+    },
+    restartWith: async (changed) => {
+      const port = host.port;
+      await host.stop();
+      settings = { ...settings, ...changed };
+      host = await startDevHost({ appRoot: REPO_ROOT, port, env: settings });
     },
     restartSandbox: async () => {
       const port = sandbox.port;

@@ -8,6 +8,7 @@ import { PRIVATE_LINK_ACTION } from '../../src/domain';
 import { APP_IDENTITY } from '../support/appFleet';
 import { grantRbacAdministration } from '../support/rbacAdministration';
 import { SandboxTokenCredential, authorizationClient } from '@acr-replica-guard/sandbox/testing';
+import type { RequestLogView } from '@acr-replica-guard/sandbox/testing';
 import { startApp } from './appHarness';
 import type { AppHarness } from './appHarness';
 
@@ -42,16 +43,8 @@ afterAll(async () => {
   await app?.stop();
 });
 
-interface LoggedRequest {
-  method: string;
-  path: string;
-  operation: string;
-  status: number;
-}
-
-async function requestLog(): Promise<LoggedRequest[]> {
-  const view = await app.sandbox.admin.requests(app.subscriptionId);
-  return view.requests as unknown as LoggedRequest[];
+async function requestLog(): Promise<RequestLogView['requests']> {
+  return (await app.sandbox.admin.requests(app.subscriptionId)).requests;
 }
 
 async function appAssignmentsAt(scope: string): Promise<RoleAssignment[]> {

@@ -1,3 +1,5 @@
+import { format } from 'node:util';
+
 import { TableClient } from '@azure/data-tables';
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import type { HttpResponseInit } from '@azure/functions';
@@ -81,6 +83,8 @@ interface Answer {
   status: number;
   body: Body;
   headers: Record<string, string>;
+  /** What the handler logged through its invocation context, as the host would record it. */
+  logs: { level: string; message: string }[];
 }
 
 type HandlerFactory = typeof listAudit;
@@ -91,12 +95,17 @@ async function call(factory: HandlerFactory, url: string, auditStore = store): P
     method: 'GET',
     url: url.startsWith('http') ? url : `http://localhost${url}`,
   });
-  const response = (await handler(request, new InvocationContext())) as HttpResponseInit;
+  const logs: Answer['logs'] = [];
+  const context = new InvocationContext({
+    logHandler: (level, ...args) => logs.push({ level, message: format(...args) }),
+  });
+  const response = (await handler(request, context)) as HttpResponseInit;
   const body = (response.jsonBody ?? JSON.parse(response.body as string)) as Body;
   return {
     status: response.status ?? 200,
     body,
     headers: (response.headers ?? {}) as Record<string, string>,
+    logs,
   };
 }
 
@@ -328,10 +337,14 @@ describe('an unreachable audit store', () => {
     ['listing', listAudit, listUrl({ registry: CONTOSO })],
     ['verifying', verifyAudit, `/api/audit/verify?registry=${encodeURIComponent(CONTOSO)}`],
   ])('makes %s answer 503 problem', async (_scenario, factory, url) => {
-    const { status, body, headers } = await call(factory, url, unreachable());
+    const { status, body, headers, logs } = await call(factory, url, unreachable());
     expect(status).toBe(503);
     expect(headers['content-type']).toBe('application/problem+json');
     expect(body.type).toBe('urn:acr-replica-guard:problem:audit-unavailable');
+    // The operator learns why from the log; the caller gets the problem only.
+    expect(logs).toEqual([
+      { level: 'error', message: expect.stringMatching(/^the audit trail is unavailable: /) as unknown },
+    ]);
   });
 });
 

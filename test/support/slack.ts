@@ -3,6 +3,8 @@ import { createHmac } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { PATIENCE_MS } from './patience';
+
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /** v0 HMAC-SHA256 over `v0:{timestamp}:{raw body}` with the signing secret, as Slack signs requests. */
@@ -78,7 +80,7 @@ export async function startResponseUrlReceiver(): Promise<ResponseUrlReceiver> {
   return {
     url: (path) => `http://127.0.0.1:${port}${path}`,
     messages,
-    next: async (path, count, timeoutMs = 30_000) => {
+    next: async (path, count, timeoutMs = PATIENCE_MS) => {
       const deadline = Date.now() + timeoutMs;
       while (messages(path).length < count) {
         if (Date.now() > deadline) throw new Error(`${path}: ${messages(path).length} of ${count} messages`);
