@@ -1,7 +1,7 @@
-// Starting a sweep, whichever channel asks: the REST API and chat (a sweep of the fleet or of one
-// registry, now) and the schedule. One sweep per instance id: the check and the start race with another
-// starter, and the engine refuses the second start, which counts as "running" too. Either way the
-// request is in the audit trail: a refused request as refused, a skipped tick as skipped.
+// Starting a sweep, whichever channel asks: the REST API and chat (of the fleet or one registry, now) and
+// the schedule. One sweep per instance id: a second start that loses the race counts as "running", and is
+// audited as refused (a skipped tick as skipped); an engine that cannot be reached starts nothing and
+// throws EngineUnavailableError.
 import type { DurableClient } from 'durable-functions';
 
 import { auditStore } from '../../azure/auditStoreFactory';
@@ -13,7 +13,7 @@ import {
 } from '../../config/settings';
 import { SWEEP_INSTANCE_ID, parseRegistryId, registrySweepInstanceId } from '../../domain';
 import type { AuditActor, AuditChannel, AuditOutcome, ChatReplyTarget, SweepRequest } from '../../domain';
-import { findOperation, isActive } from '../operations/operations.useCases';
+import { findOperation, isActive, startOperation } from '../operations/operations.useCases';
 import { SWEEP_ORCHESTRATION } from './healing.contract';
 import type { SweepInput } from './healing.contract';
 
@@ -75,17 +75,10 @@ async function startSweep(client: DurableClient, request: SweepRequest): Promise
   if (current !== undefined && isActive(current)) {
     return { started: false, instanceId, reason: `a sweep is still ${String(current.runtimeStatus)}` };
   }
-  try {
-    const input: SweepInput = { request };
-    await client.startNew(SWEEP_ORCHESTRATION, { instanceId, input });
-    return { started: true, instanceId };
-  } catch (error) {
-    return {
-      started: false,
-      instanceId,
-      reason: `another sweep has just started (${error instanceof Error ? error.message : String(error)})`,
-    };
-  }
+  const input: SweepInput = { request };
+  return (await startOperation(client, SWEEP_ORCHESTRATION, instanceId, input)) === 'started'
+    ? { started: true, instanceId }
+    : { started: false, instanceId, reason: 'another sweep has just started' };
 }
 
 /** An audit entry about the sweep itself, written when the request is refused or the tick skipped. */

@@ -8,7 +8,7 @@ import { auditStore } from '../../azure/auditStoreFactory';
 import { ReplicaGateway } from '../../azure/replicas';
 import { describeArmActions, planArmActions, replicaInstanceId } from '../../domain';
 import type { AuditOutcome, ReplicaId, ReplicaOperationRequest } from '../../domain';
-import { findOperation, isActive, operationUrl } from '../operations/operations.useCases';
+import { findOperation, isActive, operationUrl, startOperation } from '../operations/operations.useCases';
 import { checkReplicaRequest } from './preflight';
 import { REPLICA_OPERATION_ORCHESTRATION } from './replicaOperation.contract';
 import type { ReplicaOperationInput } from './replicaOperation.contract';
@@ -27,7 +27,8 @@ export type ReplicaOperationAcceptance =
 
 /**
  * Runs the checks and, unless it is a dry run, starts the orchestration. Refusals are audited and
- * returned; an audit trail that cannot be written throws, and then nothing has started.
+ * returned; an audit trail that cannot be written throws, and then nothing has started, as does an
+ * engine that cannot be reached (EngineUnavailableError).
  */
 export async function acceptReplicaOperation(
   client: DurableClient,
@@ -75,12 +76,10 @@ export async function acceptReplicaOperation(
   }
 
   await auditReplicaOperation(operation, instanceId, 'requested', 'accepted');
-  try {
-    const input: ReplicaOperationInput = { request: operation };
-    await client.startNew(REPLICA_OPERATION_ORCHESTRATION, { instanceId, input });
-  } catch (error) {
-    // Two requests raced past the check above: the engine refuses the second start.
-    options.warn(`starting ${instanceId} failed: ${error instanceof Error ? error.message : String(error)}`);
+  const input: ReplicaOperationInput = { request: operation };
+  // Two requests can race past the check above: the engine refuses the second start.
+  if ((await startOperation(client, REPLICA_OPERATION_ORCHESTRATION, instanceId, input)) !== 'started') {
+    options.warn(`starting ${instanceId} found another operation running under its id`);
     return inProgress(instanceId, 'Another operation on this replica has just started.');
   }
   return { outcome: 'accepted', instanceId };
