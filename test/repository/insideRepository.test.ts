@@ -20,6 +20,19 @@ function inside(candidate: string): boolean {
   return !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
+/**
+ * Whether the source names the shared folder beside the repository: a relative path to a folder named
+ * shared that resolves outside it (from the file's folder or its compiled copy's), or its fixtures. A
+ * folder named shared inside the repository (src/app/shared) is fine.
+ */
+function namesSharedBeside(source: string, sourceDir: string, compiledDir: string): boolean {
+  const leaving = [...source.matchAll(/["'`]((?:\.\.\/)+shared\b[^"'`]*)["'`]/g)].some((match) => {
+    const relative = match[1] ?? '';
+    return !inside(path.resolve(sourceDir, relative)) && !inside(path.resolve(compiledDir, relative));
+  });
+  return leaving || /["'`]shared\/fixtures/.test(source);
+}
+
 /** String literals of a `path.resolve(__dirname, ...)` or `path.join(__dirname, ...)` call. */
 function dirnamePaths(source: string): string[][] {
   const calls = source.matchAll(/path\.(?:resolve|join)\(\s*__dirname\s*,([^)]*)\)/g);
@@ -47,7 +60,7 @@ describe('the repository is self-contained', () => {
       const escaping = dirnamePaths(source).filter(
         (parts) => !inside(path.resolve(sourceDir, ...parts)) && !inside(path.resolve(compiledDir, ...parts)),
       );
-      const named = /\.\.\/shared\b|["'`]shared\/fixtures/.test(source)
+      const named = namesSharedBeside(source, sourceDir, compiledDir)
         ? ['names the shared folder beside the repository']
         : [];
       return [...escaping.map((parts) => parts.join(', ')), ...named].map(
@@ -55,6 +68,21 @@ describe('the repository is self-contained', () => {
       );
     });
     expect(offences).toEqual([]);
+  });
+
+  test('a folder named shared inside the repository is not mistaken for the one beside it', () => {
+    const app = path.join(repoRoot, 'src/app/healing');
+    const compiled = path.join(repoRoot, 'dist/src/app/healing');
+    // Built from pieces, so this file does not name the folder itself.
+    const quoted = (...parts: string[]): string => `'${parts.join('/')}'`;
+    expect(namesSharedBeside(`import { x } from ${quoted('..', 'shared', 'retry')};`, app, compiled)).toBe(
+      false,
+    );
+    const beside = quoted('..', '..', '..', '..', '..', 'shared', 'specs');
+    expect(namesSharedBeside(`const specs = ${beside};`, app, compiled)).toBe(true);
+    expect(namesSharedBeside(`const specs = ${quoted('shared', 'fixtures', 'specs')};`, app, compiled)).toBe(
+      true,
+    );
   });
 
   test('a path that leaves the repository is caught', () => {
