@@ -6,7 +6,7 @@ import type { DurableClient } from 'durable-functions';
 
 import { auditRequestBestEffort } from '../app/audit/audit.useCases';
 import { requestSweep, sweepRequest } from '../app/healing/healing.useCases';
-import { findOperation } from '../app/operations/operations.useCases';
+import { engineFailureOf, findOperation } from '../app/operations/operations.useCases';
 import { acceptReplicaOperation } from '../app/replicaOperation/replicaOperation.useCases';
 import { armClients } from '../azure/armClients';
 import { AuditUnavailableError } from '../azure/auditStore';
@@ -285,6 +285,11 @@ function describeFailure(error: unknown, context: ChatRunContext): string {
   if (error instanceof AuditUnavailableError) {
     context.warn(error.message);
     return 'The audit trail cannot be written, so nothing was changed. Try again later.';
+  }
+  const engine = engineFailureOf(error);
+  if (engine !== undefined) {
+    context.warn(engine.message);
+    return 'The operations engine cannot be reached just now, so nothing was started. Try again later.';
   }
   if (error instanceof RestError) {
     context.warn(`Azure answered ${String(error.statusCode)} ${error.code ?? ''}: ${error.message}`);

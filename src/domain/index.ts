@@ -2,13 +2,15 @@
 export {
   collectErrors,
   fieldErrorsOf,
+  listErrors,
   MAX_ECHOED_VALUE_LENGTH,
+  MAX_LISTED_ERRORS,
   throwIfAny,
   truncate,
   ValidationError,
   ValidationErrors,
 } from './validationError';
-export type { FieldError } from './validationError';
+export type { FieldError, ListedErrors } from './validationError';
 export {
   expectBoolean,
   expectObject,

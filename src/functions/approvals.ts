@@ -7,6 +7,7 @@ import * as df from 'durable-functions';
 import {
   ValidationError,
   expectBoolean,
+  fieldErrorsOf,
   isJsonObject,
   parseOperationId,
   throwIfAny,
@@ -16,6 +17,9 @@ import type { ApprovalDecision } from '../domain';
 import { callerOf } from '../http/caller';
 import { toProblemResponse } from '../http/handler';
 import { problem, problemResponse } from '../http/problem';
+import { refuseUnknownParameters, requestQuery } from '../http/queryParameters';
+import { readJsonBody } from '../http/requestBody';
+import { APPROVAL_BODY_LIMIT_BYTES } from '../http/requestLimits';
 import { deliverApproval } from '../app/approval/approval.useCases';
 
 export const APPROVE_FUNCTION = 'approveOperation';
@@ -49,10 +53,12 @@ export async function approveOperation(
 async function readDecision(request: HttpRequest): Promise<boolean> {
   let body: unknown;
   try {
-    body = JSON.parse(await request.text()) as unknown;
-  } catch {
+    body = await readJsonBody(request, APPROVAL_BODY_LIMIT_BYTES);
+  } catch (error) {
+    if (fieldErrorsOf(error) === undefined) throw error;
     throw new ValidationError('body', 'a JSON object {"approved": true|false} is required');
   }
+  refuseUnknownParameters(requestQuery(request), []);
   if (!isJsonObject(body))
     throw new ValidationError('body', 'a JSON object {"approved": true|false} is required');
   throwIfAny(unknownFieldErrors(body, ['approved']));

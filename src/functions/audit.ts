@@ -9,6 +9,9 @@ import { parseAuditListQuery, parseAuditVerifyQuery } from '../http/auditQuery';
 import { toAuditEntryView } from '../http/auditView';
 import { withProblems } from '../http/handler';
 import { nextPageLink } from '../http/nextLink';
+import { requestQuery } from '../http/queryParameters';
+import { readBodyWithin } from '../http/requestBody';
+import { NO_BODY_LIMIT_BYTES } from '../http/requestLimits';
 import { CONTINUATION_TOKEN_PARAMETER, wrapPageToken } from '../http/pageToken';
 
 export const LIST_AUDIT_FUNCTION = 'listAudit';
@@ -19,7 +22,8 @@ type Handler = (request: HttpRequest, context: InvocationContext) => Promise<Htt
 /** One page of entries, newest first, with a token and a Link header when there is a next page. */
 export function listAudit(store: () => AuditStore): Handler {
   return async (request) => {
-    const { query, pageSize, storeToken } = parseAuditListQuery(request.query);
+    await readBodyWithin(request, NO_BODY_LIMIT_BYTES);
+    const { query, pageSize, storeToken } = parseAuditListQuery(requestQuery(request));
     const page = await store().list(query, { pageSize, continuationToken: storeToken });
     const value = page.entries.map(toAuditEntryView);
     if (page.continuationToken === undefined) return json(200, { value });
@@ -36,7 +40,8 @@ export function listAudit(store: () => AuditStore): Handler {
 /** Walks the registry's hash chain and reports whether it is intact and, if not, where it first breaks. */
 export function verifyAudit(store: () => AuditStore): Handler {
   return async (request) => {
-    const registry = formatRegistryId(parseAuditVerifyQuery(request.query));
+    await readBodyWithin(request, NO_BODY_LIMIT_BYTES);
+    const registry = formatRegistryId(parseAuditVerifyQuery(requestQuery(request)));
     const verdict = await store().verify(registry);
     return json(200, {
       registry,

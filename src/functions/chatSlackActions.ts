@@ -21,10 +21,10 @@ export async function slackActions(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  const rawBody = await readSignedSlackBody(request, context);
-  if (rawBody === undefined) return { status: 401 };
+  const admitted = await readSignedSlackBody(request, context);
+  if (!admitted.ok) return admitted.answer;
 
-  const action = parseBlockAction(rawBody);
+  const action = parseBlockAction(admitted.body);
   if (action === undefined || ![APPROVE_ACTION, REJECT_ACTION].includes(action.actionId)) {
     return answer(ephemeralMessage('This app only handles its Approve and Reject buttons.'));
   }

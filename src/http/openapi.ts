@@ -2,29 +2,40 @@
 // every registered route is described here and that real answers match these schemas.
 
 const problemRef = { $ref: '#/components/schemas/Problem' };
+/**
+ * Problem answers with these statuses. Every route can answer 400 (its query) and 413 (its body); a 401
+ * is never a problem: the host answers it without a body.
+ */
+const problems = (...statuses: number[]): Record<string, unknown> =>
+  Object.fromEntries(
+    [...new Set([400, 413, ...statuses])]
+      .filter((status) => status !== 401)
+      .sort((a, b) => a - b)
+      .map((status) => [
+        String(status),
+        {
+          description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem',
+          content: { 'application/problem+json': { schema: problemRef } },
+        },
+      ]),
+  );
 /** The problems an operation documents, plus those every keyed operation can answer (401, 500). */
 const problemResponses = (...statuses: number[]): Record<string, unknown> => ({
   '401': { description: 'The function key is missing or wrong (answered by the host, without a body).' },
-  ...Object.fromEntries(
-    [...statuses, 500].map((status) => [
-      String(status),
-      {
-        description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem',
-        content: { 'application/problem+json': { schema: problemRef } },
-      },
-    ]),
-  ),
+  ...problems(...statuses, 500),
 });
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
-  400: 'The request is not valid; `errors` names the offending fields.',
+  400: 'The request is not valid (path, query parameters or body); `errors` names the offending fields, at most 20 of them, and `omittedErrors` counts the rest.',
   403: 'The registry is outside the scope the app manages (REGISTRY_SCOPE).',
   404: 'The registry, replica or operation does not exist.',
   409: 'An operation on the same replica is still running; `operationLocation` links to it.',
+  413: 'The request body is larger than the route allows (`limitBytes`); it was not read.',
+  415: 'The request body is not JSON (`Content-Type` must be `application/json`).',
   422: 'Azure would accept the request, but the app refuses it (home region, non-Premium registry, region not offered, or a create on a private-endpoint registry the app lacks the private-link permission for when its heal policy is not auto).',
   500: 'Something unexpected went wrong; `invocationId` finds it in the logs.',
   502: 'Azure Resource Manager answered with an error.',
-  503: 'A dependency (the audit trail, or Azure throttling) is unavailable; nothing was changed.',
+  503: 'A dependency (the audit trail, the orchestration engine’s storage, or Azure throttling) is unavailable; nothing was changed. `Retry-After` says when to try again.',
 };
 
 const json = (schema: unknown, description: string): Record<string, unknown> => ({
@@ -84,6 +95,7 @@ export const OPENAPI_DOCUMENT = {
             },
             'The app is up.',
           ),
+          ...problems(),
         },
       },
     },
@@ -91,7 +103,7 @@ export const OPENAPI_DOCUMENT = {
       get: {
         operationId: 'openapi',
         security: [],
-        responses: { '200': json({ type: 'object' }, 'This document.') },
+        responses: { '200': json({ type: 'object' }, 'This document.'), ...problems() },
       },
     },
     '/registries': {
@@ -141,7 +153,11 @@ export const OPENAPI_DOCUMENT = {
           required: true,
           content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateReplica' } } },
         },
-        responses: { '200': plan, '202': accepted, ...problemResponses(400, 403, 404, 409, 422, 502, 503) },
+        responses: {
+          '200': plan,
+          '202': accepted,
+          ...problemResponses(400, 403, 404, 409, 415, 422, 502, 503),
+        },
       },
     },
     '/registries/{subscriptionId}/{resourceGroup}/{registry}/replicas/{replica}': {
@@ -154,13 +170,21 @@ export const OPENAPI_DOCUMENT = {
           required: true,
           content: { 'application/json': { schema: { $ref: '#/components/schemas/UpdateReplica' } } },
         },
-        responses: { '200': plan, '202': accepted, ...problemResponses(400, 403, 404, 409, 422, 502, 503) },
+        responses: {
+          '200': plan,
+          '202': accepted,
+          ...problemResponses(400, 403, 404, 409, 415, 422, 502, 503),
+        },
       },
       delete: {
         operationId: 'deleteReplica',
         summary: 'Delete a replica (never the home replica).',
         parameters: [dryRun],
-        responses: { '200': plan, '202': accepted, ...problemResponses(400, 403, 404, 409, 422, 502, 503) },
+        responses: {
+          '200': plan,
+          '202': accepted,
+          ...problemResponses(400, 403, 404, 409, 422, 502, 503),
+        },
       },
     },
     '/heal': {
@@ -248,7 +272,7 @@ export const OPENAPI_DOCUMENT = {
             },
             'The decision was delivered to the waiting operation.',
           ),
-          ...problemResponses(400, 401, 404, 409, 500, 503),
+          ...problemResponses(400, 401, 404, 409, 415, 500, 503),
         },
       },
     },
@@ -329,6 +353,7 @@ export const OPENAPI_DOCUMENT = {
             'The answer, shown to the user who asked.',
           ),
           '401': { description: 'The signature is missing, wrong or stale (no body).' },
+          ...problems(),
         },
       },
     },
@@ -367,6 +392,7 @@ export const OPENAPI_DOCUMENT = {
             'The decision replacing the approval request, or an answer only the clicking user sees (not allowed, no longer waiting).',
           ),
           '401': { description: 'The signature is missing, wrong or stale (no body).' },
+          ...problems(),
         },
       },
     },
@@ -403,6 +429,7 @@ export const OPENAPI_DOCUMENT = {
             'The answer as a Teams message.',
           ),
           '401': { description: 'The signature is missing or wrong (no body).' },
+          ...problems(),
         },
       },
     },
@@ -428,6 +455,11 @@ export const OPENAPI_DOCUMENT = {
               properties: { field: { type: 'string' }, reason: { type: 'string' } },
             },
           },
+          omittedErrors: {
+            type: 'integer',
+            description: 'validation: how many more errors there were than the 20 listed.',
+          },
+          limitBytes: { type: 'integer', description: 'payload-too-large: the route’s body limit.' },
           operationId: { type: 'string', description: '409 operation-in-progress: the running operation.' },
           operationLocation: {
             type: 'string',

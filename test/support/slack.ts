@@ -8,8 +8,14 @@ import { PATIENCE_MS } from './patience';
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /** v0 HMAC-SHA256 over `v0:{timestamp}:{raw body}` with the signing secret, as Slack signs requests. */
-export function slackHeaders(body: string, secret: string, timestamp = nowSeconds()): Record<string, string> {
-  const signature = createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
+export function slackHeaders(
+  body: string | Buffer,
+  secret: string,
+  timestamp = nowSeconds(),
+): Record<string, string> {
+  const signature = createHmac('sha256', secret)
+    .update(Buffer.concat([Buffer.from(`v0:${timestamp}:`), Buffer.from(body)]))
+    .digest('hex');
   return {
     'content-type': 'application/x-www-form-urlencoded',
     'x-slack-request-timestamp': String(timestamp),

@@ -1,7 +1,8 @@
 // Starting a sweep, whichever channel asks: the REST API and chat (a sweep of the fleet or of one
 // registry, now) and the schedule. One sweep per instance id: what runs under the id after the start
 // decides whether this one started (the host drops a start that loses a race without a word). Either
-// way the request is in the audit trail: refused or skipped while a sweep runs, failed otherwise.
+// way the request is in the audit trail: refused or skipped while a sweep runs, failed when the engine
+// would not start it (the transports then answer that the engine is unavailable).
 import type { DurableClient } from 'durable-functions';
 
 import { auditStore } from '../../azure/auditStoreFactory';

@@ -9,7 +9,12 @@ import { startExclusive } from '../../azure/exclusiveStart';
 import { ReplicaGateway } from '../../azure/replicas';
 import { describeArmActions, planArmActions, replicaInstanceId } from '../../domain';
 import type { AuditOutcome, ReplicaId, ReplicaOperationRequest } from '../../domain';
-import { findOperation, isActive, operationUrl } from '../operations/operations.useCases';
+import {
+  EngineUnavailableError,
+  findOperation,
+  isActive,
+  operationUrl,
+} from '../operations/operations.useCases';
 import { checkReplicaRequest } from './preflight';
 import { REPLICA_OPERATION_ORCHESTRATION } from './replicaOperation.contract';
 import type { ReplicaOperationInput } from './replicaOperation.contract';
@@ -28,7 +33,8 @@ export type ReplicaOperationAcceptance =
 
 /**
  * Runs the checks and, unless it is a dry run, starts the orchestration. Refusals are audited and
- * returned; an audit trail that cannot be written throws, and then nothing has started.
+ * returned; an audit trail that cannot be written throws, and then nothing has started, as does an
+ * engine that cannot be reached (EngineUnavailableError).
  */
 export async function acceptReplicaOperation(
   client: DurableClient,
@@ -86,11 +92,12 @@ export async function acceptReplicaOperation(
     return inProgress(instanceId, 'Another operation on this replica has just started.');
   }
   if (start.outcome === 'failed') {
+    // Nothing runs under the id: the engine would not take the work. Nothing has changed; try again.
     options.warn(`starting ${instanceId} failed: ${start.reason}`);
     await auditReplicaOperation(operation, instanceId, 'start', 'failed', {
       reason: start.reason.slice(0, 500),
     });
-    throw new Error(`the operation could not be started: ${start.reason}`);
+    throw new EngineUnavailableError(start.reason);
   }
   return { outcome: 'accepted', instanceId };
 }
