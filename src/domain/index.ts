@@ -101,7 +101,7 @@ export type {
   ReplicaOperationRequest,
   StateVerdict,
 } from './replicaOperation';
-export { isEmptyScope, parseRegistryScope } from './registryScope';
+export { inScope, isEmptyScope, parseRegistryScope } from './registryScope';
 export { parseOperationId } from './operationId';
 export { parseTimestamp } from './timestamp';
 export type { RegistryScope } from './registryScope';
