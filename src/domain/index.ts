@@ -78,6 +78,22 @@ export type {
   ChainBreak,
   ChainVerdict,
 } from './audit';
+export {
+  FUNCTION_KEY_ACTOR_ID,
+  approvalPolicyFor,
+  judgeDecider,
+  samePerson,
+  waitingOperationOf,
+} from './approval';
+export type {
+  ApprovalPolicy,
+  ApprovalSettings,
+  CurrentSlackRules,
+  Decider,
+  DecisionRefusal,
+  DecisionVerdict,
+  RequestOrigin,
+} from './approval';
 export { DEFAULT_POLLING, pastDeadline, pollDelaySeconds } from './polling';
 export type { PollingPolicy } from './polling';
 export type { ChatReplyTarget } from './chatReplyTarget';
