@@ -5,13 +5,18 @@ import { RestError } from '@azure/core-rest-pipeline';
 import type { DurableClient } from 'durable-functions';
 
 import { auditRequestBestEffort } from '../app/audit/audit.useCases';
+import { approvalPolicyOf } from '../app/approval/approval.useCases';
 import { requestSweep, sweepRequest } from '../app/healing/healing.useCases';
 import { findOperation } from '../app/operations/operations.useCases';
 import { acceptReplicaOperation } from '../app/replicaOperation/replicaOperation.useCases';
 import { armClients } from '../azure/armClients';
 import { AuditUnavailableError } from '../azure/auditStore';
 import { ReplicaGateway } from '../azure/replicas';
-import { approvalTimeoutMinutes, pollingPolicy, registryScope } from '../config/settings';
+import {
+  approvalTimeoutMinutes,
+  pollingPolicy,
+  registryScope,
+} from '../config/settings';
 import {
   DEFAULT_REPLICA_SETTINGS,
   SWEEP_INSTANCE_ID,
@@ -30,6 +35,7 @@ import type {
   RegistryId,
   RegistryView,
   ReplicaOperationRequest,
+  RequestOrigin,
   ReplicaView,
   SweepRequest,
 } from '../domain';
@@ -45,8 +51,12 @@ export interface ChatReply {
   ephemeral?: boolean;
 }
 
+/** Which chat a request came from: for Slack, the workspace and user, as the signed request says. */
+export type ChatPlatform = { kind: 'slack'; teamId: string; userId: string } | { kind: 'teams' };
+
 export interface ChatRunContext {
   actor: AuditActor;
+  platform: ChatPlatform;
   client: DurableClient;
   warn: (message: string) => void;
   /**
@@ -143,7 +153,14 @@ async function changeReplica(
       : command.kind === 'update'
         ? { ...base, kind: 'update', update: { regionEndpointEnabled: command.regionEndpointEnabled } }
         : // A destructive change from chat waits for an approver's click.
-          { ...base, kind: 'delete', approval: { timeoutMinutes: approvalTimeoutMinutes() } };
+          {
+            ...base,
+            kind: 'delete',
+            approval: {
+              timeoutMinutes: approvalTimeoutMinutes(),
+              policy: approvalPolicyOf(originOf(context)),
+            },
+          };
   const answer = await acceptReplicaOperation(context.client, operation, replica, {
     dryRun: false,
     warn: context.warn,
@@ -177,7 +194,7 @@ async function healRegistry(
     return { text: `Registry ${registry.name} is ${registry.sku}: it has no replicas to heal.` };
   }
   return startHeal(
-    sweepRequest(context.actor, 'chat', dryRun, formatRegistryId(id), context.replyTo),
+    sweepRequest(originOf(context), dryRun, formatRegistryId(id), context.replyTo),
     registry.name,
     context,
   );
@@ -185,10 +202,17 @@ async function healRegistry(
 
 async function healAll(dryRun: boolean, context: ChatRunContext): Promise<ChatReply> {
   return startHeal(
-    sweepRequest(context.actor, 'chat', dryRun, undefined, context.replyTo),
+    sweepRequest(originOf(context), dryRun, undefined, context.replyTo),
     'every registry in scope',
     context,
   );
+}
+
+/** Where a chat request came from, which decides who may approve what it starts. */
+function originOf(context: ChatRunContext): RequestOrigin {
+  return context.platform.kind === 'slack'
+    ? { kind: 'slack', actor: context.actor, teamId: context.platform.teamId }
+    : { kind: 'teams', actor: context.actor };
 }
 
 async function startHeal(request: SweepRequest, what: string, context: ChatRunContext): Promise<ChatReply> {

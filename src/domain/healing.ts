@@ -1,5 +1,6 @@
 // The healing model: when a replica is a suspect, what is wrong with it, and what the policy allows.
 // Pure rules; the evidence is gathered by activities and kept in the audit trail.
+import type { ApprovalPolicy } from './approval';
 import type { AuditActor, AuditChannel } from './audit';
 import type { ChatReplyTarget } from './chatReplyTarget';
 import type { PollingPolicy } from './polling';
@@ -107,6 +108,8 @@ export interface HealRequest {
   maxAttempts: number;
   /** How long an `approve` policy waits for the approval event, in minutes. */
   approvalTimeoutMinutes: number;
+  /** Who may decide when the `approve` policy makes the heal wait (from the request that started it). */
+  approvalPolicy: ApprovalPolicy;
 }
 
 export type HealOutcome = 'healed' | 'reported' | 'skipped' | 'rejected' | 'escalated' | 'healthy';
@@ -127,4 +130,6 @@ export const APPROVAL_EVENT = 'HealApproval';
 export interface ApprovalDecision {
   approved: boolean;
   approver: AuditActor;
+  /** Through which channel the decision came (absent in decisions raised before it was recorded). */
+  channel?: 'api' | 'slack';
 }

@@ -14,7 +14,7 @@ export const HEAL_NOW_FUNCTION = 'healNow';
 
 export async function healNow(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   try {
-    const sweep = sweepRequest(callerOf(request), 'api', parseDryRun(request));
+    const sweep = sweepRequest({ kind: 'rest', actor: callerOf(request) }, parseDryRun(request));
     return await startSweepAnswer(df.getClient(context), sweep, 'A sweep is still running.');
   } catch (error) {
     return toProblemResponse(error, context);

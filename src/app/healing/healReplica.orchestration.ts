@@ -16,7 +16,7 @@ import type {
   ReplicaOperationRequest,
   ReplicaView,
 } from '../../domain';
-import { askForApproval } from '../approval/approval.steps';
+import { askForApproval, decisionDetail } from '../approval/approval.steps';
 import { auditTrail } from '../audit/audit.steps';
 import type { AuditStep } from '../audit/audit.steps';
 import type { ChatApprovalRequestInput } from '../chatFollowUp/chatFollowUp.contract';
@@ -242,7 +242,7 @@ function* awaitApprovalOf(
       }),
     };
   }
-  yield audit('approval', decision.approved ? 'accepted' : 'refused', { approver: decision.approver });
+  yield audit('approval', decision.approved ? 'accepted' : 'refused', decisionDetail(decision));
   if (!decision.approved) {
     return {
       ok: false,

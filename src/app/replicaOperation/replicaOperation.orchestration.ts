@@ -27,7 +27,7 @@ import type {
   ReplicaOperationInput,
   ReplicaOperationRequest,
 } from '../../domain';
-import { askForApproval } from '../approval/approval.steps';
+import { askForApproval, decisionDetail } from '../approval/approval.steps';
 import { auditTrail } from '../audit/audit.steps';
 import type { AuditStep } from '../audit/audit.steps';
 import type { ChatApprovalRequestInput } from '../chatFollowUp/chatFollowUp.contract';
@@ -219,12 +219,12 @@ function* awaitApprovalOf(
     yield audit(
       'approval',
       decision === 'timeout' ? 'skipped' : 'refused',
-      decision === 'timeout' ? { reason } : { approver: decision.approver },
+      decision === 'timeout' ? { reason } : decisionDetail(decision),
     );
     status('refused');
     return { ok: false, result: { outcome: 'refused', phase: 'refused', reason } };
   }
-  yield audit('approval', 'accepted', { approver: decision.approver });
+  yield audit('approval', 'accepted', decisionDetail(decision));
   return { ok: true, value: undefined };
 }
 
