@@ -16,6 +16,8 @@ import {
   approvalTimeoutMinutes,
   pollingPolicy,
   registryScope,
+  slackHealers,
+  slackTeamId,
 } from '../config/settings';
 import {
   DEFAULT_REPLICA_SETTINGS,
@@ -81,6 +83,13 @@ export async function runChatText(text: string, context: ChatRunContext): Promis
 }
 
 export async function runCommand(command: ChatCommand, context: ChatRunContext): Promise<ChatReply> {
+  if (context.platform.kind === 'slack') {
+    const team = slackTeamId();
+    if (team !== undefined && context.platform.teamId !== team) {
+      await auditChat(context, command.kind, 'chat', 'refused', { refusal: 'other-workspace' });
+      return { text: 'Refused: this app serves another Slack workspace; nothing was done.' };
+    }
+  }
   if (command.kind === 'help') {
     await auditChat(context, 'help', 'chat', 'succeeded');
     return { text: usageText() };
@@ -189,6 +198,8 @@ async function healRegistry(
   dryRun: boolean,
   context: ChatRunContext,
 ): Promise<ChatReply> {
+  const refused = await refuseHealer(dryRun, formatRegistryId(id), context);
+  if (refused !== undefined) return refused;
   if (!isPremium(registry)) {
     await auditChat(context, 'heal', formatRegistryId(id), 'refused', { refusal: 'not-premium' });
     return { text: `Registry ${registry.name} is ${registry.sku}: it has no replicas to heal.` };
@@ -201,11 +212,40 @@ async function healRegistry(
 }
 
 async function healAll(dryRun: boolean, context: ChatRunContext): Promise<ChatReply> {
+  const refused = await refuseHealer(dryRun, SWEEP_INSTANCE_ID, context);
+  if (refused !== undefined) return refused;
   return startHeal(
     sweepRequest(originOf(context), dryRun, undefined, context.replyTo),
     'every registry in scope',
     context,
   );
+}
+
+/**
+ * A heal may delete, grant and recreate under the `auto` policy, so only the Slack users in SLACK_HEALERS
+ * may start one. Teams requests carry no timestamp (a captured one could be replayed) and cannot show
+ * Approve buttons, so from Teams only dry runs are started. A dry run changes nothing: anyone may ask.
+ */
+async function refuseHealer(
+  dryRun: boolean,
+  target: string,
+  context: ChatRunContext,
+): Promise<ChatReply | undefined> {
+  if (dryRun) return undefined;
+  const dryRunHint = 'Ask for `heal <registry>|all --dry-run` to see what a heal would do.';
+  if (context.platform.kind === 'teams') {
+    await auditChat(context, 'heal', target, 'refused', { refusal: 'heal-not-from-teams' });
+    return {
+      text: `Refused: a heal that may change replicas cannot be started from Teams; start it from Slack or the REST API. ${dryRunHint}`,
+    };
+  }
+  if (!slackHealers().has(context.platform.userId)) {
+    await auditChat(context, 'heal', target, 'refused', { refusal: 'not-a-healer' });
+    return {
+      text: `Refused: only the people listed in SLACK_HEALERS may start a heal that can change replicas. ${dryRunHint}`,
+    };
+  }
+  return undefined;
 }
 
 /** Where a chat request came from, which decides who may approve what it starts. */
