@@ -29,3 +29,4 @@ import './app/privateLink/privateLink.activities';
 import './app/healing/healReplica.activities';
 import './app/healing/healSweep.activities';
 import './app/chatFollowUp/chatFollowUp.activities';
+import './app/scope/scope.activities';

@@ -116,7 +116,8 @@ export type HealOutcome = 'healed' | 'reported' | 'skipped' | 'rejected' | 'esca
 
 export interface HealResult {
   replicaId: string;
-  diagnosis: Diagnosis;
+  /** Absent when the heal never got as far as a diagnosis (its registry is outside the scope). */
+  diagnosis?: Diagnosis;
   outcome: HealOutcome;
   attempts: number;
   reason?: string;
