@@ -30,6 +30,17 @@ function dirnamePaths(source: string): string[][] {
   );
 }
 
+/** The specifiers of `import … from '…'`, `export … from '…'`, `import('…')` and `require('…')`. */
+const MODULE_SPECIFIER = /\bfrom\s+(['"])([^'"]+)\1|\b(?:import|require)\(\s*(['"])([^'"]+)\3\s*\)/g;
+
+function moduleSpecifiers(source: string): string[] {
+  return [...source.matchAll(MODULE_SPECIFIER)].map((match) => match[2] ?? match[4] ?? '');
+}
+
+function withoutModuleSpecifiers(source: string): string {
+  return source.replace(MODULE_SPECIFIER, '');
+}
+
 describe('the repository is self-contained', () => {
   const files = codeFiles(repoRoot);
 
@@ -47,10 +58,15 @@ describe('the repository is self-contained', () => {
       const escaping = dirnamePaths(source).filter(
         (parts) => !inside(path.resolve(sourceDir, ...parts)) && !inside(path.resolve(compiledDir, ...parts)),
       );
-      const named = /\.\.\/shared\b|["'`]shared\/fixtures/.test(source)
+      // Module specifiers are checked where they lead (src/app/shared is inside); the rest of the text
+      // may not name the shared folder at all.
+      const leaving = moduleSpecifiers(source).filter(
+        (specifier) => specifier.startsWith('.') && !inside(path.resolve(sourceDir, specifier)),
+      );
+      const named = /\.\.\/shared\b|["'`]shared\/fixtures/.test(withoutModuleSpecifiers(source))
         ? ['names the shared folder beside the repository']
         : [];
-      return [...escaping.map((parts) => parts.join(', ')), ...named].map(
+      return [...escaping.map((parts) => parts.join(', ')), ...leaving, ...named].map(
         (what) => `${path.relative(repoRoot, file)}: ${what}`,
       );
     });
@@ -62,6 +78,18 @@ describe('the repository is self-contained', () => {
     const [parts] = dirnamePaths(sample);
     expect(parts).toEqual(['../../../elsewhere/specs']);
     expect(inside(path.resolve(__dirname, ...parts!))).toBe(false);
+  });
+
+  test('an import that leaves the repository is caught; one of a folder named shared inside it is not', () => {
+    // Built from pieces, so this file does not name what it looks for.
+    const outside = `${'../'.repeat(4)}${'sha'}red/notes`;
+    const local = `../${'sha'}red/activityRetry`;
+    const sample = `import { x } from '${outside}';\nimport { y } from '${local}';`;
+    expect(moduleSpecifiers(sample)).toEqual([outside, local]);
+    const appFolder = path.join(repoRoot, 'src', 'app', 'audit');
+    expect(inside(path.resolve(appFolder, outside))).toBe(false);
+    expect(inside(path.resolve(appFolder, local))).toBe(true);
+    expect(withoutModuleSpecifiers(sample)).not.toContain(local);
   });
 });
 
