@@ -42,6 +42,12 @@ param taskHubName string = 'ReplicaGuard'
 @description('SLACK_APPROVERS: Slack user ids (U... or W...) allowed to approve heals, comma-separated; empty means nobody.')
 param slackApprovers string = ''
 
+@description('SLACK_HEALERS: Slack user ids (U... or W...) allowed to start heals from Slack, comma-separated; empty means nobody.')
+param slackHealers string = ''
+
+@description('SLACK_TEAM_ID: the one Slack workspace (T...) the app serves; empty means each request\'s own.')
+param slackTeamId string = ''
+
 @secure()
 @description('Slack signing secret; stored in Key Vault as slack-signing-secret. Empty leaves Slack switched off.')
 param slackSigningSecret string = ''
@@ -373,7 +379,11 @@ var appSettings = {
   AZURE_CLIENT_ID: identity.outputs.clientId
   APP_PRINCIPAL_ID: identity.outputs.principalId
 }
-var approverSettings = empty(slackApprovers) ? {} : { SLACK_APPROVERS: slackApprovers }
+var approverSettings = union(
+  empty(slackApprovers) ? {} : { SLACK_APPROVERS: slackApprovers },
+  empty(slackHealers) ? {} : { SLACK_HEALERS: slackHealers },
+  empty(slackTeamId) ? {} : { SLACK_TEAM_ID: slackTeamId }
+)
 var healRoleSettings = empty(privateEndpointGroups) ? {} : { HEAL_ROLE_DEFINITION_ID: privateLinkRoleId }
 var secretSettings = union(
   empty(slackSigningSecret) ? {} : { SLACK_SIGNING_SECRET: keyVaultReference(keyVault.outputs.name, 'slack-signing-secret') },

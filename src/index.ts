@@ -31,5 +31,6 @@ import './app/healing/healReplica.activities';
 import './app/healing/healSweep.activities';
 import './app/healing/healLaunch.activities';
 import './app/chatFollowUp/chatFollowUp.activities';
+import './app/scope/scope.activities';
 
 taskHubName();

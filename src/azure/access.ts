@@ -89,10 +89,12 @@ export class AccessGateway {
     const ours = await orUndefinedWhenAbsent(() =>
       client.roleDefinitions.get(scopeParameter(assignableScope), guid),
     );
-    if (ours?.id !== undefined) return { roleDefinitionId: ours.id, created: false };
+    if (ours?.id !== undefined)
+      return { roleDefinitionId: safeRoleId(ours, assignableScope), created: false };
     // Made otherwise under the same name (custom role names are unique in the directory).
     const existing = await findRole(client, assignableScope, roleName);
-    if (existing !== undefined) return { roleDefinitionId: existing, created: false };
+    if (existing !== undefined)
+      return { roleDefinitionId: safeRoleId(existing, assignableScope), created: false };
     try {
       const role = await client.roleDefinitions.createOrUpdate(scopeParameter(assignableScope), guid, {
         roleName,
@@ -109,7 +111,7 @@ export class AccessGateway {
       if (!hasCode(error, 409, 'RoleDefinitionWithSameNameExists')) throw error;
       const raced = await findRole(client, assignableScope, roleName);
       if (raced === undefined) throw error;
-      return { roleDefinitionId: raced, created: false };
+      return { roleDefinitionId: safeRoleId(raced, assignableScope), created: false };
     }
   }
 
@@ -181,14 +183,70 @@ async function findRole(
   client: AuthorizationManagementClient,
   scope: string,
   roleName: string,
-): Promise<string | undefined> {
+): Promise<RoleDefinition | undefined> {
   // Listed at the role's own assignable scope: a role assignable only at a resource group does not show
   // when listing at its subscription.
   const pages = client.roleDefinitions.list(scopeParameter(scope), {
     filter: `roleName eq '${roleName.replace(/'/g, "''")}'`,
   });
-  for await (const role of pages) if (isNamed(role, roleName) && role.id !== undefined) return role.id;
+  for await (const role of pages) if (isNamed(role, roleName) && role.id !== undefined) return role;
   return undefined;
+}
+
+/**
+ * A role found under the private-link role's id or name is used only when it is exactly what the app
+ * would make: anyone who may write role definitions could have made one with that name and wider
+ * permissions, and the app would then assign those to itself.
+ */
+export class UnsafeRoleError extends Error {
+  constructor(
+    readonly roleDefinitionId: string,
+    readonly problems: string[],
+  ) {
+    super(
+      `the role ${roleDefinitionId} carries the private-link role's name but ${problems.join('; ')}: ` +
+        'it was not assigned',
+    );
+    this.name = 'UnsafeRoleError';
+  }
+}
+
+/**
+ * What makes a role unfit to be the private-link role at `assignableScope`: it must be a custom role with
+ * one permission entry holding exactly the private-link action, no notActions, dataActions or
+ * notDataActions, assignable exactly at that scope. Empty when it is fit.
+ */
+export function privateLinkRoleProblems(role: RoleDefinition, assignableScope: string): string[] {
+  const problems: string[] = [];
+  if (role.roleType !== 'CustomRole')
+    problems.push(`it is a ${role.roleType ?? 'role of no type'}, not a custom role`);
+  const permissions = role.permissions ?? [];
+  const [only] = permissions;
+  if (permissions.length !== 1 || only === undefined) {
+    problems.push(`it has ${permissions.length} permission entries, not one`);
+  } else {
+    const actions = only.actions ?? [];
+    if (actions.length !== 1 || actions[0]?.toLowerCase() !== PRIVATE_LINK_ACTION.toLowerCase())
+      problems.push(`its actions are [${actions.join(', ')}], not only ${PRIVATE_LINK_ACTION}`);
+    for (const [field, list] of [
+      ['notActions', only.notActions],
+      ['dataActions', only.dataActions],
+      ['notDataActions', only.notDataActions],
+    ] as const) {
+      if ((list ?? []).length > 0) problems.push(`it has ${field} [${(list ?? []).join(', ')}]`);
+    }
+  }
+  const scopes = role.assignableScopes ?? [];
+  if (scopes.length !== 1 || !sameId(scopes[0] ?? '', assignableScope))
+    problems.push(`it is assignable at [${scopes.join(', ')}], not only ${assignableScope}`);
+  return problems;
+}
+
+function safeRoleId(role: RoleDefinition, assignableScope: string): string {
+  const id = requiredId(role.id, 'role definition');
+  const problems = privateLinkRoleProblems(role, assignableScope);
+  if (problems.length > 0) throw new UnsafeRoleError(id, problems);
+  return id;
 }
 
 /** The existing assignment's name from RoleAssignmentExists: "...is <32 hex digits>." as a GUID. */

@@ -5,13 +5,20 @@ import { RestError } from '@azure/core-rest-pipeline';
 import type { DurableClient } from 'durable-functions';
 
 import { auditRequestBestEffort } from '../app/audit/audit.useCases';
+import { approvalPolicyOf } from '../app/approval/approval.useCases';
 import { requestSweep, sweepRequest } from '../app/healing/healing.useCases';
 import { engineFailureOf, findOperation } from '../app/operations/operations.useCases';
 import { acceptReplicaOperation } from '../app/replicaOperation/replicaOperation.useCases';
 import { armClients } from '../azure/armClients';
 import { AuditUnavailableError } from '../azure/auditStore';
 import { ReplicaGateway } from '../azure/replicas';
-import { approvalTimeoutMinutes, pollingPolicy, registryScope } from '../config/settings';
+import {
+  approvalTimeoutMinutes,
+  pollingPolicy,
+  registryScope,
+  slackHealers,
+  slackTeamId,
+} from '../config/settings';
 import {
   DEFAULT_REPLICA_SETTINGS,
   SWEEP_INSTANCE_ID,
@@ -30,6 +37,7 @@ import type {
   RegistryId,
   RegistryView,
   ReplicaOperationRequest,
+  RequestOrigin,
   ReplicaView,
   SweepRequest,
 } from '../domain';
@@ -45,8 +53,12 @@ export interface ChatReply {
   ephemeral?: boolean;
 }
 
+/** Which chat a request came from: for Slack, the workspace and user, as the signed request says. */
+export type ChatPlatform = { kind: 'slack'; teamId: string; userId: string } | { kind: 'teams' };
+
 export interface ChatRunContext {
   actor: AuditActor;
+  platform: ChatPlatform;
   client: DurableClient;
   warn: (message: string) => void;
   /**
@@ -71,6 +83,13 @@ export async function runChatText(text: string, context: ChatRunContext): Promis
 }
 
 export async function runCommand(command: ChatCommand, context: ChatRunContext): Promise<ChatReply> {
+  if (context.platform.kind === 'slack') {
+    const team = slackTeamId();
+    if (team !== undefined && context.platform.teamId !== team) {
+      await auditChat(context, command.kind, 'chat', 'refused', { refusal: 'other-workspace' });
+      return { text: 'Refused: this app serves another Slack workspace; nothing was done.' };
+    }
+  }
   if (command.kind === 'help') {
     await auditChat(context, 'help', 'chat', 'succeeded');
     return { text: usageText() };
@@ -143,7 +162,14 @@ async function changeReplica(
       : command.kind === 'update'
         ? { ...base, kind: 'update', update: { regionEndpointEnabled: command.regionEndpointEnabled } }
         : // A destructive change from chat waits for an approver's click.
-          { ...base, kind: 'delete', approval: { timeoutMinutes: approvalTimeoutMinutes() } };
+          {
+            ...base,
+            kind: 'delete',
+            approval: {
+              timeoutMinutes: approvalTimeoutMinutes(),
+              policy: approvalPolicyOf(originOf(context)),
+            },
+          };
   const answer = await acceptReplicaOperation(context.client, operation, replica, {
     dryRun: false,
     warn: context.warn,
@@ -172,23 +198,61 @@ async function healRegistry(
   dryRun: boolean,
   context: ChatRunContext,
 ): Promise<ChatReply> {
+  const refused = await refuseHealer(dryRun, formatRegistryId(id), context);
+  if (refused !== undefined) return refused;
   if (!isPremium(registry)) {
     await auditChat(context, 'heal', formatRegistryId(id), 'refused', { refusal: 'not-premium' });
     return { text: `Registry ${registry.name} is ${registry.sku}: it has no replicas to heal.` };
   }
   return startHeal(
-    sweepRequest(context.actor, 'chat', dryRun, formatRegistryId(id), context.replyTo),
+    sweepRequest(originOf(context), dryRun, formatRegistryId(id), context.replyTo),
     registry.name,
     context,
   );
 }
 
 async function healAll(dryRun: boolean, context: ChatRunContext): Promise<ChatReply> {
+  const refused = await refuseHealer(dryRun, SWEEP_INSTANCE_ID, context);
+  if (refused !== undefined) return refused;
   return startHeal(
-    sweepRequest(context.actor, 'chat', dryRun, undefined, context.replyTo),
+    sweepRequest(originOf(context), dryRun, undefined, context.replyTo),
     'every registry in scope',
     context,
   );
+}
+
+/**
+ * A heal may delete, grant and recreate under the `auto` policy, so only the Slack users in SLACK_HEALERS
+ * may start one. Teams requests carry no timestamp (a captured one could be replayed) and cannot show
+ * Approve buttons, so from Teams only dry runs are started. A dry run changes nothing: anyone may ask.
+ */
+async function refuseHealer(
+  dryRun: boolean,
+  target: string,
+  context: ChatRunContext,
+): Promise<ChatReply | undefined> {
+  if (dryRun) return undefined;
+  const dryRunHint = 'Ask for `heal <registry>|all --dry-run` to see what a heal would do.';
+  if (context.platform.kind === 'teams') {
+    await auditChat(context, 'heal', target, 'refused', { refusal: 'heal-not-from-teams' });
+    return {
+      text: `Refused: a heal that may change replicas cannot be started from Teams; start it from Slack or the REST API. ${dryRunHint}`,
+    };
+  }
+  if (!slackHealers().has(context.platform.userId)) {
+    await auditChat(context, 'heal', target, 'refused', { refusal: 'not-a-healer' });
+    return {
+      text: `Refused: only the people listed in SLACK_HEALERS may start a heal that can change replicas. ${dryRunHint}`,
+    };
+  }
+  return undefined;
+}
+
+/** Where a chat request came from, which decides who may approve what it starts. */
+function originOf(context: ChatRunContext): RequestOrigin {
+  return context.platform.kind === 'slack'
+    ? { kind: 'slack', actor: context.actor, teamId: context.platform.teamId }
+    : { kind: 'teams', actor: context.actor };
 }
 
 async function startHeal(request: SweepRequest, what: string, context: ChatRunContext): Promise<ChatReply> {

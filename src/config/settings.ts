@@ -1,5 +1,6 @@
 // App settings, read once per use from the environment (the Functions host loads app settings, and
 // local.settings.json locally, into process.env).
+import type { ApprovalSettings } from '../domain/approval';
 import { parseHealPolicy } from '../domain/healing';
 import type { HealPolicy } from '../domain/healing';
 import { parseRegistryScope } from '../domain/registryScope';
@@ -270,13 +271,75 @@ export function chatReplyHosts(env: Env = process.env): string[] {
 
 /** Slack user ids allowed to approve or reject (`SLACK_APPROVERS`, comma-separated); unset means nobody. */
 export function slackApprovers(env: Env = process.env): ReadonlySet<string> {
-  const ids = (env.SLACK_APPROVERS ?? '')
+  return slackUserIds(env, 'SLACK_APPROVERS');
+}
+
+/**
+ * Slack user ids allowed to start a heal that may change replicas (`SLACK_HEALERS`, comma-separated);
+ * unset means nobody. Dry runs are open to everyone who may use the command.
+ */
+export function slackHealers(env: Env = process.env): ReadonlySet<string> {
+  return slackUserIds(env, 'SLACK_HEALERS');
+}
+
+/** The one Slack workspace the app serves (`SLACK_TEAM_ID`, `T…`); unset means the requester's own. */
+export function slackTeamId(env: Env = process.env): string | undefined {
+  const value = env.SLACK_TEAM_ID?.trim();
+  if (value === undefined || value === '') return undefined;
+  if (!/^[TE][A-Z0-9]{2,}$/.test(value))
+    throw new Error(`SLACK_TEAM_ID must be a Slack workspace id (T…), not "${value}"`);
+  return value;
+}
+
+/** Whether a requester may approve their own request (`APPROVAL_ALLOW_SELF`, default false). */
+export function approvalAllowSelf(env: Env = process.env): boolean {
+  return booleanSetting(env, 'APPROVAL_ALLOW_SELF', false);
+}
+
+/**
+ * Whether a chat-started operation may also be decided over the REST API (`APPROVAL_ALLOW_REST_FOR_CHAT`,
+ * default false: it is decided in the chat it came from).
+ */
+export function approvalAllowRestForChat(env: Env = process.env): boolean {
+  return booleanSetting(env, 'APPROVAL_ALLOW_REST_FOR_CHAT', false);
+}
+
+/** What an operation's approval policy is made from, when it is requested. */
+export function approvalSettings(env: Env = process.env): ApprovalSettings {
+  const teamId = slackTeamId(env);
+  return {
+    allowSelf: approvalAllowSelf(env),
+    restForChat: approvalAllowRestForChat(env),
+    slackApprovers: slackApprovers(env),
+    ...(teamId === undefined ? {} : { slackTeamId: teamId }),
+  };
+}
+
+/**
+ * Whether App Service authentication (Easy Auth) is in front of the app (`TRUST_APP_SERVICE_AUTH`,
+ * default false). Only then are the `x-ms-client-principal*` headers the platform's, and trusted as the
+ * caller; without it any caller could send them.
+ */
+export function trustAppServiceAuth(env: Env = process.env): boolean {
+  return booleanSetting(env, 'TRUST_APP_SERVICE_AUTH', false);
+}
+
+function slackUserIds(env: Env, name: string): ReadonlySet<string> {
+  const ids = (env[name] ?? '')
     .split(',')
     .map((id) => id.trim())
     .filter((id) => id !== '');
   for (const id of ids) {
     if (!/^[UW][A-Z0-9]{2,}$/.test(id))
-      throw new Error(`SLACK_APPROVERS must list Slack user ids (U… or W…), not "${id}"`);
+      throw new Error(`${name} must list Slack user ids (U… or W…), not "${id}"`);
   }
   return new Set(ids);
+}
+
+function booleanSetting(env: Env, name: string, fallback: boolean): boolean {
+  const text = env[name]?.trim().toLowerCase();
+  if (text === undefined || text === '') return fallback;
+  if (text !== 'true' && text !== 'false')
+    throw new Error(`${name} must be true or false, not "${env[name]}"`);
+  return text === 'true';
 }

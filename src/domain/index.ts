@@ -80,6 +80,22 @@ export type {
   ChainBreak,
   ChainVerdict,
 } from './audit';
+export {
+  FUNCTION_KEY_ACTOR_ID,
+  approvalPolicyFor,
+  judgeDecider,
+  samePerson,
+  waitingOperationOf,
+} from './approval';
+export type {
+  ApprovalPolicy,
+  ApprovalSettings,
+  CurrentSlackRules,
+  Decider,
+  DecisionRefusal,
+  DecisionVerdict,
+  RequestOrigin,
+} from './approval';
 export { DEFAULT_POLLING, pastDeadline, pollDelaySeconds } from './polling';
 export type { PollingPolicy } from './polling';
 export type { ChatReplyTarget } from './chatReplyTarget';
@@ -103,7 +119,7 @@ export type {
   ReplicaOperationRequest,
   StateVerdict,
 } from './replicaOperation';
-export { isEmptyScope, parseRegistryScope } from './registryScope';
+export { inScope, isEmptyScope, parseRegistryScope } from './registryScope';
 export { parseOperationId } from './operationId';
 export { MAX_INSTANCE_ID_LENGTH, MAX_NAMED_INSTANCE_ID_LENGTH, namedInstanceId } from './instanceId';
 export { parseTimestamp } from './timestamp';

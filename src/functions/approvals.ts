@@ -1,5 +1,7 @@
-// POST /api/operations/{id}/approval: approve or reject a heal that waits for approval (policy `approve`).
-// The approver is whoever calls; the orchestration records the decision in the audit trail.
+// POST /api/operations/{id}/approval: approve or reject an operation that waits for approval. The caller
+// decides only when the operation's approval policy lets REST decide (it does for operations started over
+// REST or by the schedule) and the caller is not approving their own request; the orchestration records
+// the decision in the audit trail, and a refused one is audited here.
 import { app } from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
@@ -13,7 +15,6 @@ import {
   throwIfAny,
   unknownFieldErrors,
 } from '../domain';
-import type { ApprovalDecision } from '../domain';
 import { callerOf } from '../http/caller';
 import { toProblemResponse } from '../http/handler';
 import { problem, problemResponse } from '../http/problem';
@@ -31,8 +32,14 @@ export async function approveOperation(
   try {
     const id = parseOperationId(request.params.id);
     const approved = await readDecision(request);
-    const decision: ApprovalDecision = { approved, approver: callerOf(request) };
-    const delivery = await deliverApproval(df.getClient(context), id, decision);
+    const approver = callerOf(request);
+    const delivery = await deliverApproval(
+      df.getClient(context),
+      id,
+      approved,
+      { channel: 'api', actor: approver },
+      (message) => context.warn(message),
+    );
     if (delivery.outcome === 'not-found')
       return problemResponse(problem(404, 'operation-not-found', `No operation ${id}.`));
     if (delivery.outcome === 'not-waiting') {
@@ -44,7 +51,14 @@ export async function approveOperation(
         ),
       );
     }
-    return { status: 202, jsonBody: { operationId: id, approved, approver: decision.approver } };
+    if (delivery.outcome === 'refused') {
+      return problemResponse(
+        problem(403, 'approval-not-allowed', `You may not decide on operation ${id}: ${delivery.reason}.`, {
+          refusal: delivery.refusal,
+        }),
+      );
+    }
+    return { status: 202, jsonBody: { operationId: id, approved, approver } };
   } catch (error) {
     return toProblemResponse(error, context);
   }

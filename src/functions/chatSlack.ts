@@ -26,6 +26,7 @@ export async function slackCommands(
   const name = form.get('user_name');
   const reply = await runChatText(form.get('text') ?? '', {
     actor: { id: `slack:${team}:${user}`.slice(0, 256), ...(name ? { name: name.slice(0, 256) } : {}) },
+    platform: { kind: 'slack', teamId: team, userId: user },
     client: df.getClient(context),
     warn: (message) => context.warn(message),
     ...replyTargetOf(form.get('response_url'), context),

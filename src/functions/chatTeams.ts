@@ -47,6 +47,7 @@ export async function teamsWebhook(
       id: `teams:${typeof id === 'string' ? id : 'unknown'}`.slice(0, 256),
       ...(typeof from.name === 'string' ? { name: from.name.slice(0, 256) } : {}),
     },
+    platform: { kind: 'teams' },
     client: df.getClient(context),
     warn: (text) => context.warn(text),
   });

@@ -24,7 +24,7 @@ export async function healNow(request: HttpRequest, context: InvocationContext):
     const errors: ValidationError[] = [];
     const dryRun = readDryRunQuery(requestQuery(request), errors);
     throwIfAny(errors);
-    const sweep = sweepRequest(callerOf(request), 'api', dryRun);
+    const sweep = sweepRequest({ kind: 'rest', actor: callerOf(request) }, dryRun);
     // A sweep that is still running is audited as refused where the sweep is requested.
     return await startSweepAnswer(df.getClient(context), sweep, 'A sweep is still running.');
   } catch (error) {

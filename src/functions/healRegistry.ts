@@ -50,7 +50,11 @@ export async function healRegistry(
       );
     }
 
-    const sweep = sweepRequest(callerOf(request), 'api', dryRun, formatRegistryId(registry));
+    const sweep = sweepRequest(
+      { kind: 'rest', actor: callerOf(request) },
+      dryRun,
+      formatRegistryId(registry),
+    );
     return await startSweepAnswer(
       df.getClient(context),
       sweep,

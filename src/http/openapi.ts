@@ -240,7 +240,7 @@ export const OPENAPI_DOCUMENT = {
       post: {
         operationId: 'approveOperation',
         summary:
-          'Approve or reject a heal that waits for approval (policy `approve`); the caller is recorded as the approver.',
+          'Approve or reject an operation that waits for approval; the caller is recorded as the approver. Refused (403) when its approval policy does not let the REST API decide (a chat-started operation) or the caller would approve their own request.',
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
         requestBody: {
           required: true,
@@ -272,7 +272,7 @@ export const OPENAPI_DOCUMENT = {
             },
             'The decision was delivered to the waiting operation.',
           ),
-          ...problemResponses(400, 401, 404, 409, 415, 500, 503),
+          ...problemResponses(400, 401, 403, 404, 409, 415, 500, 503),
         },
       },
     },
@@ -361,7 +361,7 @@ export const OPENAPI_DOCUMENT = {
       post: {
         operationId: 'slackActions',
         summary:
-          'Slack interactivity: an Approve or Reject click on an approval request. No function key: the Slack request signature over the raw body authenticates it; only users listed in `SLACK_APPROVERS` may decide.',
+          'Slack interactivity: an Approve or Reject click on an approval request. No function key: the Slack request signature over the raw body authenticates it; only users listed in `SLACK_APPROVERS`, in the workspace of the request, may decide on an operation started from Slack, and not on their own request.',
         security: [],
         requestBody: {
           required: true,

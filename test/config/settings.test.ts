@@ -8,8 +8,14 @@ import {
   healRequestDefaults,
   healSchedule,
   healScheduleBinding,
+  approvalAllowRestForChat,
+  approvalAllowSelf,
+  approvalSettings,
   pollingPolicy,
   slackApprovers,
+  slackHealers,
+  slackTeamId,
+  trustAppServiceAuth,
   watchTableName,
 } from '../../src/config/settings';
 import { DEFAULT_POLLING } from '../../src/domain';
@@ -158,5 +164,61 @@ describe('slackApprovers', () => {
   test('refuses entries that are not Slack user ids (names, channels)', () => {
     expect(() => slackApprovers({ SLACK_APPROVERS: 'U123ABC,@carol' })).toThrow(/SLACK_APPROVERS/);
     expect(() => slackApprovers({ SLACK_APPROVERS: 'C0OPS1' })).toThrow(/SLACK_APPROVERS/);
+  });
+});
+
+describe('slackHealers', () => {
+  test('reads Slack user ids like SLACK_APPROVERS, and lets nobody heal when unset', () => {
+    expect([...slackHealers({ SLACK_HEALERS: 'U0HEAL1, W0HEAL2' })]).toEqual(['U0HEAL1', 'W0HEAL2']);
+    expect(slackHealers({}).size).toBe(0);
+    expect(() => slackHealers({ SLACK_HEALERS: 'everyone' })).toThrow(/SLACK_HEALERS/);
+  });
+});
+
+describe('slackTeamId', () => {
+  test('is the workspace id when set, and undefined when unset or blank', () => {
+    expect(slackTeamId({ SLACK_TEAM_ID: ' T0CONTOSO ' })).toBe('T0CONTOSO');
+    expect(slackTeamId({ SLACK_TEAM_ID: ' ' })).toBeUndefined();
+    expect(slackTeamId({})).toBeUndefined();
+  });
+
+  test('refuses what is not a workspace id', () => {
+    expect(() => slackTeamId({ SLACK_TEAM_ID: 'contoso' })).toThrow(/SLACK_TEAM_ID/);
+    expect(() => slackTeamId({ SLACK_TEAM_ID: 'U0USER1' })).toThrow(/SLACK_TEAM_ID/);
+  });
+});
+
+describe('the security switches are off unless set to true', () => {
+  const switches: [string, (env: Record<string, string>) => boolean][] = [
+    ['APPROVAL_ALLOW_SELF', approvalAllowSelf],
+    ['APPROVAL_ALLOW_REST_FOR_CHAT', approvalAllowRestForChat],
+    ['TRUST_APP_SERVICE_AUTH', trustAppServiceAuth],
+  ];
+
+  test.each(switches)('%s', (name, read) => {
+    expect(read({})).toBe(false);
+    expect(read({ [name]: '' })).toBe(false);
+    expect(read({ [name]: 'false' })).toBe(false);
+    expect(read({ [name]: 'TRUE' })).toBe(true);
+    expect(() => read({ [name]: 'yes' })).toThrow(new RegExp(name));
+    expect(() => read({ [name]: '1' })).toThrow(new RegExp(name));
+  });
+});
+
+describe('approvalSettings', () => {
+  test('gathers what an approval policy is made from', () => {
+    expect(
+      approvalSettings({
+        APPROVAL_ALLOW_SELF: 'true',
+        SLACK_APPROVERS: 'U0A1',
+        SLACK_TEAM_ID: 'T0CONTOSO',
+      }),
+    ).toEqual({
+      allowSelf: true,
+      restForChat: false,
+      slackApprovers: new Set(['U0A1']),
+      slackTeamId: 'T0CONTOSO',
+    });
+    expect(approvalSettings({})).toEqual({ allowSelf: false, restForChat: false, slackApprovers: new Set() });
   });
 });

@@ -70,7 +70,8 @@ export async function startApp(
   ) => SeedRegistry[],
   options: {
     sandbox?: Omit<SandboxOptions, 'seed' | 'tlsDir'>;
-    env?: Record<string, string>;
+    /** Settings for the app (a function gets the subscription id). */
+    env?: Record<string, string> | ((subscriptionId: string) => Record<string, string>);
     /** More to seed: principals, role definitions and assignments (a function gets the subscription id). */
     seed?: SeedDocument | ((subscriptionId: string) => SeedDocument);
   } = {},
@@ -121,7 +122,7 @@ export async function startApp(
     // No sweep on the clock: a quarter-hour tick would meet the test's own operations. Tests that
     // want one run the timer through the admin endpoint.
     AzureWebJobs__healSchedule__Disabled: 'true',
-    ...options.env,
+    ...(typeof options.env === 'function' ? options.env(subscriptionId) : options.env),
   };
   let host = await startDevHost({ appRoot: REPO_ROOT, env: hostEnv });
   let settings: Record<string, string> = hostEnv;

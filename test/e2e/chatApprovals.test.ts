@@ -75,8 +75,18 @@ beforeEach(() => {
 });
 
 async function startWaitingHeal(replica: string, instanceId: string): Promise<void> {
+  // As a sweep started from Slack records it: decided by a click of an approver in the workspace.
+  const requester = { id: `slack:${TEAM}:U0REQUESTER`, name: 'requester' };
   const request = healRequest(`${app.registryId(RG, REGISTRY)}/replications/${replica}`, {
     policy: 'approve',
+    actor: requester,
+    channel: 'chat',
+    approvalPolicy: {
+      requestedBy: requester,
+      allowSelf: false,
+      rest: false,
+      slack: { teamId: TEAM, approvers: ['U0SOMEONE', APPROVER] },
+    },
   });
   await startHeal(app, request, instanceId);
   await phaseOf(instanceId, 'awaiting-approval');

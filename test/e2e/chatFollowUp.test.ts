@@ -40,6 +40,7 @@ beforeAll(async () => {
       env: {
         SLACK_SIGNING_SECRET: SECRET,
         SLACK_APPROVERS: APPROVER.id,
+        SLACK_HEALERS: OPERATOR.id,
         // The test's receiver stands in for Slack's follow-up host.
         CHAT_REPLY_HOSTS: '127.0.0.1',
       },

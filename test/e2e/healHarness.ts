@@ -21,6 +21,8 @@ export function healRequest(replicaId: string, overrides: Partial<HealRequest> =
     firstSeenAt: '2026-01-01T00:00:00.000Z',
     maxAttempts: 2,
     approvalTimeoutMinutes: 60,
+    // As the schedule records it: decided over the REST API.
+    approvalPolicy: { requestedBy: { id: 'schedule' }, allowSelf: false, rest: true },
     ...overrides,
   };
 }

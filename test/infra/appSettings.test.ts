@@ -25,6 +25,10 @@ const OPTIONAL_SETTINGS: Record<string, string> = {
   DELETE_CONFIRMATIONS: 'tuning of replica polling',
   POLLS_PER_GENERATION: 'tuning of orchestration history size',
   CHAT_REPLY_HOSTS: "follow-up hosts for chat replies; the default is Slack's",
+  TRUST_APP_SERVICE_AUTH:
+    'the infrastructure does not put App Service authentication in front of the app, so its headers must not be trusted',
+  APPROVAL_ALLOW_SELF: 'off by default: a requester does not approve their own request',
+  APPROVAL_ALLOW_REST_FOR_CHAT: 'off by default: operations started from chat are decided in chat',
 };
 
 /**

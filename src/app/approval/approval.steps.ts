@@ -35,3 +35,11 @@ export function* awaitApproval(
   timeout.cancel();
   return answer.result as ApprovalDecision;
 }
+
+/** Who decided, and through which channel, as the audit trail records it. */
+export function decisionDetail(decision: ApprovalDecision): Record<string, unknown> {
+  return {
+    approver: decision.approver,
+    ...(decision.channel === undefined ? {} : { channel: decision.channel }),
+  };
+}

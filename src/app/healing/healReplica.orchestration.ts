@@ -16,17 +16,25 @@ import type {
   ReplicaOperationRequest,
   ReplicaView,
 } from '../../domain';
-import { askForApproval } from '../approval/approval.steps';
+import { askForApproval, decisionDetail } from '../approval/approval.steps';
 import { auditTrail } from '../audit/audit.steps';
 import type { AuditStep } from '../audit/audit.steps';
 import type { ChatApprovalRequestInput } from '../chatFollowUp/chatFollowUp.contract';
-import type { PrivateLinkCheck, PrivateLinkGrant } from '../privateLink/privateLink.contract';
+import type {
+  PrivateLinkCheck,
+  PrivateLinkGrantResult,
+  PrivateLinkRefusal,
+} from '../privateLink/privateLink.contract';
 import {
   checkPrivateLink,
   grantPrivateLink,
+  isGrantRefused,
+  refusalDetail,
   waitUntilPermissionEffective,
 } from '../privateLink/privateLink.steps';
 import { REPLICA_OPERATION_ORCHESTRATION } from '../replicaOperation/replicaOperation.contract';
+import type { ScopeVerdict } from '../scope/scope.contract';
+import { checkScope } from '../scope/scope.steps';
 import { ACTIVITY_RETRY } from '../shared/activityRetry';
 import { failureMessage } from '../shared/failureMessage';
 import { CAPTURE_REPLICA_ACTIVITY, HEAL_REPLICA_ORCHESTRATION, NOTIFY_ACTIVITY } from './healing.contract';
@@ -44,6 +52,10 @@ export type HealPhase =
 
 export function* healReplica(context: OrchestrationContext): Generator<unknown, HealResult, unknown> {
   const heal = beginHeal(context);
+
+  // 0. Only registries the app looks after: the input may not have come through the REST or chat checks.
+  const outside = yield* refuseOutOfScope(heal);
+  if (outside !== undefined) return outside;
 
   // 1. Evidence and diagnosis.
   const found = yield* diagnoseReplica(heal);
@@ -137,6 +149,16 @@ function beginHeal(context: OrchestrationContext): HealRun {
     now,
   };
   return heal;
+}
+
+/** Nothing is read or changed for a replica whose registry is outside REGISTRY_SCOPE. */
+function* refuseOutOfScope(heal: HealRun): Generator<unknown, HealResult | undefined, unknown> {
+  const { context, request, status, audit, finish } = heal;
+  status('diagnosing');
+  const scope = (yield checkScope(context, request.replicaId)) as ScopeVerdict;
+  if (scope.inScope) return undefined;
+  yield audit('scope-checked', 'refused', { refusal: 'out-of-scope', reason: scope.reason });
+  return finish({ outcome: 'skipped', reason: `${scope.reason}: nothing was read or changed` });
 }
 
 /** Captures the replica (settings included), reads our permission at its private endpoints, diagnoses. */
@@ -242,7 +264,7 @@ function* awaitApprovalOf(
       }),
     };
   }
-  yield audit('approval', decision.approved ? 'accepted' : 'refused', { approver: decision.approver });
+  yield audit('approval', decision.approved ? 'accepted' : 'refused', decisionDetail(decision));
   if (!decision.approved) {
     return {
       ok: false,
@@ -264,12 +286,15 @@ function* remediateInAttempts(heal: HealRun, findings: Findings): Generator<unkn
   const { captured, evidence, diagnosis, plan } = findings;
   let lastReason = '';
   for (heal.attempt = 1; heal.attempt <= request.maxAttempts; heal.attempt += 1) {
-    lastReason = yield* remediate(heal, findings);
-    if (lastReason === '') {
+    const attempt = yield* remediate(heal, findings);
+    if (attempt === 'healed') {
       yield audit('healed', 'succeeded', { attempt: heal.attempt });
       return finish({ diagnosis, outcome: 'healed', evidence, plan });
     }
+    lastReason = attempt.reason;
     yield audit('attempt-failed', 'failed', { attempt: heal.attempt, reason: lastReason });
+    // A refused grant is refused again on every attempt: give up now, for a person to look at.
+    if (attempt.final) break;
     if (heal.attempt < request.maxAttempts) {
       status('backing-off', diagnosis);
       yield context.df.createTimer(
@@ -277,7 +302,7 @@ function* remediateInAttempts(heal: HealRun, findings: Findings): Generator<unkn
       );
     }
   }
-  heal.attempt = request.maxAttempts;
+  heal.attempt = Math.min(heal.attempt, request.maxAttempts);
   yield audit('escalated', 'failed', { reason: lastReason, attempts: heal.attempt });
   yield notify(
     'escalated',
@@ -287,21 +312,32 @@ function* remediateInAttempts(heal: HealRun, findings: Findings): Generator<unkn
   return finish({ diagnosis, outcome: 'escalated', reason: lastReason, evidence, plan });
 }
 
+/** How one attempt ended: healed, or why not (`final` when trying again cannot help). */
+type Attempt = 'healed' | { reason: string; final?: boolean };
+
 /**
  * One attempt: grant and wait (for the permission cause), delete, create. The grant comes first: when it
- * cannot take effect, the replica is not deleted for nothing. Returns why it failed, or '' when healed.
+ * cannot take effect, or is refused, the replica is not deleted for nothing.
  */
-function* remediate(heal: HealRun, findings: Findings): Generator<unknown, string, unknown> {
+function* remediate(heal: HealRun, findings: Findings): Generator<unknown, Attempt, unknown> {
   if (findings.diagnosis === 'missing-private-link-permission') {
-    const effective = yield* grantAndWait(heal, findings);
-    if (!effective) {
-      return 'the granted permission did not become effective in time; the replica was left as it was';
+    const granted = yield* grantAndWait(heal, findings);
+    if (granted === 'not-effective') {
+      return {
+        reason: 'the granted permission did not become effective in time; the replica was left as it was',
+      };
+    }
+    if (granted !== 'effective') {
+      return {
+        reason: `the permission was not granted: ${granted.reason}; the replica was left as it was`,
+        final: true,
+      };
     }
   }
   heal.status('deleting', findings.diagnosis);
   const deleted = yield* runOperation(heal, 'delete', {});
   if (deleted.outcome !== 'succeeded' && deleted.evidence?.refusal !== 'replica-not-found') {
-    return `delete ended ${deleted.outcome}: ${deleted.reason ?? ''}`;
+    return { reason: `delete ended ${deleted.outcome}: ${deleted.reason ?? ''}` };
   }
   heal.status('creating', findings.diagnosis);
   const { captured } = findings;
@@ -313,19 +349,36 @@ function* remediate(heal: HealRun, findings: Findings): Generator<unknown, strin
       tags: captured.tags,
     },
   });
-  return created.outcome === 'succeeded' ? '' : `create ended ${created.outcome}: ${created.reason ?? ''}`;
+  return created.outcome === 'succeeded'
+    ? 'healed'
+    : { reason: `create ended ${created.outcome}: ${created.reason ?? ''}` };
 }
 
-/** Grants the permission where it is missing and waits until it is effective; false when it never is. */
-function* grantAndWait(heal: HealRun, { access, diagnosis }: Findings): Generator<unknown, boolean, unknown> {
+/**
+ * Grants the permission where it is missing and waits until it is effective. A refused grant (outside the
+ * scope, or a role under the app's role name that holds more than the private-link action) assigns
+ * nothing and is returned as it is.
+ */
+function* grantAndWait(
+  heal: HealRun,
+  { access, diagnosis }: Findings,
+): Generator<unknown, 'effective' | 'not-effective' | PrivateLinkRefusal, unknown> {
   const { context, request, status, audit } = heal;
   status('granting', diagnosis);
-  const grant = (yield grantPrivateLink(context, access.missingAt)) as PrivateLinkGrant;
+  const grant = (yield grantPrivateLink(
+    context,
+    heal.registryId,
+    access.missingAt,
+  )) as PrivateLinkGrantResult;
+  if (isGrantRefused(grant)) {
+    yield audit('permission-granted', 'refused', refusalDetail(grant, access.missingAt));
+    return grant;
+  }
   yield audit('permission-granted', 'succeeded', { ...grant });
   status('waiting-for-permission', diagnosis);
   const wait = yield* waitUntilPermissionEffective(context, heal.registryId, request.polling);
   yield audit('permission-effective', wait.effective ? 'succeeded' : 'failed', { checks: wait.checks });
-  return wait.effective;
+  return wait.effective ? 'effective' : 'not-effective';
 }
 
 /**

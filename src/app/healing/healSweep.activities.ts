@@ -1,5 +1,6 @@
 // Activities of a sweep: find the registries it covers, and scan one registry for suspects with one
 // list of its replicas, the watch store, and one GET per suspect (List may be stale; GET decides).
+import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { ActivityHandler } from 'durable-functions';
 
@@ -19,6 +20,7 @@ import {
 } from '../../domain';
 import type { HealPolicy, RegistryScope, RegistryView, ReplicaView } from '../../domain';
 import { isWatchedSuspect, minutesBetween, watchedState } from '../../domain/watch';
+import { scopeVerdict } from '../scope/scopeGuard';
 import { LIST_SWEEP_REGISTRIES_ACTIVITY, SCAN_REGISTRY_ACTIVITY } from './healing.contract';
 import type { ScanRequest, ScanResult, Suspect, SweepRegistry } from './healing.contract';
 
@@ -121,10 +123,21 @@ function gateway(): ReplicaGateway {
   return new ReplicaGateway(armClients());
 }
 
-/** The registries of a fleet sweep, or the one registry a registry's sweep was asked for. */
+/**
+ * The registries of a fleet sweep, or the one registry a registry's sweep was asked for: none when that
+ * registry is outside REGISTRY_SCOPE, since a sweep may be started directly with any input.
+ */
 export const listSweepRegistries: ActivityHandler = async (
   registryId: string | null,
+  context: InvocationContext,
 ): Promise<SweepRegistry[]> => {
+  if (registryId !== null) {
+    const verdict = scopeVerdict(registryId);
+    if (!verdict.inScope) {
+      context.warn(`a sweep was asked for a registry it may not touch: ${verdict.reason}`);
+      return [];
+    }
+  }
   const tag = registryId === null ? healRegistryTag() : undefined;
   const scope =
     registryId === null

@@ -200,6 +200,7 @@ function* healSuspects(sweep: SweepRun, suspects: Found[]): Generator<unknown, v
         ...(suspect.firstSeenAt === undefined ? {} : { firstSeenAt: suspect.firstSeenAt }),
         maxAttempts: request.maxAttempts,
         approvalTimeoutMinutes: request.approvalTimeoutMinutes,
+        approvalPolicy: request.approvalPolicy,
         ...(request.replyTo === undefined ? {} : { replyTo: request.replyTo }),
       };
       return { instanceId: replicaInstanceId(parseReplicaId(suspect.replicaId)), request: heal };

@@ -14,7 +14,15 @@ import {
   pollingPolicy,
 } from '../../config/settings';
 import { SWEEP_INSTANCE_ID, parseRegistryId, registrySweepInstanceId } from '../../domain';
-import type { AuditActor, AuditChannel, AuditOutcome, ChatReplyTarget, SweepRequest } from '../../domain';
+import type {
+  AuditActor,
+  AuditChannel,
+  AuditOutcome,
+  ChatReplyTarget,
+  RequestOrigin,
+  SweepRequest,
+} from '../../domain';
+import { approvalPolicyOf } from '../approval/approval.useCases';
 import { SWEEP_ORCHESTRATION } from './healing.contract';
 import type { SweepInput } from './healing.contract';
 
@@ -26,18 +34,20 @@ export type SweepStart =
 /** Who runs the scheduled sweeps, in the audit trail. */
 export const SCHEDULE_ACTOR: AuditActor = { id: 'schedule', name: 'heal schedule' };
 
-/** A sweep request with the settings' parallelism, polling, attempts and approval timeout. */
+/**
+ * A sweep request with the settings' parallelism, polling, attempts and approval timeout, and the
+ * approval policy its heals will record: who may decide when a registry's policy is `approve`.
+ */
 export function sweepRequest(
-  actor: AuditActor,
-  channel: AuditChannel,
+  origin: RequestOrigin,
   dryRun: boolean,
   registryId?: string,
   replyTo?: ChatReplyTarget,
 ): SweepRequest {
   return {
     ...(registryId === undefined ? {} : { registryId }),
-    actor,
-    channel,
+    actor: origin.actor,
+    channel: CHANNELS[origin.kind],
     requestedAt: new Date().toISOString(),
     dryRun,
     parallelism: healParallelism(),
@@ -45,8 +55,16 @@ export function sweepRequest(
     maxAttempts: healMaxAttempts(),
     approvalTimeoutMinutes: approvalTimeoutMinutes(),
     ...(replyTo === undefined ? {} : { replyTo }),
+    approvalPolicy: approvalPolicyOf(origin),
   };
 }
+
+const CHANNELS: Record<RequestOrigin['kind'], AuditChannel> = {
+  rest: 'api',
+  schedule: 'schedule',
+  slack: 'chat',
+  teams: 'chat',
+};
 
 /** A sweep someone asked for: started, or refused (and audited as refused) while one is running. */
 export async function requestSweep(client: DurableClient, request: SweepRequest): Promise<SweepStart> {
@@ -63,7 +81,7 @@ export async function requestSweep(client: DurableClient, request: SweepRequest)
 
 /** A tick of the schedule: a sweep of the fleet, or a skipped tick (audited) while one is running. */
 export async function sweepOnSchedule(client: DurableClient): Promise<SweepStart> {
-  const request = sweepRequest(SCHEDULE_ACTOR, 'schedule', false);
+  const request = sweepRequest({ kind: 'schedule', actor: SCHEDULE_ACTOR }, false);
   const start = await startSweep(client, request);
   if (!start.started) {
     await auditSweepRequest(request, start.busy ? 'skipped' : 'failed', { reason: start.reason });

@@ -3,18 +3,20 @@
 import * as df from 'durable-functions';
 import type { ActivityHandler } from 'durable-functions';
 
-import { AccessGateway, privateLinkRoleScope } from '../../azure/access';
+import { AccessGateway, UnsafeRoleError, privateLinkRoleScope } from '../../azure/access';
 import type { EnsuredRole } from '../../azure/access';
 import { armClients } from '../../azure/armClients';
 import { ReplicaGateway } from '../../azure/replicas';
 import { healRoleScope } from '../../config/settings';
 import { parseRegistryId } from '../../domain';
+import { scopeVerdict } from '../scope/scopeGuard';
 import { CHECK_PRIVATE_LINK_ACTIVITY, GRANT_PRIVATE_LINK_ACTIVITY } from './privateLink.contract';
 import type {
   PrivateLinkCheck,
   PrivateLinkCheckInput,
   PrivateLinkGrant,
   PrivateLinkGrantInput,
+  PrivateLinkGrantResult,
 } from './privateLink.contract';
 
 export const checkPrivateLink: ActivityHandler = async ({
@@ -33,12 +35,40 @@ export const checkPrivateLink: ActivityHandler = async ({
 
 /**
  * Ensures the least-privilege role at its assignable scope and assigns it to the app's identity at each
- * private endpoint, the narrowest scope at which ARM checks the action.
+ * private endpoint, the narrowest scope at which ARM checks the action. Refuses, without writing, a
+ * registry outside REGISTRY_SCOPE, an endpoint that is not the registry's, and a role found under the
+ * app's role name or id that holds anything but the private-link action.
  */
 export const grantPrivateLink: ActivityHandler = async ({
+  registryId,
   privateEndpoints,
-}: PrivateLinkGrantInput): Promise<PrivateLinkGrant> => {
-  const access = new AccessGateway(armClients());
+}: PrivateLinkGrantInput): Promise<PrivateLinkGrantResult> => {
+  const clients = armClients();
+  const scope = scopeVerdict(registryId);
+  if (!scope.inScope) return { refused: 'out-of-scope', reason: scope.reason };
+  const registry = await new ReplicaGateway(clients).getRegistry(parseRegistryId(registryId));
+  const own = new Set((registry?.privateEndpoints ?? []).map((id) => id.toLowerCase()));
+  const foreign = privateEndpoints.filter((id) => !own.has(id.toLowerCase()));
+  if (foreign.length > 0) {
+    return {
+      refused: 'out-of-scope',
+      reason: `${foreign.join(', ')} ${foreign.length === 1 ? 'is not a private endpoint' : 'are not private endpoints'} of registry ${registryId}`,
+    };
+  }
+  try {
+    return await grantAt(new AccessGateway(clients), privateEndpoints);
+  } catch (error) {
+    if (!(error instanceof UnsafeRoleError)) throw error;
+    return {
+      refused: 'unsafe-role',
+      reason: error.message,
+      roleDefinitionId: error.roleDefinitionId,
+      problems: error.problems,
+    };
+  }
+};
+
+async function grantAt(access: AccessGateway, privateEndpoints: string[]): Promise<PrivateLinkGrant> {
   const principalId = await access.principalId();
   const configured = healRoleScope();
   const roles = new Map<string, EnsuredRole>();
@@ -60,7 +90,7 @@ export const grantPrivateLink: ActivityHandler = async ({
     assignments,
     principalId,
   };
-};
+}
 
 df.app.activity(CHECK_PRIVATE_LINK_ACTIVITY, { handler: checkPrivateLink });
 df.app.activity(GRANT_PRIVATE_LINK_ACTIVITY, { handler: grantPrivateLink });

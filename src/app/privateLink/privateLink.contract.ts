@@ -19,7 +19,9 @@ export interface PrivateLinkCheck {
 }
 
 export interface PrivateLinkGrantInput {
-  /** Private endpoints that need the permission. */
+  /** The registry whose replica needs the permission: it must be in scope. */
+  registryId: string;
+  /** Private endpoints that need the permission: they must be the registry's. */
   privateEndpoints: string[];
 }
 
@@ -30,3 +32,18 @@ export interface PrivateLinkGrant {
   assignments: { scope: string; assignmentId: string; created: boolean }[];
   principalId: string;
 }
+
+/**
+ * A grant refused without assigning anything: the registry is outside REGISTRY_SCOPE (or an endpoint is
+ * not the registry's), or the role found under the app's role name or id holds other permissions than
+ * the private-link action.
+ */
+export interface PrivateLinkRefusal {
+  refused: 'out-of-scope' | 'unsafe-role';
+  reason: string;
+  roleDefinitionId?: string;
+  problems?: string[];
+}
+
+/** The grant activity's output. */
+export type PrivateLinkGrantResult = PrivateLinkGrant | PrivateLinkRefusal;

@@ -7,7 +7,13 @@ import { PERMISSION_CHECKS, pollDelaySeconds } from '../../domain';
 import type { PollingPolicy } from '../../domain';
 import { ACTIVITY_RETRY } from '../shared/activityRetry';
 import { CHECK_PRIVATE_LINK_ACTIVITY, GRANT_PRIVATE_LINK_ACTIVITY } from './privateLink.contract';
-import type { PrivateLinkCheck, PrivateLinkCheckInput, PrivateLinkGrantInput } from './privateLink.contract';
+import type {
+  PrivateLinkCheck,
+  PrivateLinkCheckInput,
+  PrivateLinkGrantInput,
+  PrivateLinkGrantResult,
+  PrivateLinkRefusal,
+} from './privateLink.contract';
 
 /** Reads the registry's private endpoints and where the app's identity lacks the permission. */
 export function checkPrivateLink(context: OrchestrationContext, registryId: string): Task {
@@ -15,9 +21,16 @@ export function checkPrivateLink(context: OrchestrationContext, registryId: stri
   return context.df.callActivityWithRetry(CHECK_PRIVATE_LINK_ACTIVITY, ACTIVITY_RETRY, input);
 }
 
-/** Grants the permission to the app's identity at each of the private endpoints. */
-export function grantPrivateLink(context: OrchestrationContext, privateEndpoints: string[]): Task {
-  const input: PrivateLinkGrantInput = { privateEndpoints };
+/**
+ * Grants the permission to the app's identity at each of the registry's private endpoints; yields a
+ * `PrivateLinkGrantResult`, which may be a refusal.
+ */
+export function grantPrivateLink(
+  context: OrchestrationContext,
+  registryId: string,
+  privateEndpoints: string[],
+): Task {
+  const input: PrivateLinkGrantInput = { registryId, privateEndpoints };
   return context.df.callActivityWithRetry(GRANT_PRIVATE_LINK_ACTIVITY, ACTIVITY_RETRY, input);
 }
 
@@ -37,4 +50,20 @@ export function* waitUntilPermissionEffective(
     const seconds = pollDelaySeconds(checks - 1, polling);
     yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + seconds * 1000));
   }
+}
+
+/** Whether the grant activity refused, and assigned nothing. */
+export function isGrantRefused(result: PrivateLinkGrantResult): result is PrivateLinkRefusal {
+  return 'refused' in result;
+}
+
+/** A refused grant as the audit trail records it. */
+export function refusalDetail(refusal: PrivateLinkRefusal, missingAt: string[]): Record<string, unknown> {
+  return {
+    refusal: refusal.refused,
+    reason: refusal.reason,
+    ...(refusal.roleDefinitionId === undefined ? {} : { roleDefinitionId: refusal.roleDefinitionId }),
+    ...(refusal.problems === undefined ? {} : { problems: refusal.problems }),
+    missingAt,
+  };
 }

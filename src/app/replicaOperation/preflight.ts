@@ -1,6 +1,6 @@
-// Checks a replica request against ARM's current state before anything is changed. The use case runs it
-// to answer at once; the orchestration runs it again (as its preflight activity), since the state may
-// change in between.
+// Checks a replica request against the scope and ARM's current state before anything is changed. The use
+// case runs it to answer at once; the orchestration runs it again (as its preflight activity), since the
+// state may change in between and an orchestration may be started with input no transport checked.
 import type { ReplicaGateway } from '../../azure/replicas';
 import { healPolicy } from '../../config/settings';
 import {
@@ -13,6 +13,7 @@ import {
   sameRegion,
 } from '../../domain';
 import type { HealPolicy, PrivateLinkPlan, ReplicaOperationRequest } from '../../domain';
+import { scopeVerdict } from '../scope/scopeGuard';
 import type { PreflightRefusal, PreflightVerdict } from './replicaOperation.contract';
 
 /** The part of the access gateway a preflight needs. */
@@ -66,6 +67,8 @@ async function checkRegistryAndReplica(
   replicas: ReplicaGateway,
   request: ReplicaOperationRequest,
 ): Promise<PreflightVerdict> {
+  const scope = scopeVerdict(request.replicaId);
+  if (!scope.inScope) return refuse(403, 'out-of-scope', scope.reason);
   const replicaId = parseReplicaId(request.replicaId);
   const registry = await replicas.getRegistry(registryOfReplica(replicaId));
   if (registry === undefined) {
@@ -116,6 +119,6 @@ async function checkRegistryAndReplica(
   return { ok: true, registry, replica };
 }
 
-function refuse(status: 404 | 409 | 422, refusal: PreflightRefusal, detail: string): PreflightVerdict {
+function refuse(status: 403 | 404 | 409 | 422, refusal: PreflightRefusal, detail: string): PreflightVerdict {
   return { ok: false, status, refusal, detail };
 }

@@ -7,14 +7,20 @@ import { AccessGateway } from '../../azure/access';
 import { armClients } from '../../azure/armClients';
 import { ReplicaGateway } from '../../azure/replicas';
 import { parseReplicaId } from '../../domain';
-import type { ArmAction, ReplicaOperationRequest, ReplicaView } from '../../domain';
+import type { ArmAction, ReplicaId, ReplicaOperationRequest, ReplicaView } from '../../domain';
+import { scopeVerdict } from '../scope/scopeGuard';
 import { checkReplicaRequest } from './preflight';
 import {
   PREFLIGHT_ACTIVITY,
   READ_REPLICA_ACTIVITY,
   START_ARM_OPERATION_ACTIVITY,
 } from './replicaOperation.contract';
-import type { PreflightVerdict, ReplicaSnapshot, StartArmAction } from './replicaOperation.contract';
+import type {
+  PreflightVerdict,
+  ReplicaSnapshot,
+  StartArmAction,
+  StartArmResult,
+} from './replicaOperation.contract';
 
 function gateway(): ReplicaGateway {
   return new ReplicaGateway(armClients());
@@ -26,35 +32,43 @@ export const preflight: ActivityHandler = async (
 
 /**
  * Starts one ARM write and returns as soon as ARM accepted it. It may run again after a lost answer: a
- * conflict then means our own earlier attempt is already under way, which counts as started.
+ * conflict then means our own earlier attempt is already under way, which counts as started. A replica
+ * outside REGISTRY_SCOPE is refused before ARM is called, whatever the orchestration checked.
  */
 export const startArmOperation: ActivityHandler = async ({
   replicaId,
   action,
-}: StartArmAction): Promise<void> => {
+}: StartArmAction): Promise<StartArmResult> => {
+  const scope = scopeVerdict(replicaId);
+  if (!scope.inScope) return { started: false, refusal: 'out-of-scope', reason: scope.reason };
   const replica = parseReplicaId(replicaId);
   const replicas = gateway();
   try {
-    switch (action.kind) {
-      case 'create':
-        await replicas.startCreate(replica, action.location, action.settings);
-        return;
-      case 'update':
-        await replicas.startUpdate(replica, {
-          ...(action.regionEndpointEnabled === undefined
-            ? {}
-            : { regionEndpointEnabled: action.regionEndpointEnabled }),
-          ...(action.tags === undefined ? {} : { tags: action.tags }),
-        });
-        return;
-      case 'delete':
-        await replicas.startDelete(replica);
-        return;
-    }
+    await startWrite(replicas, replica, action);
   } catch (error) {
     if (!isConflict(error) || !alreadyUnderWay(action, await replicas.getReplica(replica))) throw error;
   }
+  return { started: true };
 };
+
+async function startWrite(replicas: ReplicaGateway, replica: ReplicaId, action: ArmAction): Promise<void> {
+  switch (action.kind) {
+    case 'create':
+      await replicas.startCreate(replica, action.location, action.settings);
+      return;
+    case 'update':
+      await replicas.startUpdate(replica, {
+        ...(action.regionEndpointEnabled === undefined
+          ? {}
+          : { regionEndpointEnabled: action.regionEndpointEnabled }),
+        ...(action.tags === undefined ? {} : { tags: action.tags }),
+      });
+      return;
+    case 'delete':
+      await replicas.startDelete(replica);
+      return;
+  }
+}
 
 const UNDER_WAY: Record<ArmAction['kind'], string[]> = {
   create: ['creating', 'succeeded'],

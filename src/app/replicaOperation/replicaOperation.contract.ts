@@ -9,12 +9,13 @@ export const REPLICA_OPERATION_ORCHESTRATION = 'replicaOperation';
 
 /** Input a `ReplicaOperationRequest`; output `PreflightVerdict`. */
 export const PREFLIGHT_ACTIVITY = 'replicaPreflight';
-/** Input `StartArmAction`; no output. */
+/** Input `StartArmAction`; output `StartArmResult`. */
 export const START_ARM_OPERATION_ACTIVITY = 'replicaStartArmOperation';
 /** Input the replica's resource id; output `ReplicaSnapshot`. */
 export const READ_REPLICA_ACTIVITY = 'replicaRead';
 
 export type PreflightRefusal =
+  | 'out-of-scope'
   | 'registry-not-found'
   | 'replica-not-found'
   | 'replica-exists'
@@ -27,7 +28,7 @@ export type PreflightVerdict =
   | { ok: true; registry: RegistryView; replica?: ReplicaView; privateLink?: PrivateLinkPlan }
   | {
       ok: false;
-      status: 404 | 409 | 422;
+      status: 403 | 404 | 409 | 422;
       refusal: PreflightRefusal;
       detail: string;
       extensions?: Record<string, unknown>;
@@ -37,6 +38,9 @@ export interface StartArmAction {
   replicaId: string;
   action: ArmAction;
 }
+
+/** ARM accepted the write, or the activity refused it without calling ARM. */
+export type StartArmResult = { started: true } | { started: false; refusal: 'out-of-scope'; reason: string };
 
 export interface ReplicaSnapshot {
   exists: boolean;

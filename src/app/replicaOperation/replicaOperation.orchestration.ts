@@ -27,15 +27,17 @@ import type {
   ReplicaOperationInput,
   ReplicaOperationRequest,
 } from '../../domain';
-import { askForApproval } from '../approval/approval.steps';
+import { askForApproval, decisionDetail } from '../approval/approval.steps';
 import { auditTrail } from '../audit/audit.steps';
 import type { AuditStep } from '../audit/audit.steps';
 import type { ChatApprovalRequestInput } from '../chatFollowUp/chatFollowUp.contract';
 import { replyInChat } from '../chatFollowUp/chatFollowUp.steps';
-import type { PrivateLinkCheck, PrivateLinkGrant } from '../privateLink/privateLink.contract';
+import type { PrivateLinkCheck, PrivateLinkGrantResult } from '../privateLink/privateLink.contract';
 import {
   checkPrivateLink,
   grantPrivateLink,
+  isGrantRefused,
+  refusalDetail,
   waitUntilPermissionEffective,
 } from '../privateLink/privateLink.steps';
 import { ACTIVITY_RETRY } from '../shared/activityRetry';
@@ -46,7 +48,12 @@ import {
   REPLICA_OPERATION_ORCHESTRATION,
   START_ARM_OPERATION_ACTIVITY,
 } from './replicaOperation.contract';
-import type { PreflightVerdict, ReplicaSnapshot, StartArmAction } from './replicaOperation.contract';
+import type {
+  PreflightVerdict,
+  ReplicaSnapshot,
+  StartArmAction,
+  StartArmResult,
+} from './replicaOperation.contract';
 
 export function* replicaOperation(
   context: OrchestrationContext,
@@ -219,12 +226,12 @@ function* awaitApprovalOf(
     yield audit(
       'approval',
       decision === 'timeout' ? 'skipped' : 'refused',
-      decision === 'timeout' ? { reason } : { approver: decision.approver },
+      decision === 'timeout' ? { reason } : decisionDetail(decision),
     );
     status('refused');
     return { ok: false, result: { outcome: 'refused', phase: 'refused', reason } };
   }
-  yield audit('approval', 'accepted', { approver: decision.approver });
+  yield audit('approval', 'accepted', decisionDetail(decision));
   return { ok: true, value: undefined };
 }
 
@@ -240,8 +247,14 @@ function* startArmWrite(run: OperationRun, action: ArmAction): Generator<unknown
   }
   status('starting');
   const start: StartArmAction = { replicaId: request.replicaId, action };
+  // Undefined in histories recorded before the activity answered with a result: it started.
+  let started: StartArmResult | undefined;
   try {
-    yield context.df.callActivityWithRetry(START_ARM_OPERATION_ACTIVITY, ACTIVITY_RETRY, start);
+    started = (yield context.df.callActivityWithRetry(
+      START_ARM_OPERATION_ACTIVITY,
+      ACTIVITY_RETRY,
+      start,
+    )) as StartArmResult | undefined;
   } catch (error) {
     // ARM kept refusing after every retry (e.g. a name deleted moments ago): a result, not a crash.
     const reason = `Azure refused to start the ${action.kind}: ${failureMessage(error)}`;
@@ -250,6 +263,24 @@ function* startArmWrite(run: OperationRun, action: ArmAction): Generator<unknown
     return {
       ok: false,
       result: { outcome: 'failed', phase: 'failed', reason, evidence: { action: action.kind } },
+    };
+  }
+  if (started?.started === false) {
+    // Refused without calling ARM: the replica is outside the app's scope.
+    yield audit('arm-started', 'refused', {
+      action: action.kind,
+      refusal: started.refusal,
+      reason: started.reason,
+    });
+    status('refused');
+    return {
+      ok: false,
+      result: {
+        outcome: 'refused',
+        phase: 'refused',
+        reason: `the ${action.kind} was not started: ${started.reason}`,
+        evidence: { refusal: started.refusal },
+      },
     };
   }
   const armStartedAt = now().toISOString();
@@ -297,9 +328,9 @@ function* ensurePrivateLinkPermission(
   }
 
   status('granting-permission');
-  let grant: PrivateLinkGrant;
+  let grant: PrivateLinkGrantResult;
   try {
-    grant = (yield grantPrivateLink(context, first.missingAt)) as PrivateLinkGrant;
+    grant = (yield grantPrivateLink(context, registryId, first.missingAt)) as PrivateLinkGrantResult;
   } catch (error) {
     const reason = `granting ${PRIVATE_LINK_ACTION} failed: ${error instanceof Error ? error.message : String(error)}`;
     yield audit('permission-granted', 'failed', { missingAt: first.missingAt, reason });
@@ -307,6 +338,21 @@ function* ensurePrivateLinkPermission(
     return {
       ok: false,
       result: { outcome: 'failed', phase: 'failed', reason, evidence: { missingAt: first.missingAt } },
+    };
+  }
+  if (isGrantRefused(grant)) {
+    // Nothing was assigned: the registry is out of scope, or the role found is not the one the app makes.
+    const reason = `${PRIVATE_LINK_ACTION} was not granted: ${grant.reason}; the replica was not created`;
+    yield audit('permission-granted', 'refused', refusalDetail(grant, first.missingAt));
+    status('failed');
+    return {
+      ok: false,
+      result: {
+        outcome: 'failed',
+        phase: 'failed',
+        reason,
+        evidence: { refusal: grant.refused, missingAt: first.missingAt },
+      },
     };
   }
   yield audit('permission-granted', 'succeeded', {
