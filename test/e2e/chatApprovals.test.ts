@@ -229,7 +229,9 @@ test('a click from a user not on the allow-list is refused and audited, and the 
   expect(approvals).toEqual([
     expect.objectContaining({
       outcome: 'accepted',
-      detail: { approver: expect.objectContaining({ id: `slack:${TEAM}:${APPROVER}` }) as unknown },
+      detail: expect.objectContaining({
+        approver: expect.objectContaining({ id: `slack:${TEAM}:${APPROVER}` }) as unknown,
+      }) as unknown,
     }),
   ]);
   const writes = await armWritesTo(app, `${app.registryId(RG, REGISTRY)}/replications/northeurope`);

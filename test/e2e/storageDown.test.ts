@@ -33,6 +33,8 @@ beforeAll(async () => {
         SLACK_SIGNING_SECRET: SLACK_SECRET,
         TEAMS_WEBHOOK_SECRET: TEAMS_TOKEN,
         DEVHOST_MASTER_KEY: MASTER_KEY,
+        // The Slack user may start heals, so the heal reaches the engine.
+        SLACK_HEALERS: 'U0DOWN',
       },
     },
   );

@@ -6,7 +6,6 @@
 import type { DurableClient } from 'durable-functions';
 
 import { auditStore } from '../../azure/auditStoreFactory';
-import { startExclusive } from '../../azure/exclusiveStart';
 import {
   approvalTimeoutMinutes,
   healMaxAttempts,
@@ -23,6 +22,7 @@ import type {
   SweepRequest,
 } from '../../domain';
 import { approvalPolicyOf } from '../approval/approval.useCases';
+import { startAlone } from '../operations/operations.useCases';
 import { SWEEP_ORCHESTRATION } from './healing.contract';
 import type { SweepInput } from './healing.contract';
 
@@ -99,7 +99,7 @@ export function sweepInstanceId(request: SweepRequest): string {
 async function startSweep(client: DurableClient, request: SweepRequest): Promise<SweepStart> {
   const instanceId = sweepInstanceId(request);
   const input: SweepInput = { request };
-  const start = await startExclusive(client, SWEEP_ORCHESTRATION, instanceId, input);
+  const start = await startAlone(client, SWEEP_ORCHESTRATION, instanceId, input);
   switch (start.outcome) {
     case 'started':
       return { started: true, instanceId };

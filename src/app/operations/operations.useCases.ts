@@ -4,6 +4,9 @@
 // (answered 503) and nothing is started.
 import type { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
 
+import { startExclusive } from '../../azure/exclusiveStart';
+import type { ExclusiveStart } from '../../azure/exclusiveStart';
+
 /** Runtime states in which an instance still holds its id: a new start under it would be refused. */
 const ACTIVE = new Set(['Running', 'Pending', 'ContinuedAsNew', 'Suspended']);
 
@@ -40,6 +43,23 @@ export async function findOperation(
     return await client.getStatus(instanceId);
   } catch (error) {
     if (error instanceof Error && error.message.includes('HTTP 404')) return undefined;
+    throw new EngineUnavailableError(error);
+  }
+}
+
+/**
+ * Starts an orchestration under `instanceId` only when nothing runs there (see startExclusive). An engine
+ * that cannot be asked is an EngineUnavailableError, as in findOperation.
+ */
+export async function startAlone(
+  client: DurableClient,
+  orchestration: string,
+  instanceId: string,
+  input: unknown,
+): Promise<ExclusiveStart> {
+  try {
+    return await startExclusive(client, orchestration, instanceId, input);
+  } catch (error) {
     throw new EngineUnavailableError(error);
   }
 }

@@ -5,7 +5,6 @@ import type { DurableClient } from 'durable-functions';
 import { AccessGateway } from '../../azure/access';
 import { armClients } from '../../azure/armClients';
 import { auditStore } from '../../azure/auditStoreFactory';
-import { startExclusive } from '../../azure/exclusiveStart';
 import { ReplicaGateway } from '../../azure/replicas';
 import { describeArmActions, planArmActions, replicaInstanceId } from '../../domain';
 import type { AuditOutcome, ReplicaId, ReplicaOperationRequest } from '../../domain';
@@ -14,6 +13,7 @@ import {
   findOperation,
   isActive,
   operationUrl,
+  startAlone,
 } from '../operations/operations.useCases';
 import { checkReplicaRequest } from './preflight';
 import { REPLICA_OPERATION_ORCHESTRATION } from './replicaOperation.contract';
@@ -83,7 +83,7 @@ export async function acceptReplicaOperation(
 
   await auditReplicaOperation(operation, instanceId, 'requested', 'accepted');
   const input: ReplicaOperationInput = { request: operation };
-  const start = await startExclusive(client, REPLICA_OPERATION_ORCHESTRATION, instanceId, input);
+  const start = await startAlone(client, REPLICA_OPERATION_ORCHESTRATION, instanceId, input);
   if (start.outcome === 'busy') {
     // Another request (or a heal) took the replica between the check above and this start.
     await auditReplicaOperation(operation, instanceId, 'start', 'refused', {
