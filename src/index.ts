@@ -1,7 +1,8 @@
 // Entry file loaded by the Functions worker (package.json `main`), and the one place that wires the app
 // together: importing a module registers its triggers, orchestrations or activities under the names in
-// its feature's contract. The timer comes first: its schedule check stops the app before anything is
-// registered when HEAL_SCHEDULE is malformed.
+// its feature's contract. The required settings come first, then the timer: either check stops the app
+// before anything is registered (no usable storage connection; a malformed HEAL_SCHEDULE).
+import './config/requiredSettings';
 import './functions/healSchedule';
 
 // Triggers: HTTP (REST and chat).

@@ -6,6 +6,7 @@ import { parseRegistryScope } from '../domain/registryScope';
 import type { RegistryScope } from '../domain/registryScope';
 import { DEFAULT_POLLING } from '../domain/polling';
 import type { PollingPolicy } from '../domain/polling';
+import { resolvedSetting } from './keyVaultReference';
 import { ncrontabProblem } from './ncrontab';
 
 export const PUBLIC_ARM_ENDPOINT = 'https://management.azure.com';
@@ -32,26 +33,6 @@ export function auditTableName(env: Env = process.env): string {
   }
   return value;
 }
-
-/** Connection string of the storage account that holds app state (`AzureWebJobsStorage`). */
-export function storageConnectionString(env: Env = process.env): string {
-  const value = env.AzureWebJobsStorage?.trim();
-  if (value === undefined || value === '') throw new Error('AzureWebJobsStorage is not set');
-  return value === 'UseDevelopmentStorage=true' ? DEVELOPMENT_STORAGE : value;
-}
-
-/** Connection string of the audit trail's account (`AUDIT_STORAGE`), by default the app's own storage. */
-export function auditStorageConnectionString(env: Env = process.env): string {
-  const value = env.AUDIT_STORAGE?.trim();
-  if (value === undefined || value === '') return storageConnectionString(env);
-  return value === 'UseDevelopmentStorage=true' ? DEVELOPMENT_STORAGE : value;
-}
-
-/** What `UseDevelopmentStorage=true` means: Azurite's well-known account on loopback (not a secret). */
-const DEVELOPMENT_STORAGE =
-  'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
-  'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
-  'TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;';
 
 /** The registries this app looks after (`REGISTRY_SCOPE`); empty when unset. */
 export function registryScope(env: Env = process.env): RegistryScope {
@@ -225,8 +206,8 @@ function positiveNumber(env: Env, name: string, fallback: number): number {
  * for approval (`SLACK_NOTIFY_WEBHOOK_URL`, https); unset means logged only.
  */
 export function notifyWebhookUrl(env: Env = process.env): string | undefined {
-  const value = env.SLACK_NOTIFY_WEBHOOK_URL?.trim();
-  if (value === undefined || value === '') return undefined;
+  const value = resolvedSetting(env.SLACK_NOTIFY_WEBHOOK_URL);
+  if (value === undefined) return undefined;
   const url = new URL(value);
   if (url.protocol !== 'https:' && url.hostname !== 'localhost' && url.hostname !== '127.0.0.1') {
     throw new Error('SLACK_NOTIFY_WEBHOOK_URL must be an https URL');
@@ -234,16 +215,20 @@ export function notifyWebhookUrl(env: Env = process.env): string | undefined {
   return url.toString();
 }
 
-/** Slack's signing secret (`SLACK_SIGNING_SECRET`); unset means every Slack request is refused. */
+/**
+ * Slack's signing secret (`SLACK_SIGNING_SECRET`); unset, or a Key Vault reference that did not resolve,
+ * means every Slack request is refused.
+ */
 export function slackSigningSecret(env: Env = process.env): string | undefined {
-  const value = env.SLACK_SIGNING_SECRET?.trim();
-  return value === undefined || value === '' ? undefined : value;
+  return resolvedSetting(env.SLACK_SIGNING_SECRET);
 }
 
-/** A Teams outgoing webhook's security token (`TEAMS_WEBHOOK_SECRET`, base64); unset refuses every request. */
+/**
+ * A Teams outgoing webhook's security token (`TEAMS_WEBHOOK_SECRET`, base64); unset, or a Key Vault
+ * reference that did not resolve, refuses every request.
+ */
 export function teamsWebhookSecret(env: Env = process.env): string | undefined {
-  const value = env.TEAMS_WEBHOOK_SECRET?.trim();
-  return value === undefined || value === '' ? undefined : value;
+  return resolvedSetting(env.TEAMS_WEBHOOK_SECRET);
 }
 
 /** Hosts a chat follow-up URL may point at (`CHAT_REPLY_HOSTS`, comma-separated; default Slack's). */

@@ -1,6 +1,5 @@
 import {
   appPrincipalId,
-  auditStorageConnectionString,
   healPolicy,
   healRoleScope,
   healParallelism,
@@ -8,8 +7,11 @@ import {
   healRequestDefaults,
   healSchedule,
   healScheduleBinding,
+  notifyWebhookUrl,
   pollingPolicy,
   slackApprovers,
+  slackSigningSecret,
+  teamsWebhookSecret,
   watchTableName,
 } from '../../src/config/settings';
 import { DEFAULT_POLLING } from '../../src/domain';
@@ -39,32 +41,6 @@ describe('pollingPolicy', () => {
 
   test.each([['0'], ['-5'], ['2.5'], ['many'], ['Infinity']])('refuses POLLS_PER_GENERATION=%s', (value) => {
     expect(() => pollingPolicy({ POLLS_PER_GENERATION: value })).toThrow(/POLLS_PER_GENERATION/);
-  });
-});
-
-describe('auditStorageConnectionString', () => {
-  const own =
-    'DefaultEndpointsProtocol=https;AccountName=auditlog;AccountKey=a2V5;EndpointSuffix=core.windows.net';
-  const app =
-    'DefaultEndpointsProtocol=https;AccountName=appstate;AccountKey=a2V5;EndpointSuffix=core.windows.net';
-
-  test('is AUDIT_STORAGE when set', () => {
-    expect(auditStorageConnectionString({ AUDIT_STORAGE: own, AzureWebJobsStorage: app })).toBe(own);
-  });
-
-  test('falls back to AzureWebJobsStorage when AUDIT_STORAGE is unset or blank', () => {
-    expect(auditStorageConnectionString({ AzureWebJobsStorage: app })).toBe(app);
-    expect(auditStorageConnectionString({ AUDIT_STORAGE: '  ', AzureWebJobsStorage: app })).toBe(app);
-  });
-
-  test('understands UseDevelopmentStorage=true as the local emulator', () => {
-    expect(auditStorageConnectionString({ AUDIT_STORAGE: 'UseDevelopmentStorage=true' })).toContain(
-      'TableEndpoint=http://127.0.0.1:10002/devstoreaccount1',
-    );
-  });
-
-  test('fails when neither is set', () => {
-    expect(() => auditStorageConnectionString({})).toThrow(/AzureWebJobsStorage/);
   });
 });
 
@@ -158,5 +134,20 @@ describe('slackApprovers', () => {
   test('refuses entries that are not Slack user ids (names, channels)', () => {
     expect(() => slackApprovers({ SLACK_APPROVERS: 'U123ABC,@carol' })).toThrow(/SLACK_APPROVERS/);
     expect(() => slackApprovers({ SLACK_APPROVERS: 'C0OPS1' })).toThrow(/SLACK_APPROVERS/);
+  });
+});
+
+describe('secrets from Key Vault references', () => {
+  const unresolved = '@Microsoft.KeyVault(VaultName=kv-guard;SecretName=slack-signing-secret)';
+
+  test('a reference the platform did not resolve counts as unset, never as the secret', () => {
+    expect(slackSigningSecret({ SLACK_SIGNING_SECRET: unresolved })).toBeUndefined();
+    expect(teamsWebhookSecret({ TEAMS_WEBHOOK_SECRET: ` ${unresolved.toLowerCase()}` })).toBeUndefined();
+    expect(notifyWebhookUrl({ SLACK_NOTIFY_WEBHOOK_URL: unresolved })).toBeUndefined();
+  });
+
+  test('a resolved value is used as it is', () => {
+    expect(slackSigningSecret({ SLACK_SIGNING_SECRET: ' s3cret ' })).toBe('s3cret');
+    expect(teamsWebhookSecret({ TEAMS_WEBHOOK_SECRET: 'dG9rZW4=' })).toBe('dG9rZW4=');
   });
 });
