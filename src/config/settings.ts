@@ -56,16 +56,62 @@ export function pollingPolicy(env: Env = process.env): PollingPolicy {
 }
 
 /**
- * Where the app's private-link role is assignable (`HEAL_ROLE_SCOPE`, a subscription or resource group
- * id); undefined when unset, meaning the subscription of each private endpoint.
+ * Where the app gets the private-link role it assigns itself:
+ * - `HEAL_ROLE_DEFINITION_ID` names a role made beforehand (by the infrastructure): its GUID, or a role
+ *   definition id. The app only assigns it, and never creates or changes a role definition.
+ * - `HEAL_ROLE_CREATE=true` lets the app create its own role, which needs the wider
+ *   `Microsoft.Authorization/roleDefinitions/write`; `HEAL_ROLE_SCOPE` (a subscription or resource group
+ *   id) then says where it is assignable, by default each private endpoint's subscription.
+ * - Neither: the app grants nothing, and work that needs the permission is refused.
  */
-export function healRoleScope(env: Env = process.env): string | undefined {
-  const value = env.HEAL_ROLE_SCOPE?.trim().replace(/\/+$/, '');
-  if (value === undefined || value === '') return undefined;
-  if (!/^\/subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?$/i.test(value)) {
-    throw new Error(`HEAL_ROLE_SCOPE must be a subscription or resource group id, not "${value}"`);
+export type PrivateLinkRoleSource =
+  | { kind: 'assign'; roleDefinitionGuid: string }
+  | { kind: 'create'; assignableScope?: string }
+  | { kind: 'none' };
+
+export function privateLinkRoleSource(env: Env = process.env): PrivateLinkRoleSource {
+  const id = env.HEAL_ROLE_DEFINITION_ID?.trim().replace(/\/+$/, '') ?? '';
+  const create = booleanSetting('HEAL_ROLE_CREATE', env.HEAL_ROLE_CREATE);
+  const scope = env.HEAL_ROLE_SCOPE?.trim().replace(/\/+$/, '') ?? '';
+  if (scope !== '' && !create) {
+    throw new Error('HEAL_ROLE_SCOPE applies only with HEAL_ROLE_CREATE=true: remove it, or set both');
   }
-  return value;
+  if (id !== '' && create) {
+    throw new Error(
+      'HEAL_ROLE_DEFINITION_ID and HEAL_ROLE_CREATE=true exclude each other: the app either assigns the ' +
+        'role it is given or creates its own',
+    );
+  }
+  if (id !== '') {
+    const guid = ROLE_DEFINITION.exec(id)?.[1];
+    if (guid === undefined) {
+      throw new Error(
+        'HEAL_ROLE_DEFINITION_ID must be a role definition GUID or id ' +
+          `(/subscriptions/{id}/providers/Microsoft.Authorization/roleDefinitions/{guid}), not "${id}"`,
+      );
+    }
+    return { kind: 'assign', roleDefinitionGuid: guid.toLowerCase() };
+  }
+  if (!create) return { kind: 'none' };
+  if (scope === '') return { kind: 'create' };
+  if (!/^\/subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?$/i.test(scope)) {
+    throw new Error(`HEAL_ROLE_SCOPE must be a subscription or resource group id, not "${scope}"`);
+  }
+  return { kind: 'create', assignableScope: scope };
+}
+
+const GUID_PATTERN = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+/** A role definition GUID, alone or at the end of a (subscription or tenant) role definition id. */
+const ROLE_DEFINITION = new RegExp(
+  `^(?:(?:/subscriptions/[^/]+)?/providers/Microsoft\\.Authorization/roleDefinitions/)?(${GUID_PATTERN})$`,
+  'i',
+);
+
+function booleanSetting(name: string, value: string | undefined): boolean {
+  const text = value?.trim().toLowerCase() ?? '';
+  if (text === '' || text === 'false') return false;
+  if (text === 'true') return true;
+  throw new Error(`${name} must be true or false, not "${value}"`);
 }
 
 /** The schedule of self-healing sweeps (`HEAL_SCHEDULE`, NCRONTAB); the timer reads it as `%HEAL_SCHEDULE%`. */

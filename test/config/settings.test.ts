@@ -1,7 +1,6 @@
 import {
   appPrincipalId,
   healPolicy,
-  healRoleScope,
   healParallelism,
   healRegistryTag,
   healRequestDefaults,
@@ -9,6 +8,7 @@ import {
   healScheduleBinding,
   notifyWebhookUrl,
   pollingPolicy,
+  privateLinkRoleSource,
   slackApprovers,
   slackSigningSecret,
   teamsWebhookSecret,
@@ -49,16 +49,6 @@ describe('healing settings', () => {
     expect(healPolicy({})).toBe('auto');
     expect(healPolicy({ HEAL_POLICY: ' Report ' })).toBe('report');
     expect(() => healPolicy({ HEAL_POLICY: 'sometimes' })).toThrow(/HEAL_POLICY/);
-  });
-
-  test('HEAL_ROLE_SCOPE takes a subscription or resource group id and nothing else', () => {
-    const sub = '/subscriptions/11111111-2222-3333-4444-555555555555';
-    expect(healRoleScope({})).toBeUndefined();
-    expect(healRoleScope({ HEAL_ROLE_SCOPE: `${sub}/` })).toBe(sub);
-    expect(healRoleScope({ HEAL_ROLE_SCOPE: `${sub}/resourceGroups/rg-net` })).toBe(
-      `${sub}/resourceGroups/rg-net`,
-    );
-    expect(() => healRoleScope({ HEAL_ROLE_SCOPE: 'rg-net' })).toThrow(/HEAL_ROLE_SCOPE/);
   });
 
   test('APP_PRINCIPAL_ID is read when set', () => {
@@ -134,6 +124,54 @@ describe('slackApprovers', () => {
   test('refuses entries that are not Slack user ids (names, channels)', () => {
     expect(() => slackApprovers({ SLACK_APPROVERS: 'U123ABC,@carol' })).toThrow(/SLACK_APPROVERS/);
     expect(() => slackApprovers({ SLACK_APPROVERS: 'C0OPS1' })).toThrow(/SLACK_APPROVERS/);
+  });
+});
+
+describe('the private-link role the app may assign itself', () => {
+  const sub = '/subscriptions/11111111-2222-3333-4444-555555555555';
+  const guid = '2f1a8c3e-5b7d-4e9f-a1c3-6d8e0f2b4a97';
+
+  test('HEAL_ROLE_DEFINITION_ID takes the GUID, or a subscription or tenant role definition id', () => {
+    const assign = { kind: 'assign', roleDefinitionGuid: guid };
+    expect(privateLinkRoleSource({ HEAL_ROLE_DEFINITION_ID: ` ${guid.toUpperCase()} ` })).toEqual(assign);
+    expect(
+      privateLinkRoleSource({
+        HEAL_ROLE_DEFINITION_ID: `${sub}/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
+      }),
+    ).toEqual(assign);
+    expect(
+      privateLinkRoleSource({
+        HEAL_ROLE_DEFINITION_ID: `/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
+      }),
+    ).toEqual(assign);
+    for (const bad of ['Private Link Proxy Writer', `${sub}/roleDefinitions/${guid}`, `${guid}x`]) {
+      expect(() => privateLinkRoleSource({ HEAL_ROLE_DEFINITION_ID: bad })).toThrow(
+        /HEAL_ROLE_DEFINITION_ID/,
+      );
+    }
+  });
+
+  test('creating a role is an explicit opt-in, with HEAL_ROLE_SCOPE meaning only where it is assignable', () => {
+    expect(privateLinkRoleSource({})).toEqual({ kind: 'none' });
+    expect(privateLinkRoleSource({ HEAL_ROLE_CREATE: 'false' })).toEqual({ kind: 'none' });
+    expect(privateLinkRoleSource({ HEAL_ROLE_CREATE: 'TRUE' })).toEqual({ kind: 'create' });
+    expect(
+      privateLinkRoleSource({ HEAL_ROLE_CREATE: 'true', HEAL_ROLE_SCOPE: `${sub}/resourceGroups/rg-net/` }),
+    ).toEqual({ kind: 'create', assignableScope: `${sub}/resourceGroups/rg-net` });
+    expect(() => privateLinkRoleSource({ HEAL_ROLE_CREATE: 'yes' })).toThrow(/HEAL_ROLE_CREATE/);
+    expect(() => privateLinkRoleSource({ HEAL_ROLE_CREATE: 'true', HEAL_ROLE_SCOPE: 'rg-net' })).toThrow(
+      /HEAL_ROLE_SCOPE must be a subscription or resource group id/,
+    );
+  });
+
+  test('refuses settings that contradict each other rather than picking one', () => {
+    expect(() => privateLinkRoleSource({ HEAL_ROLE_DEFINITION_ID: guid, HEAL_ROLE_CREATE: 'true' })).toThrow(
+      /exclude each other/,
+    );
+    expect(() => privateLinkRoleSource({ HEAL_ROLE_SCOPE: sub })).toThrow(/only with HEAL_ROLE_CREATE=true/);
+    expect(() => privateLinkRoleSource({ HEAL_ROLE_DEFINITION_ID: guid, HEAL_ROLE_SCOPE: sub })).toThrow(
+      /only with HEAL_ROLE_CREATE=true/,
+    );
   });
 });
 

@@ -2,7 +2,7 @@
 // killed mid-remediation. Either way the replica ends healthy with exactly one role assignment.
 import type { HealRequest, HealResult } from '../../src/domain';
 import { APP_IDENTITY } from '../support/appFleet';
-import { rbacAdministration } from '../support/rbacAdministration';
+import { CREATE_OWN_ROLE, rbacAdministration } from '../support/rbacAdministration';
 import { SandboxTokenCredential, authorizationClient } from '@acr-replica-guard/sandbox/testing';
 import { startApp } from './appHarness';
 import { durable, healRequest as baseHealRequest, healResult, statusOf } from './healHarness';
@@ -32,7 +32,7 @@ beforeAll(async () => {
           },
         ],
       })),
-    { seed: rbacAdministration },
+    { seed: rbacAdministration, env: CREATE_OWN_ROLE },
   );
 });
 

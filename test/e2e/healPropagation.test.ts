@@ -2,7 +2,7 @@
 // waits for it, and when the permission never becomes effective it stops before deleting anything.
 import type { HealResult } from '../../src/domain';
 import { APP_IDENTITY } from '../support/appFleet';
-import { rbacAdministration } from '../support/rbacAdministration';
+import { CREATE_OWN_ROLE, rbacAdministration } from '../support/rbacAdministration';
 import { startApp } from './appHarness';
 import { healRequest, healResult, startHeal } from './healHarness';
 import type { AppHarness } from './appHarness';
@@ -22,7 +22,7 @@ async function stuckFleet(rbacPropagationSeconds: number): Promise<AppHarness> {
         replicas: [{ location: 'northeurope', creating: { createdBy: APP_IDENTITY.objectId } }],
       },
     ],
-    { seed: rbacAdministration, sandbox: { rbacPropagationSeconds } },
+    { seed: rbacAdministration, env: CREATE_OWN_ROLE, sandbox: { rbacPropagationSeconds } },
   );
 }
 

@@ -5,7 +5,7 @@
 import { SWEEP_INSTANCE_ID, parseRegistryId, parseReplicaId, replicaInstanceId } from '../../src/domain';
 import type { SweepSummary } from '../../src/domain';
 import { APP_IDENTITY } from '../support/appFleet';
-import { rbacAdministration } from '../support/rbacAdministration';
+import { CREATE_OWN_ROLE, rbacAdministration } from '../support/rbacAdministration';
 import { startApp } from './appHarness';
 import type { AppHarness } from './appHarness';
 
@@ -67,7 +67,7 @@ beforeAll(async () => {
       { id: id('rg-app', 'crstandard01'), location: 'westeurope', sku: 'Standard' },
     ],
     {
-      env: { STUCK_AFTER_MINUTES: String(STUCK_AFTER_MINUTES), HEAL_PARALLELISM: '2' },
+      env: { ...CREATE_OWN_ROLE, STUCK_AFTER_MINUTES: String(STUCK_AFTER_MINUTES), HEAL_PARALLELISM: '2' },
       // Healing grants the private-link permission, so the app's identity may write roles and assignments.
       seed: rbacAdministration,
     },

@@ -258,18 +258,29 @@ function* awaitApprovalOf(
   return { ok: true, value: undefined };
 }
 
-/** Up to `maxAttempts` remediations, backing off in between; escalates when none of them heals. */
+/** Why an attempt did not heal; `final` when another attempt cannot do better. */
+interface AttemptFailure {
+  reason: string;
+  final: boolean;
+}
+
+/**
+ * Up to `maxAttempts` remediations, backing off in between; escalates when none of them heals, or at once
+ * when one fails in a way trying again cannot change.
+ */
 function* remediateInAttempts(heal: HealRun, findings: Findings): Generator<unknown, HealResult, unknown> {
   const { context, request, status, audit, notify, finish, now } = heal;
   const { captured, evidence, diagnosis, plan } = findings;
-  let lastReason = '';
+  let failure: AttemptFailure = { reason: '', final: false };
   for (heal.attempt = 1; heal.attempt <= request.maxAttempts; heal.attempt += 1) {
-    lastReason = yield* remediate(heal, findings);
-    if (lastReason === '') {
+    const failed = yield* remediate(heal, findings);
+    if (failed === undefined) {
       yield audit('healed', 'succeeded', { attempt: heal.attempt });
       return finish({ diagnosis, outcome: 'healed', evidence, plan });
     }
-    yield audit('attempt-failed', 'failed', { attempt: heal.attempt, reason: lastReason });
+    failure = failed;
+    yield audit('attempt-failed', 'failed', { attempt: heal.attempt, reason: failure.reason });
+    if (failure.final) break;
     if (heal.attempt < request.maxAttempts) {
       status('backing-off', diagnosis);
       yield context.df.createTimer(
@@ -277,7 +288,8 @@ function* remediateInAttempts(heal: HealRun, findings: Findings): Generator<unkn
       );
     }
   }
-  heal.attempt = request.maxAttempts;
+  heal.attempt = Math.min(heal.attempt, request.maxAttempts);
+  const lastReason = failure.reason;
   yield audit('escalated', 'failed', { reason: lastReason, attempts: heal.attempt });
   yield notify(
     'escalated',
@@ -289,19 +301,21 @@ function* remediateInAttempts(heal: HealRun, findings: Findings): Generator<unkn
 
 /**
  * One attempt: grant and wait (for the permission cause), delete, create. The grant comes first: when it
- * cannot take effect, the replica is not deleted for nothing. Returns why it failed, or '' when healed.
+ * cannot take effect, the replica is not deleted for nothing. Returns why it failed, or undefined when
+ * healed.
  */
-function* remediate(heal: HealRun, findings: Findings): Generator<unknown, string, unknown> {
+function* remediate(
+  heal: HealRun,
+  findings: Findings,
+): Generator<unknown, AttemptFailure | undefined, unknown> {
   if (findings.diagnosis === 'missing-private-link-permission') {
-    const effective = yield* grantAndWait(heal, findings);
-    if (!effective) {
-      return 'the granted permission did not become effective in time; the replica was left as it was';
-    }
+    const granted = yield* grantAndWait(heal, findings);
+    if (granted !== undefined) return granted;
   }
   heal.status('deleting', findings.diagnosis);
   const deleted = yield* runOperation(heal, 'delete', {});
   if (deleted.outcome !== 'succeeded' && deleted.evidence?.refusal !== 'replica-not-found') {
-    return `delete ended ${deleted.outcome}: ${deleted.reason ?? ''}`;
+    return { reason: `delete ended ${deleted.outcome}: ${deleted.reason ?? ''}`, final: false };
   }
   heal.status('creating', findings.diagnosis);
   const { captured } = findings;
@@ -313,19 +327,47 @@ function* remediate(heal: HealRun, findings: Findings): Generator<unknown, strin
       tags: captured.tags,
     },
   });
-  return created.outcome === 'succeeded' ? '' : `create ended ${created.outcome}: ${created.reason ?? ''}`;
+  return created.outcome === 'succeeded'
+    ? undefined
+    : { reason: `create ended ${created.outcome}: ${created.reason ?? ''}`, final: false };
 }
 
-/** Grants the permission where it is missing and waits until it is effective; false when it never is. */
-function* grantAndWait(heal: HealRun, { access, diagnosis }: Findings): Generator<unknown, boolean, unknown> {
+/**
+ * Grants the permission where it is missing and waits until it is effective. A grant the app may not
+ * make (no private-link role configured) is refused once and for all: the replica is left as it was.
+ */
+function* grantAndWait(
+  heal: HealRun,
+  { access, diagnosis }: Findings,
+): Generator<unknown, AttemptFailure | undefined, unknown> {
   const { context, request, status, audit } = heal;
   status('granting', diagnosis);
-  const grant = (yield grantPrivateLink(context, access.missingAt)) as PrivateLinkGrant;
+  let grant: PrivateLinkGrant;
+  try {
+    grant = (yield grantPrivateLink(context, access.missingAt)) as PrivateLinkGrant;
+  } catch (error) {
+    const reason = `granting the private-link permission failed: ${failureMessage(error)}`;
+    yield audit('permission-granted', 'failed', { missingAt: access.missingAt, reason });
+    return { reason, final: false };
+  }
+  if (grant.outcome === 'refused') {
+    yield audit('permission-granted', 'refused', {
+      missingAt: access.missingAt,
+      principalId: grant.principalId,
+      reason: grant.reason,
+    });
+    return { reason: `${grant.reason}; the replica was left as it was`, final: true };
+  }
   yield audit('permission-granted', 'succeeded', { ...grant });
   status('waiting-for-permission', diagnosis);
   const wait = yield* waitUntilPermissionEffective(context, heal.registryId, request.polling);
   yield audit('permission-effective', wait.effective ? 'succeeded' : 'failed', { checks: wait.checks });
-  return wait.effective;
+  return wait.effective
+    ? undefined
+    : {
+        reason: 'the granted permission did not become effective in time; the replica was left as it was',
+        final: false,
+      };
 }
 
 /**

@@ -3,11 +3,10 @@
 import * as df from 'durable-functions';
 import type { ActivityHandler } from 'durable-functions';
 
-import { AccessGateway, privateLinkRoleScope } from '../../azure/access';
+import { AccessGateway, privateLinkRoleScope, roleDefinitionIdFor } from '../../azure/access';
 import type { EnsuredRole } from '../../azure/access';
 import { armClients } from '../../azure/armClients';
 import { ReplicaGateway } from '../../azure/replicas';
-import { healRoleScope } from '../../config/settings';
 import { parseRegistryId } from '../../domain';
 import { CHECK_PRIVATE_LINK_ACTIVITY, GRANT_PRIVATE_LINK_ACTIVITY } from './privateLink.contract';
 import type {
@@ -15,7 +14,9 @@ import type {
   PrivateLinkCheckInput,
   PrivateLinkGrant,
   PrivateLinkGrantInput,
+  PrivateLinkGranted,
 } from './privateLink.contract';
+import { privateLinkRolePlan } from './privateLinkRole';
 
 export const checkPrivateLink: ActivityHandler = async ({
   registryId,
@@ -32,31 +33,45 @@ export const checkPrivateLink: ActivityHandler = async ({
 };
 
 /**
- * Ensures the least-privilege role at its assignable scope and assigns it to the app's identity at each
- * private endpoint, the narrowest scope at which ARM checks the action.
+ * Assigns the private-link role to the app's identity at each private endpoint, the narrowest scope at
+ * which ARM checks the action: the role made beforehand (HEAL_ROLE_DEFINITION_ID), or, only where the app
+ * may (HEAL_ROLE_CREATE=true), its own least-privilege role, created first at its assignable scope.
+ * Without either it writes nothing and says why.
  */
 export const grantPrivateLink: ActivityHandler = async ({
   privateEndpoints,
 }: PrivateLinkGrantInput): Promise<PrivateLinkGrant> => {
   const access = new AccessGateway(armClients());
   const principalId = await access.principalId();
-  const configured = healRoleScope();
+  const plan = privateLinkRolePlan();
+  if (!plan.ok) return { outcome: 'refused', reason: plan.reason, principalId };
+  const { source } = plan;
+
   const roles = new Map<string, EnsuredRole>();
-  const assignments: PrivateLinkGrant['assignments'] = [];
-  for (const endpoint of privateEndpoints) {
-    const roleScope = privateLinkRoleScope(endpoint, configured);
+  const roleFor = async (endpoint: string): Promise<EnsuredRole> => {
+    if (source.kind === 'assign')
+      return { roleDefinitionId: roleDefinitionIdFor(endpoint, source.roleDefinitionGuid), created: false };
+    const roleScope = privateLinkRoleScope(endpoint, source.assignableScope);
     let role = roles.get(roleScope.toLowerCase());
     if (role === undefined) {
       role = await access.ensurePrivateLinkRole(roleScope);
       roles.set(roleScope.toLowerCase(), role);
     }
+    return role;
+  };
+
+  let first: EnsuredRole | undefined;
+  const assignments: PrivateLinkGranted['assignments'] = [];
+  for (const endpoint of privateEndpoints) {
+    const role = await roleFor(endpoint);
+    first ??= role;
     const assignment = await access.ensureRoleAssignment(endpoint, role.roleDefinitionId, principalId);
     assignments.push({ scope: endpoint, ...assignment });
   }
-  const ensured = [...roles.values()];
   return {
-    roleDefinitionId: ensured[0]?.roleDefinitionId ?? '',
-    roleCreated: ensured.some((role) => role.created),
+    outcome: 'granted',
+    roleDefinitionId: first?.roleDefinitionId ?? '',
+    roleCreated: [...roles.values()].some((role) => role.created),
     assignments,
     principalId,
   };

@@ -23,10 +23,23 @@ export interface PrivateLinkGrantInput {
   privateEndpoints: string[];
 }
 
-export interface PrivateLinkGrant {
+/** What a grant did: assigned the role at each private endpoint, or refused to grant anything. */
+export type PrivateLinkGrant = PrivateLinkGranted | PrivateLinkGrantRefused;
+
+export interface PrivateLinkGranted {
+  outcome: 'granted';
+  /** The role assigned (as the first private endpoint's assignment names it). */
   roleDefinitionId: string;
+  /** Whether this grant created the role (only when the app may create its own). */
   roleCreated: boolean;
   /** One assignment per private endpoint. */
   assignments: { scope: string; assignmentId: string; created: boolean }[];
+  principalId: string;
+}
+
+/** The app has no role it may assign: nothing was written. */
+export interface PrivateLinkGrantRefused {
+  outcome: 'refused';
+  reason: string;
   principalId: string;
 }

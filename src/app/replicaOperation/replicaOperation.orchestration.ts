@@ -309,6 +309,20 @@ function* ensurePrivateLinkPermission(
       result: { outcome: 'failed', phase: 'failed', reason, evidence: { missingAt: first.missingAt } },
     };
   }
+  if (grant.outcome === 'refused') {
+    const reason = `the app's identity lacks ${PRIVATE_LINK_ACTION} at ${first.missingAt.join(', ')} and may not grant it: ${grant.reason}; a replica created now would stay stuck in provisioning`;
+    yield audit('permission-granted', 'refused', { missingAt: first.missingAt, reason: grant.reason });
+    status('refused');
+    return {
+      ok: false,
+      result: {
+        outcome: 'refused',
+        phase: 'refused',
+        reason,
+        evidence: { refusal: 'missing-private-link-permission', missingAt: first.missingAt },
+      },
+    };
+  }
   yield audit('permission-granted', 'succeeded', {
     roleDefinitionId: grant.roleDefinitionId,
     roleCreated: grant.roleCreated,
