@@ -40,7 +40,10 @@ async function main(): Promise<void> {
     fs.rmSync(AZURITE_DIR, { recursive: true, force: true });
     fs.rmSync(SANDBOX_STATE, { force: true });
   }
-  const azurite = await startAzurite({ port: 10002, location: AZURITE_DIR });
+  const azurite = await startAzurite({
+    port: Number(process.env.AZURITE_PORT ?? 10002),
+    location: AZURITE_DIR,
+  });
   const sandbox = await startSandbox({
     port: Number(process.env.SANDBOX_PORT ?? 8443),
     tlsDir: path.join(repoRoot, '.local/sandbox-tls'),
