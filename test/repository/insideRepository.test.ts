@@ -47,9 +47,16 @@ describe('the repository is self-contained', () => {
       const escaping = dirnamePaths(source).filter(
         (parts) => !inside(path.resolve(sourceDir, ...parts)) && !inside(path.resolve(compiledDir, ...parts)),
       );
-      const named = /\.\.\/shared\b|["'`]shared\/fixtures/.test(source)
-        ? ['names the shared folder beside the repository']
-        : [];
+      // `../shared` is the folder beside the repository only when it leads out of it: src/app/shared is ours.
+      const sharedBeside = [...source.matchAll(/((?:\.\.\/)+)shared\b/g)].some(
+        (match) =>
+          !inside(path.resolve(sourceDir, match[1] ?? '', 'shared')) ||
+          !inside(path.resolve(compiledDir, match[1] ?? '', 'shared')),
+      );
+      const named =
+        sharedBeside || /["'`]shared\/fixtures/.test(source)
+          ? ['names the shared folder beside the repository']
+          : [];
       return [...escaping.map((parts) => parts.join(', ')), ...named].map(
         (what) => `${path.relative(repoRoot, file)}: ${what}`,
       );
