@@ -1,3 +1,5 @@
+// Azurite, the Storage emulator, as child processes on loopback: its table service (and blob service when
+// asked), over plain http with its well-known development key, or over HTTPS accepting OAuth tokens.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -13,11 +15,22 @@ export interface AzuriteOptions {
   port?: number;
   /** Folder for persisted data; in-memory when absent. */
   location?: string;
+  /**
+   * Serve HTTPS with this certificate and key (PEM files) and accept OAuth bearer tokens (`--oauth basic`:
+   * issuer, audience and lifetime are checked, the signature is not), as identity-based connections need.
+   */
+  tls?: { certPath: string; keyPath: string };
+  /** Also start the blob service, on a free port. */
+  blob?: boolean;
 }
 
 export interface RunningAzurite {
   port: number;
   connectionString: string;
+  /** The table service's account URL, e.g. https://127.0.0.1:10002/devstoreaccount1. */
+  tableServiceUri: string;
+  /** The blob service's account URL, when it was started. */
+  blobServiceUri?: string;
   stop(): Promise<void>;
 }
 
@@ -28,15 +41,47 @@ export function azuriteConnectionString(port: number): string {
   );
 }
 
-/** Starts Azurite's Table service as a child process and waits until it accepts requests. */
+/** Starts Azurite's Table service (and its Blob service, if asked) as child processes, ready for requests. */
 export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
   const port = options.port === undefined || options.port === 0 ? await freePort() : options.port;
-  const main = path.join(path.dirname(require.resolve('azurite/package.json')), 'dist/src/table/main.js');
+  const scheme = options.tls === undefined ? 'http' : 'https';
+  const children = [await startService('table', port, options)];
+  let blobServiceUri: string | undefined;
+  if (options.blob === true) {
+    try {
+      const blobPort = await freePort();
+      children.push(await startService('blob', blobPort, options));
+      blobServiceUri = `${scheme}://127.0.0.1:${blobPort}/${DEV_ACCOUNT}`;
+    } catch (error) {
+      await Promise.all(children.map((child) => stopChild(child)));
+      throw error;
+    }
+  }
+  return {
+    port,
+    connectionString: azuriteConnectionString(port),
+    tableServiceUri: `${scheme}://127.0.0.1:${port}/${DEV_ACCOUNT}`,
+    ...(blobServiceUri === undefined ? {} : { blobServiceUri }),
+    stop: async () => {
+      await Promise.all(children.map((child) => stopChild(child)));
+    },
+  };
+}
+
+async function startService(
+  service: 'table' | 'blob',
+  port: number,
+  options: AzuriteOptions,
+): Promise<ChildProcess> {
+  const main = path.join(
+    path.dirname(require.resolve('azurite/package.json')),
+    `dist/src/${service}/main.js`,
+  );
   const args = [
     main,
-    '--tableHost',
+    `--${service}Host`,
     '127.0.0.1',
-    '--tablePort',
+    `--${service}Port`,
     String(port),
     '--disableTelemetry',
     '--skipApiVersionCheck',
@@ -44,14 +89,13 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   ];
   if (options.location === undefined) args.push('--inMemoryPersistence');
   else args.push('--location', options.location);
+  if (options.tls !== undefined) {
+    args.push('--cert', options.tls.certPath, '--key', options.tls.keyPath, '--oauth', 'basic');
+  }
 
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  await waitForOutput(child, /successfully (started|listening)/i, 'Azurite');
-  return {
-    port,
-    connectionString: azuriteConnectionString(port),
-    stop: () => stopChild(child),
-  };
+  await waitForOutput(child, /successfully (started|listen)/i, `Azurite ${service}`);
+  return child;
 }
 
 async function waitForOutput(child: ChildProcess, ready: RegExp, name: string): Promise<void> {

@@ -13,7 +13,9 @@ import { ArmClients } from '../../src/azure/armClients';
 import { mapWithLimit } from '../../src/azure/fleet';
 import { ReplicaGateway } from '../../src/azure/replicas';
 import { WatchStore } from '../../src/azure/watchStore';
-import { auditStorageConnectionString, healParallelism } from '../../src/config/settings';
+import { healParallelism } from '../../src/config/settings';
+import { auditStorageSettings } from '../../src/config/storageSettings';
+import { tableClientFor } from '../../src/azure/storageClients';
 import { startSandbox } from '@acr-replica-guard/sandbox';
 import type { SeedRegistry } from '@acr-replica-guard/sandbox';
 import { DefaultAzureCredential } from '@azure/identity';
@@ -80,9 +82,8 @@ async function main(out: string): Promise<void> {
     process.env.IDENTITY_ENDPOINT = sandbox.identityEndpoint;
     process.env.IDENTITY_HEADER = sandbox.identityHeader;
     const gateway = new ReplicaGateway(new ArmClients(new DefaultAzureCredential(), sandbox.url));
-    const store = WatchStore.fromConnectionString(
-      auditStorageConnectionString(),
-      `benchwatch${randomUUID().slice(0, 8)}`,
+    const store = new WatchStore(
+      tableClientFor(auditStorageSettings(), `benchwatch${randomUUID().slice(0, 8)}`),
     );
     const parallelism = healParallelism();
     const admin = async (method: string, route: string): Promise<{ counts: Record<string, number> }> => {

@@ -246,4 +246,38 @@ describe('locations through @azure/arm-resources-subscriptions', () => {
     const subscription = await subscriptions.subscriptions.get(SUB);
     expect(subscription).toMatchObject({ subscriptionId: SUB, state: 'Enabled' });
   });
+
+  // Listing locations is its own action, Microsoft.Resources/subscriptions/locations/read ("Gets the list
+  // of locations supported": Azure permissions for Management and governance, Microsoft.Resources);
+  // reading the subscription, Microsoft.Resources/subscriptions/read, does not include it.
+  it('lists locations for subscriptions/locations/read alone, and refuses subscriptions/read alone', async () => {
+    const [lister, reader] = ['1a000000-0000-4000-8000-0000000000c1', '1a000000-0000-4000-8000-0000000000d1'];
+    const role = (roleName: string, action: string): SeedDocument['roleDefinitions'] => [
+      { roleName, permissions: [{ actions: [action] }], assignableScopes: [`/subscriptions/${SUB}`] },
+    ];
+    const seeded = await sandbox.admin.call('POST', '/seed', {
+      principals: [
+        { objectId: lister, appId: lister, displayName: 'location lister' },
+        { objectId: reader, appId: reader, displayName: 'subscription reader' },
+      ],
+      roleDefinitions: [
+        ...(role('Location lister', 'Microsoft.Resources/subscriptions/locations/read') ?? []),
+        ...(role('Subscription reader', 'Microsoft.Resources/subscriptions/read') ?? []),
+      ],
+      roleAssignments: [
+        { principalId: lister, role: 'Location lister', scope: `/subscriptions/${SUB}` },
+        { principalId: reader, role: 'Subscription reader', scope: `/subscriptions/${SUB}` },
+      ],
+    } satisfies SeedDocument);
+    expect(seeded.status).toBe(200);
+    const clientOf = (objectId: string) =>
+      subscriptionClient(sandbox, new SandboxTokenCredential(sandbox.url, objectId)).subscriptions;
+
+    expect((await collect(clientOf(lister).listLocations(SUB))).map((l) => l.name)).toHaveLength(3);
+    const refused = await collect(clientOf(reader).listLocations(SUB)).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RestError);
+    expect(refused).toMatchObject({ statusCode: 403, code: 'AuthorizationFailed' });
+    expect((refused as RestError).message).toContain("'Microsoft.Resources/subscriptions/locations/read'");
+    await expect(clientOf(reader).get(SUB)).resolves.toMatchObject({ subscriptionId: SUB });
+  });
 });

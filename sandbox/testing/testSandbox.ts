@@ -9,6 +9,8 @@ import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { startSandbox } from '../server';
+import { ensureCertificateAuthority, issueServerCertificate } from '../tls';
+import type { ServerCertificate } from '../tls';
 import type { RunningSandbox, SandboxOptions, SeedDocument } from '../types';
 
 export const ARM_SCOPE = 'https://management.azure.com/.default';
@@ -29,6 +31,14 @@ export function trustedTlsDir(): string {
     );
   }
   return path.dirname(ca);
+}
+
+/**
+ * A certificate for 127.0.0.1 and localhost signed by the CA this process trusts, for another local HTTPS
+ * stand-in (Azurite with OAuth, say) that the process should reach without disabling verification.
+ */
+export async function trustedServerCertificate(): Promise<ServerCertificate> {
+  return issueServerCertificate(await ensureCertificateAuthority(trustedTlsDir()));
 }
 
 export interface TestSandbox extends RunningSandbox {

@@ -1,7 +1,8 @@
 // The app identity's access in Azure RBAC (Microsoft.Authorization): its effective permissions at the
-// registry's private endpoints, and the least-privilege custom role and assignments that give it the
-// private-link action. Writes use deterministic names, so running them again finds what they made; what
-// was made is looked up by id first, because ARM's lists lag its writes and its GETs do not.
+// registry's private endpoints, the assignments that give it the private-link action (of a role made
+// beforehand, or, when allowed, of a least-privilege custom role it makes). Writes use deterministic
+// names, so running them again finds what they made; what was made is looked up by id first, because
+// ARM's lists lag its writes and its GETs do not.
 import type { AuthorizationManagementClient, RoleAssignment, RoleDefinition } from '@azure/arm-authorization';
 import { RestError } from '@azure/core-rest-pipeline';
 
@@ -52,6 +53,14 @@ export function privateLinkRoleName(assignableScope: string): string {
 /** Where the role is assignable: the configured scope, else the private endpoint's subscription. */
 export function privateLinkRoleScope(privateEndpointId: string, configured: string | undefined): string {
   return configured ?? subscriptionScopeOf(privateEndpointId);
+}
+
+/**
+ * A role made beforehand, named by its GUID, as an assignment at the private endpoint names it: the
+ * definition is directory-wide, and ARM reads it through the assignment's own subscription.
+ */
+export function roleDefinitionIdFor(privateEndpointId: string, roleDefinitionGuid: string): string {
+  return `${subscriptionScopeOf(privateEndpointId)}/providers/Microsoft.Authorization/roleDefinitions/${roleDefinitionGuid}`;
 }
 
 export class AccessGateway {

@@ -25,7 +25,7 @@ const MAX_APPEND_ATTEMPTS = 12;
  * Few, short retries: a request must learn within seconds that the audit trail is down (and answer 503),
  * and orchestrations retry their audit writes on their own, with longer waits.
  */
-const BOUNDED_RETRY = { maxRetries: 2, retryDelayInMs: 500, maxRetryDelayInMs: 2000 };
+export const BOUNDED_RETRY = { maxRetries: 2, retryDelayInMs: 500, maxRetryDelayInMs: 2000 };
 
 type StoredEntry = {
   partitionKey: string;

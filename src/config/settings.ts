@@ -7,6 +7,7 @@ import { parseRegistryScope } from '../domain/registryScope';
 import type { RegistryScope } from '../domain/registryScope';
 import { DEFAULT_POLLING } from '../domain/polling';
 import type { PollingPolicy } from '../domain/polling';
+import { resolvedSetting } from './keyVaultReference';
 import { ncrontabProblem } from './ncrontab';
 
 export const PUBLIC_ARM_ENDPOINT = 'https://management.azure.com';
@@ -47,26 +48,6 @@ export function taskHubName(env: Env = process.env): string | undefined {
   return value;
 }
 
-/** Connection string of the storage account that holds app state (`AzureWebJobsStorage`). */
-export function storageConnectionString(env: Env = process.env): string {
-  const value = env.AzureWebJobsStorage?.trim();
-  if (value === undefined || value === '') throw new Error('AzureWebJobsStorage is not set');
-  return value === 'UseDevelopmentStorage=true' ? DEVELOPMENT_STORAGE : value;
-}
-
-/** Connection string of the audit trail's account (`AUDIT_STORAGE`), by default the app's own storage. */
-export function auditStorageConnectionString(env: Env = process.env): string {
-  const value = env.AUDIT_STORAGE?.trim();
-  if (value === undefined || value === '') return storageConnectionString(env);
-  return value === 'UseDevelopmentStorage=true' ? DEVELOPMENT_STORAGE : value;
-}
-
-/** What `UseDevelopmentStorage=true` means: Azurite's well-known account on loopback (not a secret). */
-const DEVELOPMENT_STORAGE =
-  'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
-  'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
-  'TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;';
-
 /** The registries this app looks after (`REGISTRY_SCOPE`); empty when unset. */
 export function registryScope(env: Env = process.env): RegistryScope {
   return parseRegistryScope(env.REGISTRY_SCOPE ?? '');
@@ -89,17 +70,56 @@ export function pollingPolicy(env: Env = process.env): PollingPolicy {
 }
 
 /**
- * Where the app's private-link role is assignable (`HEAL_ROLE_SCOPE`, a subscription or resource group
- * id); undefined when unset, meaning the subscription of each private endpoint.
+ * Where the app gets the private-link role it assigns itself:
+ * - `HEAL_ROLE_DEFINITION_ID` names a role made beforehand (by the infrastructure): its GUID, or a role
+ *   definition id. The app only assigns it, and never creates or changes a role definition.
+ * - `HEAL_ROLE_CREATE=true` lets the app create its own role, which needs the wider
+ *   `Microsoft.Authorization/roleDefinitions/write`; `HEAL_ROLE_SCOPE` (a subscription or resource group
+ *   id) then says where it is assignable, by default each private endpoint's subscription.
+ * - Neither: the app grants nothing, and work that needs the permission is refused.
  */
-export function healRoleScope(env: Env = process.env): string | undefined {
-  const value = env.HEAL_ROLE_SCOPE?.trim().replace(/\/+$/, '');
-  if (value === undefined || value === '') return undefined;
-  if (!/^\/subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?$/i.test(value)) {
-    throw new Error(`HEAL_ROLE_SCOPE must be a subscription or resource group id, not "${value}"`);
+export type PrivateLinkRoleSource =
+  | { kind: 'assign'; roleDefinitionGuid: string }
+  | { kind: 'create'; assignableScope?: string }
+  | { kind: 'none' };
+
+export function privateLinkRoleSource(env: Env = process.env): PrivateLinkRoleSource {
+  const id = env.HEAL_ROLE_DEFINITION_ID?.trim().replace(/\/+$/, '') ?? '';
+  const create = booleanSetting(env, 'HEAL_ROLE_CREATE', false);
+  const scope = env.HEAL_ROLE_SCOPE?.trim().replace(/\/+$/, '') ?? '';
+  if (scope !== '' && !create) {
+    throw new Error('HEAL_ROLE_SCOPE applies only with HEAL_ROLE_CREATE=true: remove it, or set both');
   }
-  return value;
+  if (id !== '' && create) {
+    throw new Error(
+      'HEAL_ROLE_DEFINITION_ID and HEAL_ROLE_CREATE=true exclude each other: the app either assigns the ' +
+        'role it is given or creates its own',
+    );
+  }
+  if (id !== '') {
+    const guid = ROLE_DEFINITION.exec(id)?.[1];
+    if (guid === undefined) {
+      throw new Error(
+        'HEAL_ROLE_DEFINITION_ID must be a role definition GUID or id ' +
+          `(/subscriptions/{id}/providers/Microsoft.Authorization/roleDefinitions/{guid}), not "${id}"`,
+      );
+    }
+    return { kind: 'assign', roleDefinitionGuid: guid.toLowerCase() };
+  }
+  if (!create) return { kind: 'none' };
+  if (scope === '') return { kind: 'create' };
+  if (!/^\/subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?$/i.test(scope)) {
+    throw new Error(`HEAL_ROLE_SCOPE must be a subscription or resource group id, not "${scope}"`);
+  }
+  return { kind: 'create', assignableScope: scope };
 }
+
+const GUID_PATTERN = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+/** A role definition GUID, alone or at the end of a (subscription or tenant) role definition id. */
+const ROLE_DEFINITION = new RegExp(
+  `^(?:(?:/subscriptions/[^/]+)?/providers/Microsoft\\.Authorization/roleDefinitions/)?(${GUID_PATTERN})$`,
+  'i',
+);
 
 /** The schedule of self-healing sweeps (`HEAL_SCHEDULE`, NCRONTAB); the timer reads it as `%HEAL_SCHEDULE%`. */
 export const HEAL_SCHEDULE_SETTING = 'HEAL_SCHEDULE';
@@ -239,8 +259,8 @@ function positiveNumber(env: Env, name: string, fallback: number): number {
  * for approval (`SLACK_NOTIFY_WEBHOOK_URL`, https); unset means logged only.
  */
 export function notifyWebhookUrl(env: Env = process.env): string | undefined {
-  const value = env.SLACK_NOTIFY_WEBHOOK_URL?.trim();
-  if (value === undefined || value === '') return undefined;
+  const value = resolvedSetting(env.SLACK_NOTIFY_WEBHOOK_URL);
+  if (value === undefined) return undefined;
   const url = new URL(value);
   if (url.protocol !== 'https:' && url.hostname !== 'localhost' && url.hostname !== '127.0.0.1') {
     throw new Error('SLACK_NOTIFY_WEBHOOK_URL must be an https URL');
@@ -248,16 +268,20 @@ export function notifyWebhookUrl(env: Env = process.env): string | undefined {
   return url.toString();
 }
 
-/** Slack's signing secret (`SLACK_SIGNING_SECRET`); unset means every Slack request is refused. */
+/**
+ * Slack's signing secret (`SLACK_SIGNING_SECRET`); unset, or a Key Vault reference that did not resolve,
+ * means every Slack request is refused.
+ */
 export function slackSigningSecret(env: Env = process.env): string | undefined {
-  const value = env.SLACK_SIGNING_SECRET?.trim();
-  return value === undefined || value === '' ? undefined : value;
+  return resolvedSetting(env.SLACK_SIGNING_SECRET);
 }
 
-/** A Teams outgoing webhook's security token (`TEAMS_WEBHOOK_SECRET`, base64); unset refuses every request. */
+/**
+ * A Teams outgoing webhook's security token (`TEAMS_WEBHOOK_SECRET`, base64); unset, or a Key Vault
+ * reference that did not resolve, refuses every request.
+ */
 export function teamsWebhookSecret(env: Env = process.env): string | undefined {
-  const value = env.TEAMS_WEBHOOK_SECRET?.trim();
-  return value === undefined || value === '' ? undefined : value;
+  return resolvedSetting(env.TEAMS_WEBHOOK_SECRET);
 }
 
 /** Hosts a chat follow-up URL may point at (`CHAT_REPLY_HOSTS`, comma-separated; default Slack's). */

@@ -1,8 +1,6 @@
 import {
   appPrincipalId,
-  auditStorageConnectionString,
   healPolicy,
-  healRoleScope,
   healParallelism,
   healRegistryTag,
   healRequestDefaults,
@@ -11,11 +9,15 @@ import {
   approvalAllowRestForChat,
   approvalAllowSelf,
   approvalSettings,
+  notifyWebhookUrl,
   pollingPolicy,
+  privateLinkRoleSource,
   slackApprovers,
   slackHealers,
   slackTeamId,
   trustAppServiceAuth,
+  slackSigningSecret,
+  teamsWebhookSecret,
   watchTableName,
 } from '../../src/config/settings';
 import { DEFAULT_POLLING } from '../../src/domain';
@@ -48,47 +50,11 @@ describe('pollingPolicy', () => {
   });
 });
 
-describe('auditStorageConnectionString', () => {
-  const own =
-    'DefaultEndpointsProtocol=https;AccountName=auditlog;AccountKey=a2V5;EndpointSuffix=core.windows.net';
-  const app =
-    'DefaultEndpointsProtocol=https;AccountName=appstate;AccountKey=a2V5;EndpointSuffix=core.windows.net';
-
-  test('is AUDIT_STORAGE when set', () => {
-    expect(auditStorageConnectionString({ AUDIT_STORAGE: own, AzureWebJobsStorage: app })).toBe(own);
-  });
-
-  test('falls back to AzureWebJobsStorage when AUDIT_STORAGE is unset or blank', () => {
-    expect(auditStorageConnectionString({ AzureWebJobsStorage: app })).toBe(app);
-    expect(auditStorageConnectionString({ AUDIT_STORAGE: '  ', AzureWebJobsStorage: app })).toBe(app);
-  });
-
-  test('understands UseDevelopmentStorage=true as the local emulator', () => {
-    expect(auditStorageConnectionString({ AUDIT_STORAGE: 'UseDevelopmentStorage=true' })).toContain(
-      'TableEndpoint=http://127.0.0.1:10002/devstoreaccount1',
-    );
-  });
-
-  test('fails when neither is set', () => {
-    expect(() => auditStorageConnectionString({})).toThrow(/AzureWebJobsStorage/);
-  });
-});
-
 describe('healing settings', () => {
   test('HEAL_POLICY defaults to auto, ignores case, and refuses unknown policies', () => {
     expect(healPolicy({})).toBe('auto');
     expect(healPolicy({ HEAL_POLICY: ' Report ' })).toBe('report');
     expect(() => healPolicy({ HEAL_POLICY: 'sometimes' })).toThrow(/HEAL_POLICY/);
-  });
-
-  test('HEAL_ROLE_SCOPE takes a subscription or resource group id and nothing else', () => {
-    const sub = '/subscriptions/11111111-2222-3333-4444-555555555555';
-    expect(healRoleScope({})).toBeUndefined();
-    expect(healRoleScope({ HEAL_ROLE_SCOPE: `${sub}/` })).toBe(sub);
-    expect(healRoleScope({ HEAL_ROLE_SCOPE: `${sub}/resourceGroups/rg-net` })).toBe(
-      `${sub}/resourceGroups/rg-net`,
-    );
-    expect(() => healRoleScope({ HEAL_ROLE_SCOPE: 'rg-net' })).toThrow(/HEAL_ROLE_SCOPE/);
   });
 
   test('APP_PRINCIPAL_ID is read when set', () => {
@@ -220,5 +186,68 @@ describe('approvalSettings', () => {
       slackTeamId: 'T0CONTOSO',
     });
     expect(approvalSettings({})).toEqual({ allowSelf: false, restForChat: false, slackApprovers: new Set() });
+  });
+});
+
+describe('the private-link role the app may assign itself', () => {
+  const sub = '/subscriptions/11111111-2222-3333-4444-555555555555';
+  const guid = '2f1a8c3e-5b7d-4e9f-a1c3-6d8e0f2b4a97';
+
+  test('HEAL_ROLE_DEFINITION_ID takes the GUID, or a subscription or tenant role definition id', () => {
+    const assign = { kind: 'assign', roleDefinitionGuid: guid };
+    expect(privateLinkRoleSource({ HEAL_ROLE_DEFINITION_ID: ` ${guid.toUpperCase()} ` })).toEqual(assign);
+    expect(
+      privateLinkRoleSource({
+        HEAL_ROLE_DEFINITION_ID: `${sub}/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
+      }),
+    ).toEqual(assign);
+    expect(
+      privateLinkRoleSource({
+        HEAL_ROLE_DEFINITION_ID: `/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
+      }),
+    ).toEqual(assign);
+    for (const bad of ['Private Link Proxy Writer', `${sub}/roleDefinitions/${guid}`, `${guid}x`]) {
+      expect(() => privateLinkRoleSource({ HEAL_ROLE_DEFINITION_ID: bad })).toThrow(
+        /HEAL_ROLE_DEFINITION_ID/,
+      );
+    }
+  });
+
+  test('creating a role is an explicit opt-in, with HEAL_ROLE_SCOPE meaning only where it is assignable', () => {
+    expect(privateLinkRoleSource({})).toEqual({ kind: 'none' });
+    expect(privateLinkRoleSource({ HEAL_ROLE_CREATE: 'false' })).toEqual({ kind: 'none' });
+    expect(privateLinkRoleSource({ HEAL_ROLE_CREATE: 'TRUE' })).toEqual({ kind: 'create' });
+    expect(
+      privateLinkRoleSource({ HEAL_ROLE_CREATE: 'true', HEAL_ROLE_SCOPE: `${sub}/resourceGroups/rg-net/` }),
+    ).toEqual({ kind: 'create', assignableScope: `${sub}/resourceGroups/rg-net` });
+    expect(() => privateLinkRoleSource({ HEAL_ROLE_CREATE: 'yes' })).toThrow(/HEAL_ROLE_CREATE/);
+    expect(() => privateLinkRoleSource({ HEAL_ROLE_CREATE: 'true', HEAL_ROLE_SCOPE: 'rg-net' })).toThrow(
+      /HEAL_ROLE_SCOPE must be a subscription or resource group id/,
+    );
+  });
+
+  test('refuses settings that contradict each other rather than picking one', () => {
+    expect(() => privateLinkRoleSource({ HEAL_ROLE_DEFINITION_ID: guid, HEAL_ROLE_CREATE: 'true' })).toThrow(
+      /exclude each other/,
+    );
+    expect(() => privateLinkRoleSource({ HEAL_ROLE_SCOPE: sub })).toThrow(/only with HEAL_ROLE_CREATE=true/);
+    expect(() => privateLinkRoleSource({ HEAL_ROLE_DEFINITION_ID: guid, HEAL_ROLE_SCOPE: sub })).toThrow(
+      /only with HEAL_ROLE_CREATE=true/,
+    );
+  });
+});
+
+describe('secrets from Key Vault references', () => {
+  const unresolved = '@Microsoft.KeyVault(VaultName=kv-guard;SecretName=slack-signing-secret)';
+
+  test('a reference the platform did not resolve counts as unset, never as the secret', () => {
+    expect(slackSigningSecret({ SLACK_SIGNING_SECRET: unresolved })).toBeUndefined();
+    expect(teamsWebhookSecret({ TEAMS_WEBHOOK_SECRET: ` ${unresolved.toLowerCase()}` })).toBeUndefined();
+    expect(notifyWebhookUrl({ SLACK_NOTIFY_WEBHOOK_URL: unresolved })).toBeUndefined();
+  });
+
+  test('a resolved value is used as it is', () => {
+    expect(slackSigningSecret({ SLACK_SIGNING_SECRET: ' s3cret ' })).toBe('s3cret');
+    expect(teamsWebhookSecret({ TEAMS_WEBHOOK_SECRET: 'dG9rZW4=' })).toBe('dG9rZW4=');
   });
 });

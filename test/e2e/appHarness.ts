@@ -74,6 +74,11 @@ export async function startApp(
     env?: Record<string, string> | ((subscriptionId: string) => Record<string, string>);
     /** More to seed: principals, role definitions and assignments (a function gets the subscription id). */
     seed?: SeedDocument | ((subscriptionId: string) => SeedDocument);
+    /**
+     * Whether the app gets the harness's broad role over the subscription (registries, and every read);
+     * false when the seed grants exactly the access under test.
+     */
+    broadAppRole?: boolean;
   } = {},
 ): Promise<AppHarness> {
   const entry = path.join(REPO_ROOT, 'dist', 'src', 'index.js');
@@ -85,19 +90,26 @@ export async function startApp(
     `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${name}`;
   const role = `Registry replica operator ${subscriptionId}`;
   const extra = typeof options.seed === 'function' ? options.seed(subscriptionId) : (options.seed ?? {});
+  const broad = options.broadAppRole ?? true;
   const seedDocument: SeedDocument = {
     principals: [APP_IDENTITY, ...(extra.principals ?? [])],
     subscriptions: [{ subscriptionId, locations: LOCATIONS }],
     roleDefinitions: [
-      {
-        roleName: role,
-        permissions: [{ actions: ['Microsoft.ContainerRegistry/*', '*/read'] }],
-        assignableScopes: [`/subscriptions/${subscriptionId}`],
-      },
+      ...(broad
+        ? [
+            {
+              roleName: role,
+              permissions: [{ actions: ['Microsoft.ContainerRegistry/*', '*/read'] }],
+              assignableScopes: [`/subscriptions/${subscriptionId}`],
+            },
+          ]
+        : []),
       ...(extra.roleDefinitions ?? []),
     ],
     roleAssignments: [
-      { principalId: APP_IDENTITY.objectId, role, scope: `/subscriptions/${subscriptionId}` },
+      ...(broad
+        ? [{ principalId: APP_IDENTITY.objectId, role, scope: `/subscriptions/${subscriptionId}` }]
+        : []),
       ...(extra.roleAssignments ?? []),
     ],
     registries: registries(registryId, subscriptionId),
@@ -122,6 +134,9 @@ export async function startApp(
     // No sweep on the clock: a quarter-hour tick would meet the test's own operations. Tests that
     // want one run the timer through the admin endpoint.
     AzureWebJobs__healSchedule__Disabled: 'true',
+    // local.settings.json names the demo fleet's private-link role; each test says which role, if any,
+    // the app may assign (an empty value keeps the file's from applying).
+    HEAL_ROLE_DEFINITION_ID: '',
     ...(typeof options.env === 'function' ? options.env(subscriptionId) : options.env),
   };
   let host = await startDevHost({ appRoot: REPO_ROOT, env: hostEnv });

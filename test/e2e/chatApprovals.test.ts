@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { HealResult } from '../../src/domain';
 import type { HttpResult } from '@acr-replica-guard/devhost/testing';
 import { call } from '@acr-replica-guard/devhost/testing';
-import { rbacAdministration } from '../support/rbacAdministration';
+import { CREATE_OWN_ROLE, rbacAdministration } from '../support/rbacAdministration';
 import { nowSeconds, slackHeaders as signedSlackHeaders } from '../support/slack';
 import { armWritesTo, startApp } from './appHarness';
 import { healRequest, healResult, startHeal, statusOf, untilPhase } from './healHarness';
@@ -56,6 +56,7 @@ beforeAll(async () => {
       // Healing grants a role, so the app's identity may write role definitions and assignments.
       seed: rbacAdministration,
       env: {
+        ...CREATE_OWN_ROLE,
         SLACK_SIGNING_SECRET: SLACK_SECRET,
         SLACK_APPROVERS: `U0SOMEONE, ${APPROVER}`,
         // The test's own receiver stands in for Slack's follow-up host.

@@ -3,7 +3,7 @@
 import type { HealRequest, HealResult } from '../../src/domain';
 import { eventually } from '@acr-replica-guard/devhost/testing';
 import { APP_IDENTITY } from '../support/appFleet';
-import { rbacAdministration } from '../support/rbacAdministration';
+import { CREATE_OWN_ROLE, rbacAdministration } from '../support/rbacAdministration';
 import { SandboxTokenCredential, authorizationClient } from '@acr-replica-guard/sandbox/testing';
 import { startApp } from './appHarness';
 import { durable, healRequest as baseHealRequest, healResult, statusOf } from './healHarness';
@@ -35,7 +35,7 @@ beforeAll(async () => {
           },
         ],
       })),
-    { seed: rbacAdministration },
+    { seed: rbacAdministration, env: CREATE_OWN_ROLE },
   );
 });
 

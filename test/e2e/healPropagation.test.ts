@@ -3,7 +3,7 @@
 // grant takes effect only when the test moves the sandbox's clock, after the heal has seen it missing.
 import type { PollingPolicy } from '../../src/domain';
 import { APP_IDENTITY } from '../support/appFleet';
-import { rbacAdministration } from '../support/rbacAdministration';
+import { CREATE_OWN_ROLE, rbacAdministration } from '../support/rbacAdministration';
 import { eventually } from '@acr-replica-guard/devhost/testing';
 import { startApp } from './appHarness';
 import { healRequest, healResult, startHeal } from './healHarness';
@@ -26,7 +26,7 @@ async function stuckFleet(rbacPropagationSeconds: number): Promise<AppHarness> {
         replicas: [{ location: 'northeurope', creating: { createdBy: APP_IDENTITY.objectId } }],
       },
     ],
-    { seed: rbacAdministration, sandbox: { rbacPropagationSeconds } },
+    { seed: rbacAdministration, env: CREATE_OWN_ROLE, sandbox: { rbacPropagationSeconds } },
   );
 }
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 import type { HealRequest, HealResult } from '../../src/domain';
 import { APP_IDENTITY } from '../support/appFleet';
-import { rbacAdministration } from '../support/rbacAdministration';
+import { CREATE_OWN_ROLE, rbacAdministration } from '../support/rbacAdministration';
 import { SandboxTokenCredential, authorizationClient } from '@acr-replica-guard/sandbox/testing';
 import { armWritesTo, startApp } from './appHarness';
 import {
@@ -91,7 +91,7 @@ beforeAll(async () => {
     {
       // Healing grants a role, so the app's identity may write role definitions and assignments.
       seed: rbacAdministration,
-      env: { SLACK_NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${port}/notify` },
+      env: { ...CREATE_OWN_ROLE, SLACK_NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${port}/notify` },
     },
   );
 });

@@ -6,7 +6,7 @@ import type { RoleAssignment } from '@azure/arm-authorization';
 
 import { PRIVATE_LINK_ACTION } from '../../src/domain';
 import { APP_IDENTITY } from '../support/appFleet';
-import { grantRbacAdministration } from '../support/rbacAdministration';
+import { CREATE_OWN_ROLE, grantRbacAdministration } from '../support/rbacAdministration';
 import { SandboxTokenCredential, authorizationClient } from '@acr-replica-guard/sandbox/testing';
 import type { RequestLogView } from '@acr-replica-guard/sandbox/testing';
 import { startApp } from './appHarness';
@@ -17,25 +17,28 @@ let app: AppHarness;
 let endpointOf: (registry: string) => string;
 
 beforeAll(async () => {
-  app = await startApp((id, subscriptionId) => {
-    endpointOf = (registry) =>
-      `/subscriptions/${subscriptionId}/resourceGroups/rg-network/providers/Microsoft.Network/privateEndpoints/pe-${registry}`;
-    return [
-      {
-        id: id(RG, 'crauto01'),
-        location: 'westeurope',
-        sku: 'Premium',
-        privateEndpoints: [endpointOf('crauto01')],
-      },
-      {
-        id: id(RG, 'crreport01'),
-        location: 'westeurope',
-        sku: 'Premium',
-        tags: { 'replica-heal-policy': 'report' },
-        privateEndpoints: [endpointOf('crreport01')],
-      },
-    ];
-  });
+  app = await startApp(
+    (id, subscriptionId) => {
+      endpointOf = (registry) =>
+        `/subscriptions/${subscriptionId}/resourceGroups/rg-network/providers/Microsoft.Network/privateEndpoints/pe-${registry}`;
+      return [
+        {
+          id: id(RG, 'crauto01'),
+          location: 'westeurope',
+          sku: 'Premium',
+          privateEndpoints: [endpointOf('crauto01')],
+        },
+        {
+          id: id(RG, 'crreport01'),
+          location: 'westeurope',
+          sku: 'Premium',
+          tags: { 'replica-heal-policy': 'report' },
+          privateEndpoints: [endpointOf('crreport01')],
+        },
+      ];
+    },
+    { env: CREATE_OWN_ROLE },
+  );
   await grantRbacAdministration(app.sandbox.admin, app.subscriptionId);
 });
 

@@ -9,7 +9,7 @@ import { TableClient } from '@azure/data-tables';
 import { SWEEP_INSTANCE_ID, parseRegistryId, parseReplicaId, replicaInstanceId } from '../../src/domain';
 import type { SweepSummary } from '../../src/domain';
 import { APP_IDENTITY } from '../support/appFleet';
-import { rbacAdministration } from '../support/rbacAdministration';
+import { CREATE_OWN_ROLE, rbacAdministration } from '../support/rbacAdministration';
 import { PATIENCE_MS } from '../support/patience';
 import { storageConnectionString, uniqueTableName } from '../support/storage';
 import { startApp } from './appHarness';
@@ -73,6 +73,7 @@ beforeAll(async () => {
     ],
     {
       env: {
+        ...CREATE_OWN_ROLE,
         STUCK_AFTER_MINUTES: String(STUCK_AFTER_MINUTES),
         HEAL_PARALLELISM: '2',
         WATCH_TABLE,

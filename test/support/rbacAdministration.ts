@@ -1,10 +1,14 @@
-// Gives the app identity what the README asks for healing and prevention, in one subscription only:
-// a custom role that may write role definitions, and Role Based Access Control Administrator.
+// Gives the app identity what it needs to create its own private-link role (the wider set-up without the
+// infrastructure's pre-created role), in one subscription only: a custom role that may write role
+// definitions, and Role Based Access Control Administrator. The app uses it only with CREATE_OWN_ROLE.
 import { randomUUID } from 'node:crypto';
 
 import type { SeedDocument } from '@acr-replica-guard/sandbox';
 import { APP_IDENTITY } from './appFleet';
 import type { AdminClient } from '@acr-replica-guard/sandbox/testing';
+
+/** The settings that let the app create its own private-link role. */
+export const CREATE_OWN_ROLE = { HEAL_ROLE_CREATE: 'true' };
 
 /** Seeds rbacAdministration(subscriptionId) into a running sandbox. */
 export async function grantRbacAdministration(admin: AdminClient, subscriptionId: string): Promise<void> {

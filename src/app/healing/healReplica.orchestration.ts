@@ -20,11 +20,7 @@ import { askForApproval, decisionDetail } from '../approval/approval.steps';
 import { auditTrail } from '../audit/audit.steps';
 import type { AuditStep } from '../audit/audit.steps';
 import type { ChatApprovalRequestInput } from '../chatFollowUp/chatFollowUp.contract';
-import type {
-  PrivateLinkCheck,
-  PrivateLinkGrantResult,
-  PrivateLinkRefusal,
-} from '../privateLink/privateLink.contract';
+import type { PrivateLinkCheck, PrivateLinkGrantResult } from '../privateLink/privateLink.contract';
 import {
   checkPrivateLink,
   grantPrivateLink,
@@ -280,21 +276,29 @@ function* awaitApprovalOf(
   return { ok: true, value: undefined };
 }
 
-/** Up to `maxAttempts` remediations, backing off in between; escalates when none of them heals. */
+/** Why an attempt did not heal; `final` when another attempt cannot do better. */
+interface AttemptFailure {
+  reason: string;
+  final: boolean;
+}
+
+/**
+ * Up to `maxAttempts` remediations, backing off in between; escalates when none of them heals, or at once
+ * when one fails in a way trying again cannot change.
+ */
 function* remediateInAttempts(heal: HealRun, findings: Findings): Generator<unknown, HealResult, unknown> {
   const { context, request, status, audit, notify, finish, now } = heal;
   const { captured, evidence, diagnosis, plan } = findings;
-  let lastReason = '';
+  let failure: AttemptFailure = { reason: '', final: false };
   for (heal.attempt = 1; heal.attempt <= request.maxAttempts; heal.attempt += 1) {
-    const attempt = yield* remediate(heal, findings);
-    if (attempt === 'healed') {
+    const failed = yield* remediate(heal, findings);
+    if (failed === undefined) {
       yield audit('healed', 'succeeded', { attempt: heal.attempt });
       return finish({ diagnosis, outcome: 'healed', evidence, plan });
     }
-    lastReason = attempt.reason;
-    yield audit('attempt-failed', 'failed', { attempt: heal.attempt, reason: lastReason });
-    // A refused grant is refused again on every attempt: give up now, for a person to look at.
-    if (attempt.final) break;
+    failure = failed;
+    yield audit('attempt-failed', 'failed', { attempt: heal.attempt, reason: failure.reason });
+    if (failure.final) break;
     if (heal.attempt < request.maxAttempts) {
       status('backing-off', diagnosis);
       yield context.df.createTimer(
@@ -303,6 +307,7 @@ function* remediateInAttempts(heal: HealRun, findings: Findings): Generator<unkn
     }
   }
   heal.attempt = Math.min(heal.attempt, request.maxAttempts);
+  const lastReason = failure.reason;
   yield audit('escalated', 'failed', { reason: lastReason, attempts: heal.attempt });
   yield notify(
     'escalated',
@@ -312,32 +317,23 @@ function* remediateInAttempts(heal: HealRun, findings: Findings): Generator<unkn
   return finish({ diagnosis, outcome: 'escalated', reason: lastReason, evidence, plan });
 }
 
-/** How one attempt ended: healed, or why not (`final` when trying again cannot help). */
-type Attempt = 'healed' | { reason: string; final?: boolean };
-
 /**
  * One attempt: grant and wait (for the permission cause), delete, create. The grant comes first: when it
- * cannot take effect, or is refused, the replica is not deleted for nothing.
+ * cannot take effect, or is refused, the replica is not deleted for nothing. Returns why it failed, or undefined when
+ * healed.
  */
-function* remediate(heal: HealRun, findings: Findings): Generator<unknown, Attempt, unknown> {
+function* remediate(
+  heal: HealRun,
+  findings: Findings,
+): Generator<unknown, AttemptFailure | undefined, unknown> {
   if (findings.diagnosis === 'missing-private-link-permission') {
     const granted = yield* grantAndWait(heal, findings);
-    if (granted === 'not-effective') {
-      return {
-        reason: 'the granted permission did not become effective in time; the replica was left as it was',
-      };
-    }
-    if (granted !== 'effective') {
-      return {
-        reason: `the permission was not granted: ${granted.reason}; the replica was left as it was`,
-        final: true,
-      };
-    }
+    if (granted !== undefined) return granted;
   }
   heal.status('deleting', findings.diagnosis);
   const deleted = yield* runOperation(heal, 'delete', {});
   if (deleted.outcome !== 'succeeded' && deleted.evidence?.refusal !== 'replica-not-found') {
-    return { reason: `delete ended ${deleted.outcome}: ${deleted.reason ?? ''}` };
+    return { reason: `delete ended ${deleted.outcome}: ${deleted.reason ?? ''}`, final: false };
   }
   heal.status('creating', findings.diagnosis);
   const { captured } = findings;
@@ -350,35 +346,46 @@ function* remediate(heal: HealRun, findings: Findings): Generator<unknown, Attem
     },
   });
   return created.outcome === 'succeeded'
-    ? 'healed'
-    : { reason: `create ended ${created.outcome}: ${created.reason ?? ''}` };
+    ? undefined
+    : { reason: `create ended ${created.outcome}: ${created.reason ?? ''}`, final: false };
 }
 
 /**
  * Grants the permission where it is missing and waits until it is effective. A refused grant (outside the
- * scope, or a role under the app's role name that holds more than the private-link action) assigns
- * nothing and is returned as it is.
+ * scope, a role under the app's role name that holds more than the private-link action, or no role the
+ * app may assign) assigns nothing and is final for this heal: the replica is left as it was.
  */
 function* grantAndWait(
   heal: HealRun,
   { access, diagnosis }: Findings,
-): Generator<unknown, 'effective' | 'not-effective' | PrivateLinkRefusal, unknown> {
+): Generator<unknown, AttemptFailure | undefined, unknown> {
   const { context, request, status, audit } = heal;
   status('granting', diagnosis);
-  const grant = (yield grantPrivateLink(
-    context,
-    heal.registryId,
-    access.missingAt,
-  )) as PrivateLinkGrantResult;
+  let grant: PrivateLinkGrantResult;
+  try {
+    grant = (yield grantPrivateLink(context, heal.registryId, access.missingAt)) as PrivateLinkGrantResult;
+  } catch (error) {
+    const reason = `granting the private-link permission failed: ${failureMessage(error)}`;
+    yield audit('permission-granted', 'failed', { missingAt: access.missingAt, reason });
+    return { reason, final: false };
+  }
   if (isGrantRefused(grant)) {
     yield audit('permission-granted', 'refused', refusalDetail(grant, access.missingAt));
-    return grant;
+    return {
+      reason: `the permission was not granted: ${grant.reason}; the replica was left as it was`,
+      final: true,
+    };
   }
   yield audit('permission-granted', 'succeeded', { ...grant });
   status('waiting-for-permission', diagnosis);
   const wait = yield* waitUntilPermissionEffective(context, heal.registryId, request.polling);
   yield audit('permission-effective', wait.effective ? 'succeeded' : 'failed', { checks: wait.checks });
-  return wait.effective ? 'effective' : 'not-effective';
+  return wait.effective
+    ? undefined
+    : {
+        reason: 'the granted permission did not become effective in time; the replica was left as it was',
+        final: false,
+      };
 }
 
 /**

@@ -3,11 +3,15 @@
 import * as df from 'durable-functions';
 import type { ActivityHandler } from 'durable-functions';
 
-import { AccessGateway, UnsafeRoleError, privateLinkRoleScope } from '../../azure/access';
+import {
+  AccessGateway,
+  UnsafeRoleError,
+  privateLinkRoleScope,
+  roleDefinitionIdFor,
+} from '../../azure/access';
 import type { EnsuredRole } from '../../azure/access';
 import { armClients } from '../../azure/armClients';
 import { ReplicaGateway } from '../../azure/replicas';
-import { healRoleScope } from '../../config/settings';
 import { parseRegistryId } from '../../domain';
 import { scopeVerdict } from '../scope/scopeGuard';
 import { CHECK_PRIVATE_LINK_ACTIVITY, GRANT_PRIVATE_LINK_ACTIVITY } from './privateLink.contract';
@@ -18,6 +22,7 @@ import type {
   PrivateLinkGrantInput,
   PrivateLinkGrantResult,
 } from './privateLink.contract';
+import { privateLinkRolePlan } from './privateLinkRole';
 
 export const checkPrivateLink: ActivityHandler = async ({
   registryId,
@@ -34,10 +39,12 @@ export const checkPrivateLink: ActivityHandler = async ({
 };
 
 /**
- * Ensures the least-privilege role at its assignable scope and assigns it to the app's identity at each
- * private endpoint, the narrowest scope at which ARM checks the action. Refuses, without writing, a
- * registry outside REGISTRY_SCOPE, an endpoint that is not the registry's, and a role found under the
- * app's role name or id that holds anything but the private-link action.
+ * Assigns the private-link role to the app's identity at each private endpoint, the narrowest scope at
+ * which ARM checks the action: the role made beforehand (HEAL_ROLE_DEFINITION_ID), or, only where the app
+ * may (HEAL_ROLE_CREATE=true), its own least-privilege role, created first at its assignable scope.
+ * Refuses, without writing, a registry outside REGISTRY_SCOPE, an endpoint that is not the registry's, a
+ * role found under the app's role name or id that holds anything but the private-link action, and a grant
+ * without a role the app may assign.
  */
 export const grantPrivateLink: ActivityHandler = async ({
   registryId,
@@ -68,25 +75,37 @@ export const grantPrivateLink: ActivityHandler = async ({
   }
 };
 
-async function grantAt(access: AccessGateway, privateEndpoints: string[]): Promise<PrivateLinkGrant> {
+async function grantAt(access: AccessGateway, privateEndpoints: string[]): Promise<PrivateLinkGrantResult> {
   const principalId = await access.principalId();
-  const configured = healRoleScope();
+  const plan = privateLinkRolePlan();
+  if (!plan.ok) return { refused: 'no-role', reason: plan.reason, principalId };
+  const { source } = plan;
+
   const roles = new Map<string, EnsuredRole>();
-  const assignments: PrivateLinkGrant['assignments'] = [];
-  for (const endpoint of privateEndpoints) {
-    const roleScope = privateLinkRoleScope(endpoint, configured);
+  const roleFor = async (endpoint: string): Promise<EnsuredRole> => {
+    if (source.kind === 'assign')
+      return { roleDefinitionId: roleDefinitionIdFor(endpoint, source.roleDefinitionGuid), created: false };
+    const roleScope = privateLinkRoleScope(endpoint, source.assignableScope);
     let role = roles.get(roleScope.toLowerCase());
     if (role === undefined) {
       role = await access.ensurePrivateLinkRole(roleScope);
       roles.set(roleScope.toLowerCase(), role);
     }
+    return role;
+  };
+
+  let first: EnsuredRole | undefined;
+  const assignments: PrivateLinkGrant['assignments'] = [];
+  for (const endpoint of privateEndpoints) {
+    const role = await roleFor(endpoint);
+    first ??= role;
     const assignment = await access.ensureRoleAssignment(endpoint, role.roleDefinitionId, principalId);
     assignments.push({ scope: endpoint, ...assignment });
   }
-  const ensured = [...roles.values()];
   return {
-    roleDefinitionId: ensured[0]?.roleDefinitionId ?? '',
-    roleCreated: ensured.some((role) => role.created),
+    outcome: 'granted',
+    roleDefinitionId: first?.roleDefinitionId ?? '',
+    roleCreated: [...roles.values()].some((role) => role.created),
     assignments,
     principalId,
   };

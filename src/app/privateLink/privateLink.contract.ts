@@ -25,8 +25,12 @@ export interface PrivateLinkGrantInput {
   privateEndpoints: string[];
 }
 
+/** What a grant did: assigned the role at each private endpoint. */
 export interface PrivateLinkGrant {
+  outcome: 'granted';
+  /** The role assigned (as the first private endpoint's assignment names it). */
   roleDefinitionId: string;
+  /** Whether this grant created the role (only when the app may create its own). */
   roleCreated: boolean;
   /** One assignment per private endpoint. */
   assignments: { scope: string; assignmentId: string; created: boolean }[];
@@ -35,12 +39,14 @@ export interface PrivateLinkGrant {
 
 /**
  * A grant refused without assigning anything: the registry is outside REGISTRY_SCOPE (or an endpoint is
- * not the registry's), or the role found under the app's role name or id holds other permissions than
- * the private-link action.
+ * not the registry's), the role found under the app's role name or id holds other permissions than the
+ * private-link action, or the app has no role it may assign (neither HEAL_ROLE_DEFINITION_ID nor
+ * HEAL_ROLE_CREATE is set).
  */
 export interface PrivateLinkRefusal {
-  refused: 'out-of-scope' | 'unsafe-role';
+  refused: 'out-of-scope' | 'unsafe-role' | 'no-role';
   reason: string;
+  principalId?: string;
   roleDefinitionId?: string;
   problems?: string[];
 }

@@ -13,6 +13,7 @@ import {
   sameRegion,
 } from '../../domain';
 import type { HealPolicy, PrivateLinkPlan, ReplicaOperationRequest } from '../../domain';
+import { privateLinkRolePlan } from '../privateLink/privateLinkRole';
 import { scopeVerdict } from '../scope/scopeGuard';
 import type { PreflightRefusal, PreflightVerdict } from './replicaOperation.contract';
 
@@ -40,18 +41,23 @@ export async function checkReplicaRequest(
     missingAt: await access.missingPrivateLinkPermission(privateEndpoints),
     policy: healPolicyFor(verdict.registry.tags, fallbackPolicy),
   };
-  if (need.missingAt.length > 0 && need.policy !== 'auto') {
+  // Under `auto` the app grants the permission itself, when it has a role it may assign.
+  const grant = need.policy === 'auto' ? privateLinkRolePlan() : undefined;
+  if (need.missingAt.length > 0 && (need.policy !== 'auto' || grant?.ok === false)) {
     // Creating now would leave the replica stuck in provisioning; say what to grant instead.
     const principalId = await access.principalId();
+    const remedy =
+      grant?.ok === false
+        ? `The app may not grant it: ${grant.reason}.`
+        : `Grant that action to the identity at those private endpoints, or set the registry's heal ` +
+          `policy to auto (now ${need.policy}) so the app grants it itself, then try again.`;
     return {
       ok: false,
       status: 422,
       refusal: 'missing-private-link-permission',
       detail:
         `The app's identity (object id ${principalId}) lacks ${PRIVATE_LINK_ACTION} at ` +
-        `${need.missingAt.join(', ')}; a replica created now would stay stuck in provisioning. Grant that ` +
-        `action to the identity at those private endpoints, or set the registry's heal policy to auto ` +
-        `(now ${need.policy}) so the app grants it itself, then try again.`,
+        `${need.missingAt.join(', ')}; a replica created now would stay stuck in provisioning. ${remedy}`,
       extensions: {
         principalId,
         action: PRIVATE_LINK_ACTION,
