@@ -1,3 +1,5 @@
+// Azurite's Table and Blob services as child processes: the audit trail and the app's tables, and the
+// append blobs that anchor the audit chain.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -9,49 +11,70 @@ const DEV_ACCOUNT = 'devstoreaccount1';
 const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 export interface AzuriteOptions {
-  /** 0 picks a free port. */
+  /** The Table service's port; 0 picks a free port. */
   port?: number;
+  /** The Blob service's port; 0 picks a free port. */
+  blobPort?: number;
   /** Folder for persisted data; in-memory when absent. */
   location?: string;
 }
 
 export interface RunningAzurite {
   port: number;
+  blobPort: number;
   connectionString: string;
   stop(): Promise<void>;
 }
 
-export function azuriteConnectionString(port: number): string {
+export function azuriteConnectionString(port: number, blobPort: number): string {
   return (
     `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};` +
+    `BlobEndpoint=http://127.0.0.1:${blobPort}/${DEV_ACCOUNT};` +
     `TableEndpoint=http://127.0.0.1:${port}/${DEV_ACCOUNT};`
   );
 }
 
-/** Starts Azurite's Table service as a child process and waits until it accepts requests. */
+/** Starts Azurite's Table and Blob services and waits until both accept requests. */
 export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
   const port = options.port === undefined || options.port === 0 ? await freePort() : options.port;
-  const main = path.join(path.dirname(require.resolve('azurite/package.json')), 'dist/src/table/main.js');
+  const blobPort =
+    options.blobPort === undefined || options.blobPort === 0 ? await freePort() : options.blobPort;
+  const children = await Promise.all([
+    startService('table', port, options.location),
+    startService('blob', blobPort, options.location),
+  ]);
+  return {
+    port,
+    blobPort,
+    connectionString: azuriteConnectionString(port, blobPort),
+    stop: async () => {
+      await Promise.all(children.map((child) => stopChild(child)));
+    },
+  };
+}
+
+async function startService(
+  service: 'table' | 'blob',
+  port: number,
+  location: string | undefined,
+): Promise<ChildProcess> {
+  const root = path.dirname(require.resolve('azurite/package.json'));
   const args = [
-    main,
-    '--tableHost',
+    path.join(root, `dist/src/${service}/main.js`),
+    `--${service}Host`,
     '127.0.0.1',
-    '--tablePort',
+    `--${service}Port`,
     String(port),
     '--disableTelemetry',
     '--skipApiVersionCheck',
     '--silent',
   ];
-  if (options.location === undefined) args.push('--inMemoryPersistence');
-  else args.push('--location', options.location);
+  if (location === undefined) args.push('--inMemoryPersistence');
+  else args.push('--location', location);
 
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  await waitForOutput(child, /successfully (started|listening)/i, 'Azurite');
-  return {
-    port,
-    connectionString: azuriteConnectionString(port),
-    stop: () => stopChild(child),
-  };
+  await waitForOutput(child, /successfully (started|listening|listens)/i, `Azurite ${service}`);
+  return child;
 }
 
 async function waitForOutput(child: ChildProcess, ready: RegExp, name: string): Promise<void> {

@@ -9,6 +9,10 @@ import { applyUpdate } from './replicaSettings';
 import type { ReplicaSettings, UpdateReplicaRequest } from './replicaSettings';
 import { replicaKey } from './resourceId';
 import type { ReplicaId } from './resourceId';
+import { shortenDeterministically } from './tableKey';
+
+/** The longest instance id derived from a resource id; the Durable engine takes up to 256 characters. */
+export const MAX_DERIVED_INSTANCE_ID = 200;
 
 export type ReplicaOperationKind = 'create' | 'update' | 'delete';
 
@@ -82,6 +86,11 @@ export const PERMISSION_CHECKS = 10;
 
 export interface ReplicaOperationInput {
   request: ReplicaOperationRequest;
+  /**
+   * Names the request that started this instance: its audit entries say which of several racing
+   * requests the operation belongs to. Absent for operations a heal runs.
+   */
+  requestId?: string;
   progress?: OperationProgress;
 }
 
@@ -108,7 +117,8 @@ export interface OperationResult {
 
 /**
  * One Durable instance per replica: the id is derived from the replica's id (case-insensitively), and
- * uses only characters every Durable storage provider accepts in instance ids.
+ * uses only characters every Durable storage provider accepts in instance ids. Ids stay within
+ * MAX_DERIVED_INSTANCE_ID characters (Durable allows 256), so a heal can add its attempt suffix.
  */
 export function replicaInstanceId(replica: ReplicaId): string {
   const key = replicaKey(replica)
@@ -116,7 +126,7 @@ export function replicaInstanceId(replica: ReplicaId): string {
     .replace('/resourcegroups/', ':')
     .replace('/providers/microsoft.containerregistry/registries/', ':')
     .replace('/replications/', ':');
-  return `replica:${encodeURIComponent(key).replace(/%/g, '~')}`;
+  return `replica:${shortenDeterministically(encodeURIComponent(key).replace(/%/g, '~'), MAX_DERIVED_INSTANCE_ID - 8)}`;
 }
 
 export type StateVerdict = 'in-progress' | 'succeeded' | 'failed' | 'gone';

@@ -3,15 +3,18 @@ import type { AuditActor, AuditChannel } from './audit';
 import type { Diagnosis, HealOutcome, HealResult } from './healing';
 import type { ChatReplyTarget } from './chatReplyTarget';
 import type { PollingPolicy } from './polling';
+import { MAX_DERIVED_INSTANCE_ID } from './replicaOperation';
 import { registryKey } from './resourceId';
 import type { RegistryId } from './resourceId';
+import { shortenDeterministically } from './tableKey';
 
 /** One fleet sweep at a time: it runs under this instance id. */
 export const SWEEP_INSTANCE_ID = 'sweep';
 
 /** One registry's sweep has its own instance, so it never waits for (or blocks) the fleet's. */
 export function registrySweepInstanceId(registry: RegistryId): string {
-  return `sweep:${encodeURIComponent(registryKey(registry)).replace(/%/g, '~')}`;
+  const key = encodeURIComponent(registryKey(registry)).replace(/%/g, '~');
+  return `sweep:${shortenDeterministically(key, MAX_DERIVED_INSTANCE_ID - 6)}`;
 }
 
 /** Registries one orchestration generation covers before continue-as-new keeps its history bounded. */

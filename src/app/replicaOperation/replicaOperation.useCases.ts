@@ -1,5 +1,9 @@
 // Accepting a replica operation, whichever channel asks (REST or chat): one operation per replica, the
-// same preflight against ARM, the request audited before anything changes, then the orchestration.
+// same preflight against ARM, the request audited before anything changes, then the orchestration. Of
+// requests that race to start the same replica's operation, the one whose start took is recorded as
+// accepted (by the orchestration it started) and every other as refused, naming the one that won.
+import { randomUUID } from 'node:crypto';
+
 import type { DurableClient } from 'durable-functions';
 
 import { AccessGateway } from '../../azure/access';
@@ -36,10 +40,12 @@ export async function acceptReplicaOperation(
   options: { dryRun: boolean; warn: (message: string) => void },
 ): Promise<ReplicaOperationAcceptance> {
   const instanceId = replicaInstanceId(replica);
+  const requestId = randomUUID();
+  const audit = (step: string, outcome: AuditOutcome, detail: Record<string, unknown> = {}): Promise<void> =>
+    auditReplicaOperation(operation, instanceId, requestId, step, outcome, detail);
+
   if (isActive(await findOperation(client, instanceId))) {
-    await auditReplicaOperation(operation, instanceId, 'requested', 'refused', {
-      refusal: 'operation-in-progress',
-    });
+    await audit('requested', 'refused', { refusal: 'operation-in-progress' });
     return inProgress(instanceId, 'Another operation on this replica is still running.');
   }
 
@@ -49,10 +55,7 @@ export async function acceptReplicaOperation(
     operation,
   );
   if (!verdict.ok) {
-    await auditReplicaOperation(operation, instanceId, 'requested', 'refused', {
-      refusal: verdict.refusal,
-      detail: verdict.detail,
-    });
+    await audit('requested', 'refused', { refusal: verdict.refusal, detail: verdict.detail });
     return {
       outcome: 'refused',
       instanceId,
@@ -63,7 +66,7 @@ export async function acceptReplicaOperation(
     };
   }
   if (options.dryRun) {
-    await auditReplicaOperation(operation, instanceId, 'dry-run', 'succeeded');
+    await audit('dry-run', 'succeeded');
     return {
       outcome: 'planned',
       instanceId,
@@ -74,16 +77,52 @@ export async function acceptReplicaOperation(
     };
   }
 
-  await auditReplicaOperation(operation, instanceId, 'requested', 'accepted');
+  // Written before anything starts: a trail that cannot take the request stops it here (503).
+  await audit('received', 'progress');
+  let startError: unknown;
   try {
-    const input: ReplicaOperationInput = { request: operation };
+    const input: ReplicaOperationInput = { request: operation, requestId };
     await client.startNew(REPLICA_OPERATION_ORCHESTRATION, { instanceId, input });
   } catch (error) {
-    // Two requests raced past the check above: the engine refuses the second start.
-    options.warn(`starting ${instanceId} failed: ${error instanceof Error ? error.message : String(error)}`);
-    return inProgress(instanceId, 'Another operation on this replica has just started.');
+    // The engine refuses a start under the id of a running instance (as an error, not a conflict), so
+    // whether this start lost a race is told by whose request the instance now runs.
+    startError = error;
   }
-  return { outcome: 'accepted', instanceId };
+  const owner = await startedBy(client, instanceId);
+  if (owner === requestId || (owner === undefined && startError === undefined)) {
+    return { outcome: 'accepted', instanceId };
+  }
+  if (owner === undefined) {
+    const reason = failureText(startError);
+    options.warn(`starting ${instanceId} failed: ${reason}`);
+    await audit('requested', 'failed', { reason: 'the operation could not be started' });
+    throw startError;
+  }
+  await audit('requested', 'refused', {
+    refusal: 'operation-in-progress',
+    ...(owner === UNKNOWN_REQUEST ? {} : { startedBy: owner }),
+  });
+  return inProgress(instanceId, 'Another operation on this replica has just started.');
+}
+
+const UNKNOWN_REQUEST = '';
+
+/**
+ * The request id in the input of the instance running under `instanceId`: '' for an instance started
+ * without one, undefined when there is no instance (or its status cannot be read).
+ */
+async function startedBy(client: DurableClient, instanceId: string): Promise<string | undefined> {
+  try {
+    const status = await client.getStatus(instanceId, { showInput: true });
+    const input = status.input as Partial<ReplicaOperationInput> | undefined;
+    return typeof input?.requestId === 'string' ? input.requestId : UNKNOWN_REQUEST;
+  } catch {
+    return undefined;
+  }
+}
+
+function failureText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function inProgress(instanceId: string, detail: string): ReplicaOperationAcceptance {
@@ -100,9 +139,10 @@ function inProgress(instanceId: string, detail: string): ReplicaOperationAccepta
 async function auditReplicaOperation(
   operation: ReplicaOperationRequest,
   instanceId: string,
+  requestId: string,
   step: string,
   outcome: AuditOutcome,
-  detail?: Record<string, unknown>,
+  detail: Record<string, unknown>,
 ): Promise<void> {
   await auditStore().append(
     {
@@ -114,8 +154,8 @@ async function auditReplicaOperation(
       instanceId,
       step,
       outcome,
-      ...(detail === undefined ? {} : { detail }),
+      detail: { requestId, ...detail },
     },
-    `${instanceId}|${operation.requestedAt}|${step}`,
+    `${instanceId}|${operation.requestedAt}|${step}|${requestId}`,
   );
 }
