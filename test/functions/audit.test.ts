@@ -468,7 +468,7 @@ describe('GET /api/audit/export', () => {
   });
 
   test('needs a registry', async () => {
-    const { status, body } = await call(exportAudit as unknown as HandlerFactory, '/api/audit/export');
+    const { status, body } = await call(exportAudit, '/api/audit/export');
     expect(status).toBe(400);
     expect(body.errors?.map((e) => e.field)).toEqual(['registry']);
   });
