@@ -177,6 +177,10 @@ export class ClientApi {
       return error(400, 'Invalid JSON content');
     }
     const id = instanceId || randomUUID().replace(/-/g, '');
+    const idProblem = instanceIdProblem(id);
+    if (idProblem !== undefined) {
+      return error(400, `The instance ID '${id.slice(0, 300)}' is not valid: ${idProblem}.`);
+    }
     const result = await this.engine.queue.startInstance({
       instanceId: id,
       name: functionName,
@@ -184,8 +188,10 @@ export class ClientApi {
       parent: null,
     });
     if (result.outcome === 'conflict') {
+      // The host does not answer a conflict: with the default overridable states (non-running only) the
+      // start fails inside the extension and the HTTP API reports an internal error.
       return error(
-        409,
+        500,
         `An Orchestration instance with the status ${result.state.runtimeStatus} already exists.`,
       );
     }
@@ -378,4 +384,12 @@ export class ClientApi {
     }
     return deleted === 0 ? { status: 404 } : { status: 200, body: { instancesDeleted: deleted } };
   }
+}
+
+/** The host's rule for instance ids: at most 256 characters, none of / \ # ? or control characters. */
+function instanceIdProblem(id: string): string | undefined {
+  if (id.length > 256) return `it is ${id.length} characters long; the limit is 256`;
+  // eslint-disable-next-line no-control-regex
+  if (/[/\\#?\u0000-\u001f\u007f-\u009f]/.test(id)) return 'it holds / \\ # ? or a control character';
+  return undefined;
 }

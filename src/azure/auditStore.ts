@@ -38,7 +38,9 @@ import { AuditAnchors, anchorContainerName } from './auditAnchors';
 const HEAD_ROW = 'chain-head';
 /** Entry RowKeys start with digits; the head and index rows sort after them. */
 const ENTRY_ROWS = { lowest: '0', highest: '9~' };
-const MAX_APPEND_ATTEMPTS = 12;
+/** Writers in other processes race for a partition's head: each lost race costs one more attempt. */
+const MAX_APPEND_ATTEMPTS = 20;
+const MAX_CONFLICT_DELAY_MS = 500;
 /**
  * Few, short retries: a request must learn within seconds that the audit trail is down (and answer 503),
  * and orchestrations retry their audit writes on their own, with longer waits.
@@ -133,6 +135,8 @@ export class AuditUnavailableError extends Error {
 
 export class AuditStore {
   private ensured: Promise<void> | undefined;
+  /** The last append started on each partition by this process; see inTurn. */
+  private readonly turns = new Map<string, Promise<void>>();
   private readonly anchors: AuditAnchors | undefined;
   private readonly signingKey: Uint8Array | undefined;
   private readonly keyProblem: unknown;
@@ -181,6 +185,30 @@ export class AuditStore {
     if (this.keyProblem !== undefined) throw new AuditUnavailableError(this.keyProblem, 'write');
     await this.ensureTable('write');
     const partitionKey = auditPartition(record.target);
+    return this.inTurn(partitionKey, () => this.appendTo(partitionKey, record, entryId));
+  }
+
+  /**
+   * Runs one append to a partition after the ones this process started before it: writers in one process
+   * never race each other for the chain head (fifty at once used to run out of attempts), and anchors of
+   * one process are appended in sequence order.
+   */
+  private async inTurn<T>(partitionKey: string, write: () => Promise<T>): Promise<T> {
+    const before = this.turns.get(partitionKey) ?? Promise.resolve();
+    const mine = before.then(write, write);
+    const settled = mine.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.turns.set(partitionKey, settled);
+    try {
+      return await mine;
+    } finally {
+      if (this.turns.get(partitionKey) === settled) this.turns.delete(partitionKey);
+    }
+  }
+
+  private async appendTo(partitionKey: string, record: AuditRecord, entryId: string): Promise<AuditEntry> {
     const rowKey = auditRowKey(record.time, entryId);
     for (let attempt = 1; ; attempt += 1) {
       const existing = await this.readEntry(partitionKey, rowKey);
@@ -228,8 +256,10 @@ export class AuditStore {
       try {
         await this.table.submitTransaction(actions);
       } catch (error) {
-        if (!isConflict(error) || attempt >= MAX_APPEND_ATTEMPTS) throw wrapUnavailable(error, 'write');
-        await delay(Math.random() * 20 * attempt);
+        if (!isConflict(error)) throw wrapUnavailable(error, 'write');
+        // Every attempt lost the head to other writers: the trail cannot be written just now.
+        if (attempt >= MAX_APPEND_ATTEMPTS) throw new AuditUnavailableError(error, 'write');
+        await delay(Math.random() * Math.min(MAX_CONFLICT_DELAY_MS, 10 * 2 ** attempt));
         continue;
       }
       await this.anchor(partitionKey, entry);

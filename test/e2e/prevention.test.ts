@@ -123,7 +123,8 @@ describe('creating a replica on a registry with private endpoints', () => {
       (e) => e.step !== 'dry-run',
     );
     const steps = trail.map((e) => `${e.step}:${e.outcome}`);
-    expect(steps.slice(0, 6)).toEqual([
+    expect(steps.slice(0, 7)).toEqual([
+      'received:progress',
       'requested:accepted',
       'preflight:succeeded',
       'permission-checked:succeeded',
@@ -132,8 +133,8 @@ describe('creating a replica on a registry with private endpoints', () => {
       'arm-started:started',
     ]);
     expect(steps.at(-1)).toBe('completed:succeeded');
-    expect(trail[2]!.detail).toMatchObject({ missingAt: [endpoint], principalId: APP_IDENTITY.objectId });
-    const granted = trail[3]!.detail as {
+    expect(trail[3]!.detail).toMatchObject({ missingAt: [endpoint], principalId: APP_IDENTITY.objectId });
+    const granted = trail[4]!.detail as {
       roleDefinitionId: string;
       roleCreated: boolean;
       assignments: { scope: string; assignmentId: string; created: boolean }[];
