@@ -41,6 +41,8 @@ const ENTRY_ROWS = { lowest: '0', highest: '9~' };
 /** Writers in other processes race for a partition's head: each lost race costs one more attempt. */
 const MAX_APPEND_ATTEMPTS = 20;
 const MAX_CONFLICT_DELAY_MS = 500;
+/** Reads of a partition that a busy writer may spoil before verification settles for the last one. */
+const MAX_SNAPSHOT_ATTEMPTS = 4;
 /**
  * Few, short retries: a request must learn within seconds that the audit trail is down (and answer 503),
  * and orchestrations retry their audit writes on their own, with longer waits.
@@ -335,25 +337,41 @@ export class AuditStore {
     await this.ensureTable('read');
     const partition = auditPartition(target);
     try {
-      const head = await this.readHeadRow(partition);
-      const filter = odata`PartitionKey eq ${partition} and RowKey ge ${ENTRY_ROWS.lowest} and RowKey le ${ENTRY_ROWS.highest}`;
-      const entries: StoredChainEntry[] = [];
-      for await (const row of this.table.listEntities<StoredEntry>({ queryOptions: { filter } }))
-        entries.push(fromStored(row));
-      const anchors = (await this.anchors?.read(partition)) ?? { anchors: [], unreadable: 0, blobs: [] };
+      // The head, entries and anchors are read one after another: an append in between would look like
+      // a break, so read again until the head is the same before and after (a few times at most).
+      let snapshot = await this.readPartition(partition);
+      for (let attempt = 1; attempt < MAX_SNAPSHOT_ATTEMPTS; attempt += 1) {
+        const head = await this.readHeadRow(partition);
+        if (head?.sequence === snapshot.head?.sequence && head?.hash === snapshot.head?.hash) break;
+        snapshot = await this.readPartition(partition);
+      }
       return {
         partition,
-        entries,
-        ...(head === undefined ? {} : { head }),
-        anchors: anchors.anchors,
-        unreadableAnchors: anchors.unreadable,
-        anchorBlobs: anchors.blobs,
+        ...snapshot,
         ...(this.signingKey === undefined ? {} : { key: this.signingKey }),
         ...this.protection,
       };
     } catch (error) {
       throw wrapUnavailable(error, 'read');
     }
+  }
+
+  private async readPartition(
+    partition: string,
+  ): Promise<Pick<AuditEvidence, 'entries' | 'head' | 'anchors' | 'unreadableAnchors' | 'anchorBlobs'>> {
+    const head = await this.readHeadRow(partition);
+    const filter = odata`PartitionKey eq ${partition} and RowKey ge ${ENTRY_ROWS.lowest} and RowKey le ${ENTRY_ROWS.highest}`;
+    const entries: StoredChainEntry[] = [];
+    for await (const row of this.table.listEntities<StoredEntry>({ queryOptions: { filter } }))
+      entries.push(fromStored(row));
+    const anchors = (await this.anchors?.read(partition)) ?? { anchors: [], unreadable: 0, blobs: [] };
+    return {
+      entries,
+      ...(head === undefined ? {} : { head }),
+      anchors: anchors.anchors,
+      unreadableAnchors: anchors.unreadable,
+      anchorBlobs: anchors.blobs,
+    };
   }
 
   async ensureTable(access: 'read' | 'write' = 'write'): Promise<void> {

@@ -1,5 +1,8 @@
 import { TableClient } from '@azure/data-tables';
 
+import { ContainerClient } from '@azure/storage-blob';
+
+import { AuditAnchors } from '../../src/azure/auditAnchors';
 import { AuditStore, AuditUnavailableError } from '../../src/azure/auditStore';
 import type { AuditRecord } from '../../src/domain/audit';
 import { auditPartition } from '../../src/domain/audit';
@@ -164,6 +167,50 @@ describe('AuditStore on Azurite', () => {
     await store.append(record({ target: 'sweep', operation: 'sweep', instanceId: undefined }), 'sweep-1');
     expect((await store.list({ target: 'sweep' })).entries).toHaveLength(1);
     expect((await store.verify('anything-else')).intact).toBe(true);
+  });
+
+  test('an anchor that cannot be written fails the append as unavailable, and its retry anchors it', async () => {
+    const unreachableBlobs = new ContainerClient(
+      'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=' +
+        'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
+        'BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;',
+      'anchors',
+      { retryOptions: { maxTries: 1 } },
+    );
+    const failing = new AuditStore(table, { anchors: new AuditAnchors(unreachableBlobs) });
+    const failure = await failing.append(record(), 'a1').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AuditUnavailableError);
+    expect((failure as AuditUnavailableError).access).toBe('write');
+
+    const anchors = new ContainerClient(
+      storageConnectionString(),
+      `${uniqueTableName('anchors').toLowerCase()}`,
+    );
+    const working = new AuditStore(table, { anchors: new AuditAnchors(anchors) });
+    try {
+      await working.append(record(), 'a1');
+      expect(await working.verify(registry)).toMatchObject({
+        intact: true,
+        entries: 1,
+        anchors: { count: 1, lastSequence: 1, unanchoredEntries: 0 },
+      });
+    } finally {
+      await anchors.deleteIfExists();
+    }
+  });
+
+  test('a key setting that cannot be used stops writes and verification, not listings', async () => {
+    await store.append(record(), 'k1');
+    const misconfigured = new AuditStore(table, {
+      keyProblem: new Error('AUDIT_SIGNING_KEY must be base64'),
+    });
+
+    await expect(misconfigured.append(record({ time: at(2) }), 'k2')).rejects.toMatchObject({
+      name: 'AuditUnavailableError',
+      access: 'write',
+    });
+    await expect(misconfigured.verify(registry)).rejects.toMatchObject({ access: 'read' });
+    expect((await misconfigured.list({ target: registry })).entries).toHaveLength(1);
   });
 
   test('an unreachable table store raises AuditUnavailableError', async () => {

@@ -1,5 +1,6 @@
 import {
   appPrincipalId,
+  auditSigningKey,
   auditStorageConnectionString,
   healPolicy,
   healRoleScope,
@@ -158,5 +159,29 @@ describe('slackApprovers', () => {
   test('refuses entries that are not Slack user ids (names, channels)', () => {
     expect(() => slackApprovers({ SLACK_APPROVERS: 'U123ABC,@carol' })).toThrow(/SLACK_APPROVERS/);
     expect(() => slackApprovers({ SLACK_APPROVERS: 'C0OPS1' })).toThrow(/SLACK_APPROVERS/);
+  });
+});
+
+describe('auditSigningKey', () => {
+  const key = Buffer.alloc(32, 9);
+
+  test('is absent when unset or blank: the trail is kept unkeyed', () => {
+    expect(auditSigningKey({})).toBeUndefined();
+    expect(auditSigningKey({ AUDIT_SIGNING_KEY: '  ' })).toBeUndefined();
+  });
+
+  test('reads base64 of 32 bytes or more', () => {
+    expect(auditSigningKey({ AUDIT_SIGNING_KEY: key.toString('base64') })).toEqual(key);
+    expect(auditSigningKey({ AUDIT_SIGNING_KEY: Buffer.alloc(64, 1).toString('base64') })?.length).toBe(64);
+  });
+
+  test.each([
+    ['a key of 31 bytes', Buffer.alloc(31, 1).toString('base64')],
+    ['an unresolved Key Vault reference', '@Microsoft.KeyVault(VaultName=kv;SecretName=audit-signing-key)'],
+    ['base64url instead of base64', Buffer.alloc(32, 0xfb).toString('base64url')],
+    ['a passphrase', 'correct horse battery staple correct horse'],
+  ])('refuses %s, naming the setting and not the value', (_name, value) => {
+    expect(() => auditSigningKey({ AUDIT_SIGNING_KEY: value })).toThrow(/^AUDIT_SIGNING_KEY must be base64/);
+    expect(() => auditSigningKey({ AUDIT_SIGNING_KEY: value })).not.toThrow(value);
   });
 });

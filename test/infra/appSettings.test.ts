@@ -29,15 +29,14 @@ const OPTIONAL_SETTINGS: Record<string, string> = {
 
 /**
  * Set by the infrastructure, read by the app after the identity-storage change (its own tables through
- * AzureWebJobsStorage__*), the change that uses the pre-created private-link role, and the audit chain key.
- * When the app starts reading one, this test says so: move it out of this list.
+ * AzureWebJobsStorage__*) and the change that uses the pre-created private-link role. When the app starts
+ * reading one, this test says so: move it out of this list.
  */
 const READ_BY_THE_APP_AFTER_THE_IDENTITY_STORAGE_CHANGE = [
   'AzureWebJobsStorage__credential',
   'AzureWebJobsStorage__clientId',
   'AzureWebJobsStorage__tableServiceUri',
   'HEAL_ROLE_DEFINITION_ID',
-  'AUDIT_SIGNING_KEY',
 ];
 
 /** Read by the Functions host and its extensions, not by the app's code. */
