@@ -1,7 +1,7 @@
 // Anchors of the audit chain in Blob Storage: one append blob per partition and day, in a container whose
 // immutability policy (set by the infrastructure) lets blocks be appended but never changed or deleted, so
 // someone who can write the audit table cannot rewind what the anchors recorded.
-import { RestError } from '@azure/core-rest-pipeline';
+import { isRestError } from '@azure/core-rest-pipeline';
 import { ContainerClient } from '@azure/storage-blob';
 
 import { auditAnchorBlobName, auditAnchorPrefix, formatAnchorLine, parseAnchorLines } from '../domain';
@@ -19,27 +19,57 @@ export class AuditAnchors {
   private ensured: Promise<void> | undefined;
   /** Blobs this process has created or found, so an append does not ask again. */
   private readonly known = new Set<string>();
+  private readonly client: () => ContainerClient;
 
-  constructor(private readonly container: ContainerClient) {}
+  /** A client, or how to make one: a connection string without a blob endpoint fails when first used. */
+  constructor(container: ContainerClient | (() => ContainerClient)) {
+    this.client = typeof container === 'function' ? container : () => container;
+  }
 
   static fromConnectionString(connectionString: string, containerName: string): AuditAnchors {
+    let client: ContainerClient | undefined;
     return new AuditAnchors(
-      new ContainerClient(connectionString, containerName, { retryOptions: BOUNDED_RETRY }),
+      () =>
+        (client ??= new ContainerClient(connectionString, containerName, { retryOptions: BOUNDED_RETRY })),
     );
+  }
+
+  private get container(): ContainerClient {
+    return this.client();
+  }
+
+  /** Settles once the container exists; an append checks this before it writes anything to the table. */
+  async ready(): Promise<void> {
+    this.ensured ??= (async () => {
+      await this.container.createIfNotExists();
+    })().catch((error: unknown) => {
+      this.ensured = undefined;
+      throw error;
+    });
+    return this.ensured;
   }
 
   /** Appends one anchor to its partition's blob of the anchor's day. */
   async append(anchor: ChainAnchor): Promise<void> {
-    await this.ensureContainer();
+    await this.ready();
     const name = auditAnchorBlobName(anchor.partition, anchor.time);
     const blob = this.container.getAppendBlobClient(name);
-    if (!this.known.has(name)) {
+    const line = Buffer.from(formatAnchorLine(anchor), 'utf8');
+    const create = async (): Promise<void> => {
       // If-None-Match: * — never truncates a blob another writer made a moment ago.
       await blob.createIfNotExists({ blobHTTPHeaders: { blobContentType: 'application/x-ndjson' } });
       this.known.add(name);
+    };
+    if (!this.known.has(name)) await create();
+    try {
+      await blob.appendBlock(line, line.length);
+    } catch (error) {
+      this.known.delete(name);
+      if (!isNotFound(error)) throw error;
+      // Made by this process once, and gone since (a container made again, say): make it again.
+      await create();
+      await blob.appendBlock(line, line.length);
     }
-    const line = Buffer.from(formatAnchorLine(anchor), 'utf8');
-    await blob.appendBlock(line, line.length);
   }
 
   /** Every anchor of a partition, oldest day first and in append order within a day. */
@@ -63,17 +93,6 @@ export class AuditAnchors {
     }
     return { anchors, unreadable, blobs: names };
   }
-
-  private async ensureContainer(): Promise<void> {
-    this.ensured ??= this.container
-      .createIfNotExists()
-      .then(() => undefined)
-      .catch((error: unknown) => {
-        this.ensured = undefined;
-        throw error;
-      });
-    return this.ensured;
-  }
 }
 
 /** The anchors' container for an audit table: its name in lower case (containers take no capitals). */
@@ -82,5 +101,5 @@ export function anchorContainerName(auditTableName: string): string {
 }
 
 function isNotFound(error: unknown): boolean {
-  return error instanceof RestError && error.statusCode === 404;
+  return isRestError(error) && error.statusCode === 404;
 }

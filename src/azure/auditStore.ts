@@ -186,6 +186,12 @@ export class AuditStore {
   async append(record: AuditRecord, entryId: string): Promise<AuditEntry> {
     if (this.keyProblem !== undefined) throw new AuditUnavailableError(this.keyProblem, 'write');
     await this.ensureTable('write');
+    try {
+      // Nothing goes into the table unless its anchor can follow it.
+      await this.anchors?.ready();
+    } catch (error) {
+      throw new AuditUnavailableError(error, 'write');
+    }
     const partitionKey = auditPartition(record.target);
     return this.inTurn(partitionKey, () => this.appendTo(partitionKey, record, entryId));
   }

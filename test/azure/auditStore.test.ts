@@ -5,7 +5,7 @@ import { ContainerClient } from '@azure/storage-blob';
 import { AuditAnchors } from '../../src/azure/auditAnchors';
 import { AuditStore, AuditUnavailableError } from '../../src/azure/auditStore';
 import type { AuditRecord } from '../../src/domain/audit';
-import { auditPartition } from '../../src/domain/audit';
+import { auditAnchorBlobName, auditPartition } from '../../src/domain/audit';
 import { storageConnectionString, uniqueTableName } from '../support/storage';
 
 const registry =
@@ -169,7 +169,7 @@ describe('AuditStore on Azurite', () => {
     expect((await store.verify('anything-else')).intact).toBe(true);
   });
 
-  test('an anchor that cannot be written fails the append as unavailable, and its retry anchors it', async () => {
+  test('storage for anchors that cannot be reached stops an append before it writes anything', async () => {
     const unreachableBlobs = new ContainerClient(
       'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=' +
         'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
@@ -178,18 +178,40 @@ describe('AuditStore on Azurite', () => {
       { retryOptions: { maxTries: 1 } },
     );
     const failing = new AuditStore(table, { anchors: new AuditAnchors(unreachableBlobs) });
+
     const failure = await failing.append(record(), 'a1').catch((error: unknown) => error);
+
     expect(failure).toBeInstanceOf(AuditUnavailableError);
     expect((failure as AuditUnavailableError).access).toBe('write');
+    expect((await store.list({ target: registry })).entries).toEqual([]);
+  });
 
-    const anchors = new ContainerClient(
-      storageConnectionString(),
-      `${uniqueTableName('anchors').toLowerCase()}`,
-    );
-    const working = new AuditStore(table, { anchors: new AuditAnchors(anchors) });
+  test('an anchor that fails after its entry was written answers unavailable, and the retry anchors it', async () => {
+    const anchors = new ContainerClient(storageConnectionString(), uniqueTableName('anchors').toLowerCase());
+    const anchored = new AuditStore(table, { anchors: new AuditAnchors(anchors) });
     try {
-      await working.append(record(), 'a1');
-      expect(await working.verify(registry)).toMatchObject({
+      // Block blobs where today's (and, should the day turn meanwhile, tomorrow's) append blob belongs:
+      // appending an anchor to either fails.
+      await anchors.createIfNotExists();
+      const days = [0, 1].map((ahead) =>
+        auditAnchorBlobName(
+          auditPartition(registry),
+          new Date(Date.now() + ahead * 86_400_000).toISOString(),
+        ),
+      );
+      for (const day of days) await anchors.getBlockBlobClient(day).upload('', 0);
+
+      const failure = await anchored.append(record(), 'a1').catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(AuditUnavailableError);
+      expect(await anchored.verify(registry)).toMatchObject({
+        intact: true,
+        entries: 1,
+        anchors: { count: 0, unanchoredEntries: 1 },
+      });
+
+      for (const day of days) await anchors.getBlobClient(day).delete();
+      await anchored.append(record(), 'a1');
+      expect(await anchored.verify(registry)).toMatchObject({
         intact: true,
         entries: 1,
         anchors: { count: 1, lastSequence: 1, unanchoredEntries: 0 },

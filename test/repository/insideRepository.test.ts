@@ -47,9 +47,16 @@ describe('the repository is self-contained', () => {
       const escaping = dirnamePaths(source).filter(
         (parts) => !inside(path.resolve(sourceDir, ...parts)) && !inside(path.resolve(compiledDir, ...parts)),
       );
-      const named = /\.\.\/shared\b|["'`]shared\/fixtures/.test(source)
-        ? ['names the shared folder beside the repository']
-        : [];
+      // `../shared` names the folder beside the repository unless it resolves inside it (src/app/shared).
+      const sharedOutside = [...source.matchAll(/["'`]((?:\.\.\/)+shared)\b/g)].some(
+        (match) =>
+          !inside(path.resolve(sourceDir, match[1] ?? '')) &&
+          !inside(path.resolve(compiledDir, match[1] ?? '')),
+      );
+      const named =
+        sharedOutside || /["'`]shared\/fixtures/.test(source)
+          ? ['names the shared folder beside the repository']
+          : [];
       return [...escaping.map((parts) => parts.join(', ')), ...named].map(
         (what) => `${path.relative(repoRoot, file)}: ${what}`,
       );
