@@ -64,6 +64,11 @@ param slackNotifyWebhookUrl string = ''
 @description('Key for the audit trail\'s hash chain (32 random bytes, base64); stored in Key Vault as audit-signing-key.')
 param auditSigningKey string = ''
 
+@minValue(1)
+@maxValue(146000)
+@description('Days each audit anchor blob stays unchangeable (the anchors container\'s immutability policy).')
+param auditAnchorRetentionDays int = 365
+
 @minValue(40)
 @maxValue(1000)
 @description('Most instances Flex Consumption may scale out to.')
@@ -74,6 +79,8 @@ var tags = { 'azd-env-name': environmentName }
 var functionAppName = 'func-${resourceToken}'
 var deploymentContainerName = 'app-package-${resourceToken}'
 var auditTableName = 'ReplicaAudit'
+// The app derives its anchors' container from the table's name (src/azure/auditAnchors.ts).
+var auditAnchorContainerName = '${toLower(auditTableName)}-anchors'
 var watchTableName = 'ReplicaWatch'
 
 // ---- the fleet: REGISTRY_SCOPE and the private endpoints' resource groups, split into scopes ----
@@ -246,6 +253,16 @@ module storage 'br/public:avm/res/storage/storage-account:0.8.3' = {
         }
       ]
     }
+  }
+}
+
+module auditAnchors 'app/audit-anchors.bicep' = {
+  name: 'audit-anchors'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    containerName: auditAnchorContainerName
+    retentionDays: auditAnchorRetentionDays
   }
 }
 

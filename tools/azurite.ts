@@ -1,5 +1,6 @@
-// Azurite, the Storage emulator, as child processes on loopback: its table service (and blob service when
-// asked), over plain http with its well-known development key, or over HTTPS accepting OAuth tokens.
+// Azurite, the Storage emulator, as child processes on loopback: its Table service (the audit trail and the
+// app's tables) and its Blob service (the append blobs that anchor the audit chain), over plain http with
+// its well-known development key, or over HTTPS accepting OAuth tokens.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -11,8 +12,10 @@ const DEV_ACCOUNT = 'devstoreaccount1';
 const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 export interface AzuriteOptions {
-  /** 0 picks a free port. */
+  /** The Table service's port; 0 picks a free port. */
   port?: number;
+  /** The Blob service's port; 0 picks a free port. */
+  blobPort?: number;
   /** Folder for persisted data; in-memory when absent. */
   location?: string;
   /**
@@ -20,48 +23,43 @@ export interface AzuriteOptions {
    * issuer, audience and lifetime are checked, the signature is not), as identity-based connections need.
    */
   tls?: { certPath: string; keyPath: string };
-  /** Also start the blob service, on a free port. */
-  blob?: boolean;
 }
 
 export interface RunningAzurite {
   port: number;
+  blobPort: number;
   connectionString: string;
   /** The table service's account URL, e.g. https://127.0.0.1:10002/devstoreaccount1. */
   tableServiceUri: string;
-  /** The blob service's account URL, when it was started. */
-  blobServiceUri?: string;
+  /** The blob service's account URL. */
+  blobServiceUri: string;
   stop(): Promise<void>;
 }
 
-export function azuriteConnectionString(port: number): string {
+export function azuriteConnectionString(port: number, blobPort: number): string {
   return (
     `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};` +
+    `BlobEndpoint=http://127.0.0.1:${blobPort}/${DEV_ACCOUNT};` +
     `TableEndpoint=http://127.0.0.1:${port}/${DEV_ACCOUNT};`
   );
 }
 
-/** Starts Azurite's Table service (and its Blob service, if asked) as child processes, ready for requests. */
+/** Starts Azurite's Table and Blob services and waits until both accept requests. */
 export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
   const port = options.port === undefined || options.port === 0 ? await freePort() : options.port;
+  const blobPort =
+    options.blobPort === undefined || options.blobPort === 0 ? await freePort() : options.blobPort;
   const scheme = options.tls === undefined ? 'http' : 'https';
-  const children = [await startService('table', port, options)];
-  let blobServiceUri: string | undefined;
-  if (options.blob === true) {
-    try {
-      const blobPort = await freePort();
-      children.push(await startService('blob', blobPort, options));
-      blobServiceUri = `${scheme}://127.0.0.1:${blobPort}/${DEV_ACCOUNT}`;
-    } catch (error) {
-      await Promise.all(children.map((child) => stopChild(child)));
-      throw error;
-    }
-  }
+  const children = await Promise.all([
+    startService('table', port, options),
+    startService('blob', blobPort, options),
+  ]);
   return {
     port,
-    connectionString: azuriteConnectionString(port),
+    blobPort,
+    connectionString: azuriteConnectionString(port, blobPort),
     tableServiceUri: `${scheme}://127.0.0.1:${port}/${DEV_ACCOUNT}`,
-    ...(blobServiceUri === undefined ? {} : { blobServiceUri }),
+    blobServiceUri: `${scheme}://127.0.0.1:${blobPort}/${DEV_ACCOUNT}`,
     stop: async () => {
       await Promise.all(children.map((child) => stopChild(child)));
     },
@@ -94,7 +92,7 @@ async function startService(
   }
 
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  await waitForOutput(child, /successfully (started|listen)/i, `Azurite ${service}`);
+  await waitForOutput(child, /successfully (started|listening|listens)/i, `Azurite ${service}`);
   return child;
 }
 

@@ -38,11 +38,21 @@ function client(
   return call(`${host.url}/api/client/${operation}/${instanceId}`, { method, body: JSON.stringify(body) });
 }
 
-test('startNew with an instance id fails for a running instance and replaces a finished one', async () => {
+test('an instance id longer than 256 characters is refused with 400, as the host refuses it', async () => {
+  expect((await api.startRaw('WaitForEvent', null, 'x'.repeat(257))).status).toBe(400);
+  const longest = 'y'.repeat(256);
+  expect((await api.startRaw('WaitForEvent', null, longest)).status).toBe(202);
+  await api.waitFor(longest, ['Running']);
+  expect((await client('raise', longest, { name: 'Approval', data: 'done' })).status).toBe(202);
+  await api.waitFor(longest);
+});
+
+test('startNew with an instance id refuses a running instance and replaces a finished one', async () => {
   const first = await client('start', 'singleton-1', { name: 'WaitForEvent' });
   expect(first.json()).toEqual({ id: 'singleton-1' });
   await api.waitFor('singleton-1', ['Running']);
 
+  // As the host does: the start fails with an internal error, not a conflict the caller could tell apart.
   const again = await client('start', 'singleton-1', { name: 'WaitForEvent' });
   expect(again.status).toBe(409);
   expect(again.json<{ error: string }>().error).toContain('status code: 500');

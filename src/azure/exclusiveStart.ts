@@ -11,8 +11,11 @@ const ACTIVE = new Set(['Running', 'Pending', 'ContinuedAsNew', 'Suspended']);
 export type ExclusiveStart =
   /** Our input runs (or ran) under the id: this start, or an earlier attempt of the same one. */
   | { outcome: 'started' }
-  /** Another orchestration holds the id: its name, status and (from its custom status) operation. */
-  | { outcome: 'busy'; name: string; runtimeStatus: string; operation?: string }
+  /**
+   * Another orchestration holds the id: its name, status, (from its custom status) operation and (from its
+   * input, when it carries one) the id of the request that started it.
+   */
+  | { outcome: 'busy'; name: string; runtimeStatus: string; operation?: string; requestId?: string }
   /** The start failed and nothing runs under the id. */
   | { outcome: 'failed'; reason: string };
 
@@ -41,11 +44,13 @@ export const runsInput = (status: DurableOrchestrationStatus, input: unknown): b
 function holder(status: DurableOrchestrationStatus, input: unknown): ExclusiveStart {
   if (runsInput(status, input)) return { outcome: 'started' };
   const operation = (status.customStatus as { operation?: unknown } | null | undefined)?.operation;
+  const requestId = (status.input as { requestId?: unknown } | null | undefined)?.requestId;
   return {
     outcome: 'busy',
     name: status.name,
     runtimeStatus: String(status.runtimeStatus),
     ...(typeof operation === 'string' ? { operation } : {}),
+    ...(typeof requestId === 'string' ? { requestId } : {}),
   };
 }
 

@@ -48,6 +48,28 @@ export function taskHubName(env: Env = process.env): string | undefined {
   return value;
 }
 
+/** Shortest audit key accepted: 32 bytes, the size of an HMAC-SHA256 key that leaves nothing to guess. */
+export const MIN_AUDIT_KEY_BYTES = 32;
+
+/**
+ * The key that signs the audit trail (`AUDIT_SIGNING_KEY`, base64 of at least 32 bytes); undefined when
+ * unset, and then the trail is kept unkeyed. A value that is not such a key (an unresolved Key Vault
+ * reference, a typo) is refused rather than used.
+ */
+export function auditSigningKey(env: Env = process.env): Uint8Array | undefined {
+  const value = env.AUDIT_SIGNING_KEY?.trim();
+  if (value === undefined || value === '') return undefined;
+  const key =
+    /^[A-Za-z0-9+/]+={0,2}$/.test(value) && value.length % 4 === 0 ? Buffer.from(value, 'base64') : undefined;
+  if (key === undefined || key.length < MIN_AUDIT_KEY_BYTES) {
+    throw new Error(
+      `AUDIT_SIGNING_KEY must be base64 of at least ${MIN_AUDIT_KEY_BYTES} random bytes ` +
+        '(for example `openssl rand -base64 32`); the value set is not',
+    );
+  }
+  return key;
+}
+
 /** The registries this app looks after (`REGISTRY_SCOPE`); empty when unset. */
 export function registryScope(env: Env = process.env): RegistryScope {
   return parseRegistryScope(env.REGISTRY_SCOPE ?? '');

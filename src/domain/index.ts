@@ -61,25 +61,49 @@ export type {
   ZoneRedundancy,
 } from './replicaSettings';
 export {
-  GENESIS_HASH,
-  auditHash,
+  auditAnchorBlobName,
+  auditAnchorPrefix,
+  auditIndexPrefix,
+  auditIndexRowKey,
   auditPartition,
-  auditRowKey,
   auditRowKeyRange,
   boundedDetail,
+} from './audit';
+export type { AuditActor, AuditChannel, AuditEntry, AuditOutcome, AuditRecord } from './audit';
+export {
+  GENESIS_HASH,
+  anchorMac,
+  auditHash,
+  auditRowKey,
   canonicalJson,
   digest,
+  entryMac,
+  formatAnchorLine,
+  headMac,
+  parseAnchorLines,
+  signingKeyId,
   verifyChain,
-} from './audit';
+} from './auditChain';
 export type {
-  AuditActor,
-  AuditChannel,
-  AuditEntry,
-  AuditOutcome,
-  AuditRecord,
+  ChainAnchor,
   ChainBreak,
+  ChainBreakKind,
+  ChainEvidence,
+  ChainHead,
   ChainVerdict,
-} from './audit';
+  ChainedEntry,
+  StoredChainEntry,
+} from './auditChain';
+export {
+  AUDIT_EXPORT_CONTENT_TYPE,
+  AUDIT_EXPORT_FORMAT,
+  AUDIT_EXPORT_VERSION,
+  formatAuditExport,
+  parseAuditExport,
+  verifyAuditExport,
+} from './auditExport';
+export type { AuditExportHeader, AuditExportSeal, AuditExportVerdict } from './auditExport';
+export { MAX_KEY_CHARS, shortenDeterministically, tableKey, tableKeyProblem, toKeySafe } from './tableKey';
 export {
   FUNCTION_KEY_ACTOR_ID,
   approvalPolicyFor,

@@ -84,6 +84,11 @@ export const PERMISSION_CHECKS = 10;
 
 export interface ReplicaOperationInput {
   request: ReplicaOperationRequest;
+  /**
+   * Names the request that started this instance: its audit entries say which of several racing
+   * requests the operation belongs to. Absent for operations a heal runs.
+   */
+  requestId?: string;
   progress?: OperationProgress;
 }
 

@@ -54,7 +54,9 @@ export function toProblemResponse(error: unknown, context: InvocationContext): H
       problem(
         503,
         'audit-unavailable',
-        'The audit trail cannot be written, so nothing was changed. Try again later.',
+        error.access === 'read'
+          ? 'The audit trail cannot be read just now. Try again later.'
+          : 'The audit trail cannot be written, so nothing was changed. Try again later.',
       ),
       { 'retry-after': String(STORAGE_RETRY_AFTER_SECONDS) },
     );

@@ -71,6 +71,36 @@ const accepted = {
 };
 const plan = json({ $ref: '#/components/schemas/Plan' }, 'Dry run: what would be called, in order.');
 
+/** An audit entry's fields (see docs/audit-trail.md#entries). */
+const auditEntryProperties = {
+  entryId: { type: 'string' },
+  sequence: { type: 'integer' },
+  time: { type: 'string', format: 'date-time' },
+  actor: {
+    type: 'object',
+    required: ['id'],
+    properties: { id: { type: 'string' }, name: { type: 'string' } },
+  },
+  channel: { type: 'string', enum: ['api', 'schedule', 'chat'] },
+  operation: { type: 'string' },
+  target: { type: 'string' },
+  instanceId: { type: 'string' },
+  step: { type: 'string' },
+  outcome: { type: 'string' },
+  detail: { type: 'object' },
+  hash: { type: 'string' },
+  previousHash: { type: 'string' },
+  mac: {
+    type: 'string',
+    description: 'HMAC-SHA256 under the audit key; absent when written without one.',
+  },
+  damaged: {
+    type: 'array',
+    items: { type: 'string' },
+    description: 'The stored fields that cannot be read.',
+  },
+};
+
 export const OPENAPI_DOCUMENT = {
   openapi: '3.0.3',
   info: {
@@ -309,10 +339,26 @@ export const OPENAPI_DOCUMENT = {
     '/audit/verify': {
       get: {
         operationId: 'verifyAudit',
-        summary: 'Walk a registry’s hash chain and report the first break.',
+        summary:
+          'Check a registry’s trail: its hash chain, MACs, chain head and anchors; report the first break.',
         parameters: [{ name: 'registry', in: 'query', required: true, schema: { type: 'string' } }],
         responses: {
           '200': json({ $ref: '#/components/schemas/ChainVerdict' }, 'The verdict.'),
+          ...problemResponses(400, 503),
+        },
+      },
+    },
+    '/audit/export': {
+      get: {
+        operationId: 'exportAudit',
+        summary:
+          'A registry’s whole trail as JSON Lines (header, entries, chain head, anchors, seal), for the standalone verifier.',
+        parameters: [{ name: 'registry', in: 'query', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': {
+            description: 'The export; the format is in docs/audit-trail.md.',
+            content: { 'application/x-ndjson': { schema: { type: 'string' } } },
+          },
           ...problemResponses(400, 503),
         },
       },
@@ -621,49 +667,66 @@ export const OPENAPI_DOCUMENT = {
         },
       },
       AuditEntry: {
-        type: 'object',
-        required: [
-          'entryId',
-          'sequence',
-          'time',
-          'actor',
-          'channel',
-          'operation',
-          'target',
-          'step',
-          'outcome',
-          'hash',
-          'previousHash',
-        ],
-        properties: {
-          entryId: { type: 'string' },
-          sequence: { type: 'integer' },
-          time: { type: 'string', format: 'date-time' },
-          actor: {
+        description: 'An entry; a damaged one (`damaged` present) holds only the fields that could be read.',
+        anyOf: [
+          {
             type: 'object',
-            required: ['id'],
-            properties: { id: { type: 'string' }, name: { type: 'string' } },
+            required: [
+              'entryId',
+              'sequence',
+              'time',
+              'actor',
+              'channel',
+              'operation',
+              'target',
+              'step',
+              'outcome',
+              'hash',
+              'previousHash',
+            ],
+            properties: auditEntryProperties,
           },
-          channel: { type: 'string', enum: ['api', 'schedule', 'chat'] },
-          operation: { type: 'string' },
-          target: { type: 'string' },
-          instanceId: { type: 'string' },
-          step: { type: 'string' },
-          outcome: { type: 'string' },
-          detail: { type: 'object' },
-          hash: { type: 'string' },
-          previousHash: { type: 'string' },
-        },
+          { type: 'object', required: ['damaged'], properties: auditEntryProperties },
+        ],
+        properties: auditEntryProperties,
       },
       ChainVerdict: {
         type: 'object',
-        required: ['registry', 'partition', 'intact', 'entries'],
+        required: ['registry', 'partition', 'intact', 'entries', 'protection', 'anchors'],
         properties: {
           registry: { type: 'string' },
           partition: { type: 'string' },
           intact: { type: 'boolean' },
           entries: { type: 'integer' },
-          firstBreak: { type: 'object' },
+          protection: { type: 'string', enum: ['keyed', 'unkeyed'] },
+          keyId: { type: 'string' },
+          legacy: {
+            type: 'object',
+            required: ['entries', 'lastSequence'],
+            properties: { entries: { type: 'integer' }, lastSequence: { type: 'integer' } },
+          },
+          anchors: {
+            type: 'object',
+            required: ['count', 'unanchoredEntries'],
+            properties: {
+              count: { type: 'integer' },
+              lastSequence: { type: 'integer' },
+              unanchoredEntries: { type: 'integer' },
+            },
+          },
+          firstBreak: {
+            type: 'object',
+            required: ['kind', 'sequence', 'reason'],
+            properties: {
+              kind: {
+                type: 'string',
+                enum: ['changed', 'missing', 'relinked', 'forged', 'misplaced', 'diverged'],
+              },
+              sequence: { type: 'integer' },
+              entryId: { type: 'string' },
+              reason: { type: 'string' },
+            },
+          },
         },
       },
     },

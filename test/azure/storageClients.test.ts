@@ -37,7 +37,6 @@ beforeAll(async () => {
   writeFileSync(join(certificates, 'cert.pem'), cert);
   writeFileSync(join(certificates, 'key.pem'), key, { mode: 0o600 });
   azurite = await startAzurite({
-    blob: true,
     tls: { certPath: join(certificates, 'cert.pem'), keyPath: join(certificates, 'key.pem') },
   });
   const seeded = await launcherSandbox().call('POST', '/seed', { principals: [IDENTITY] });

@@ -1,5 +1,6 @@
 import {
   appPrincipalId,
+  auditSigningKey,
   healPolicy,
   healParallelism,
   healRegistryTag,
@@ -249,5 +250,29 @@ describe('secrets from Key Vault references', () => {
   test('a resolved value is used as it is', () => {
     expect(slackSigningSecret({ SLACK_SIGNING_SECRET: ' s3cret ' })).toBe('s3cret');
     expect(teamsWebhookSecret({ TEAMS_WEBHOOK_SECRET: 'dG9rZW4=' })).toBe('dG9rZW4=');
+  });
+});
+
+describe('auditSigningKey', () => {
+  const key = Buffer.alloc(32, 9);
+
+  test('is absent when unset or blank: the trail is kept unkeyed', () => {
+    expect(auditSigningKey({})).toBeUndefined();
+    expect(auditSigningKey({ AUDIT_SIGNING_KEY: '  ' })).toBeUndefined();
+  });
+
+  test('reads base64 of 32 bytes or more', () => {
+    expect(auditSigningKey({ AUDIT_SIGNING_KEY: key.toString('base64') })).toEqual(key);
+    expect(auditSigningKey({ AUDIT_SIGNING_KEY: Buffer.alloc(64, 1).toString('base64') })?.length).toBe(64);
+  });
+
+  test.each([
+    ['a key of 31 bytes', Buffer.alloc(31, 1).toString('base64')],
+    ['an unresolved Key Vault reference', '@Microsoft.KeyVault(VaultName=kv;SecretName=audit-signing-key)'],
+    ['base64url instead of base64', Buffer.alloc(32, 0xfb).toString('base64url')],
+    ['a passphrase', 'correct horse battery staple correct horse'],
+  ])('refuses %s, naming the setting and not the value', (_name, value) => {
+    expect(() => auditSigningKey({ AUDIT_SIGNING_KEY: value })).toThrow(/^AUDIT_SIGNING_KEY must be base64/);
+    expect(() => auditSigningKey({ AUDIT_SIGNING_KEY: value })).not.toThrow(value);
   });
 });

@@ -4,8 +4,6 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { TableClient } from '@azure/data-tables';
-
 import { startDevHost } from '@acr-replica-guard/devhost';
 import type { DevHostProcess } from '@acr-replica-guard/devhost';
 import { call, storageConnectionString, uniqueHub } from '@acr-replica-guard/devhost/testing';
@@ -14,6 +12,7 @@ import type { SandboxOptions, SeedDocument, SeedRegistry } from '@acr-replica-gu
 import { startTestSandbox } from '@acr-replica-guard/sandbox/testing';
 import type { TestSandbox } from '@acr-replica-guard/sandbox/testing';
 import { AuditStore } from '../../src/azure/auditStore';
+import { auditSigningKey } from '../../src/config/settings';
 import { APP_IDENTITY } from '../support/appFleet';
 import { PATIENCE_MS } from '../support/patience';
 import { REPO_ROOT } from '../support/repoRoot';
@@ -26,6 +25,8 @@ export interface AppHarness {
   sandbox: TestSandbox;
   host: DevHostProcess;
   audit: AuditStore;
+  /** The audit trail's table, for tests that reach into storage as someone with write access would. */
+  auditTable: string;
   registryId(resourceGroup: string, name: string): string;
   api(
     pathAndQuery: string,
@@ -141,11 +142,12 @@ export async function startApp(
   };
   let host = await startDevHost({ appRoot: REPO_ROOT, env: hostEnv });
   let settings: Record<string, string> = hostEnv;
-  const audit = new AuditStore(
-    TableClient.fromConnectionString(storageConnectionString(), auditTable, {
-      allowInsecureConnection: true,
-    }),
-  );
+  // The app's own view of its trail: the same table, anchors' container and key (the launcher's, unless
+  // the test sets another).
+  const signingKey = auditSigningKey({ ...process.env, ...hostEnv });
+  const audit = AuditStore.fromConnectionString(storageConnectionString(), auditTable, {
+    ...(signingKey === undefined ? {} : { signingKey }),
+  });
 
   const api: AppHarness['api'] = async (pathAndQuery, init = {}) =>
     call(`${host.url}${pathAndQuery}`, {
@@ -176,6 +178,7 @@ export async function startApp(
       return host;
     },
     audit,
+    auditTable,
     registryId,
     api,
     waitForOperation,

@@ -107,6 +107,7 @@ describe('a create that needs many polls', () => {
 
     const trail = await app.audit.listByInstance(app.registryId(RG, 'crlarge01'), done.operationId);
     expect(trail.map((e) => `${e.step}:${e.outcome}`)).toEqual([
+      'received:progress',
       'requested:accepted',
       'preflight:succeeded',
       'arm-started:started',

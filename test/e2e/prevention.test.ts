@@ -119,7 +119,8 @@ describe('creating a replica on a registry with private endpoints', () => {
       (e) => e.step !== 'dry-run',
     );
     const steps = trail.map((e) => `${e.step}:${e.outcome}`);
-    expect(steps.slice(0, 6)).toEqual([
+    expect(steps.slice(0, 7)).toEqual([
+      'received:progress',
       'requested:accepted',
       'preflight:succeeded',
       'permission-checked:succeeded',
@@ -128,8 +129,8 @@ describe('creating a replica on a registry with private endpoints', () => {
       'arm-started:started',
     ]);
     expect(steps.at(-1)).toBe('completed:succeeded');
-    expect(trail[2]!.detail).toMatchObject({ missingAt: [endpoint], principalId: APP_IDENTITY.objectId });
-    const granted = trail[3]!.detail as {
+    expect(trail[3]!.detail).toMatchObject({ missingAt: [endpoint], principalId: APP_IDENTITY.objectId });
+    const granted = trail[4]!.detail as {
       roleDefinitionId: string;
       roleCreated: boolean;
       assignments: { scope: string; assignmentId: string; created: boolean }[];

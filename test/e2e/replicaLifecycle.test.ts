@@ -51,10 +51,11 @@ describe('replica lifecycle through the REST API', () => {
     });
     const trail = await app.audit.listByInstance(app.registryId(RG, 'crlife01'), done.operationId);
     expect(trail.map((e) => `${e.step}:${e.outcome}`)).toEqual([
+      'received:progress',
       'requested:accepted',
       'preflight:succeeded',
       'arm-started:started',
-      ...trail.slice(3, -1).map((e) => `${e.step}:${e.outcome}`),
+      ...trail.slice(4, -1).map((e) => `${e.step}:${e.outcome}`),
       'completed:succeeded',
     ]);
     expect(trail.every((e) => e.actor.id === 'oid-alice' && e.channel === 'api')).toBe(true);

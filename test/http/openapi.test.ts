@@ -179,7 +179,10 @@ describe('real answers match the documented statuses, content types and schemas'
       return answer.text === '' ? [] : [`status ${status} documents no body, got ${mediaType}`];
     if (content[mediaType] === undefined)
       return [`status ${status} documents ${Object.keys(content).join(', ')}, got "${mediaType}"`];
-    const body = answer.json<Record<string, unknown>>();
+    // JSON Lines (the audit export) is one text, not one JSON document.
+    const body = /[/+]json$/.test(mediaType)
+      ? answer.json<Record<string, unknown>>()
+      : (answer.text as unknown as Record<string, unknown>);
     const problems = validator.validate(
       pointer(
         'paths',
@@ -396,7 +399,7 @@ describe('real answers match the documented statuses, content types and schemas'
     }
   });
 
-  test('the audit list, its pages, its verification, and their 400s', async () => {
+  test('the audit list, its pages, its verification, its export, and their 400s', async () => {
     const registry = encodeURIComponent(app.registryId(RG, 'crapi01'));
     const page = await exchange('GET', `/api/audit?registry=${registry}&pageSize=2`);
     expect(page.status).toBe(200);
@@ -411,9 +414,12 @@ describe('real answers match the documented statuses, content types and schemas'
 
     const verdict = await exchange('GET', `/api/audit/verify?registry=${registry}`);
     expect(verdict.json()).toMatchObject({ intact: true });
+    const exported = await exchange('GET', `/api/audit/export?registry=${registry}`);
+    expect(exported.text.split('\n')[0]).toContain('"type":"header"');
 
     expect((await exchange('GET', '/api/audit?colour=blue')).status).toBe(400);
     expect((await exchange('GET', '/api/audit/verify')).status).toBe(400);
+    expect((await exchange('GET', '/api/audit/export')).status).toBe(400);
   });
 
   test('the chat endpoints refuse unsigned requests with a bare 401, without a function key', async () => {

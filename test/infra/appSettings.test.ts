@@ -35,10 +35,10 @@ const OPTIONAL_SETTINGS: Record<string, string> = {
 };
 
 /**
- * Set by the infrastructure, read by the app after a change still to come (the audit chain key). When the
- * app starts reading one, this test says so: move it out of this list.
+ * Set by the infrastructure, read by the app after a change still to come. When the app starts reading
+ * one, this test says so: move it out of this list.
  */
-const READ_BY_THE_APP_AFTER_THE_IDENTITY_STORAGE_CHANGE = ['AUDIT_SIGNING_KEY'];
+const READ_BY_THE_APP_AFTER_THE_IDENTITY_STORAGE_CHANGE: string[] = [];
 
 /** Read by the Functions host and its extensions, not by the app's code. */
 const HOST_PREFIXES = ['FUNCTIONS_', 'AzureWebJobs', 'APPLICATIONINSIGHTS_', 'WEBSITE_'];

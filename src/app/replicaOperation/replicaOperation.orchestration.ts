@@ -103,6 +103,11 @@ function* runOperation(
 ): Generator<unknown, OperationResult | undefined, unknown> {
   const run = beginRun(context, startedAt);
   const { progress } = run;
+  const { requestId, progress: carried } = context.df.getInput<ReplicaOperationInput>();
+  // The instance knows which request started it: of several that raced to start it, only that one is
+  // recorded as accepted (the others are refused by the use case that lost the race).
+  if (carried === undefined && requestId !== undefined)
+    yield run.audit('requested', 'accepted', { requestId });
   let actions = progress.actions;
   if (actions === undefined) {
     const planned = yield* checkAndPlan(run);
