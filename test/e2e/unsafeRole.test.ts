@@ -4,7 +4,7 @@
 // Against the real app on the devhost.
 import { privateLinkRoleName } from '../../src/azure/access';
 import { APP_IDENTITY } from '../support/appFleet';
-import { rbacAdministration } from '../support/rbacAdministration';
+import { CREATE_OWN_ROLE, rbacAdministration } from '../support/rbacAdministration';
 import { startApp } from './appHarness';
 import type { AppHarness } from './appHarness';
 import { healRequest, healResult, startHeal } from './healHarness';
@@ -42,6 +42,8 @@ beforeAll(async () => {
           ],
         };
       },
+      // The app creates (and so looks for) its own role here: the one found under its name is unsafe.
+      env: { ...CREATE_OWN_ROLE },
     },
   );
 });
