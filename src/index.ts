@@ -14,6 +14,7 @@ import './functions/audit';
 import './functions/approvals';
 import './functions/healNow';
 import './functions/healRegistry';
+import './functions/desiredReplicas';
 import './functions/chatSlack';
 import './functions/chatSlackActions';
 import './functions/chatTeams';
@@ -22,6 +23,7 @@ import './functions/chatTeams';
 import './app/replicaOperation/replicaOperation.orchestration';
 import './app/healing/healReplica.orchestration';
 import './app/healing/healSweep.orchestration';
+import './app/desiredReplicas/desiredReplicasApply.orchestration';
 
 // Activities.
 import './app/audit/audit.activities';
@@ -31,5 +33,6 @@ import './app/healing/healReplica.activities';
 import './app/healing/healSweep.activities';
 import './app/healing/healLaunch.activities';
 import './app/chatFollowUp/chatFollowUp.activities';
+import './app/desiredReplicas/desiredReplicas.activities';
 
 taskHubName();

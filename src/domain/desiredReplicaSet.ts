@@ -11,8 +11,11 @@ import {
   unknownFieldErrors,
 } from './jsonFields';
 import type { JsonObject } from './jsonFields';
+import { namedInstanceId } from './instanceId';
 import { defaultReplicaName, normaliseRegion, sameRegion } from './region';
 import type { ReplicaView } from './registryView';
+import { registryKey } from './resourceId';
+import type { RegistryId } from './resourceId';
 import { BODY_FIELD, parseZoneRedundancy } from './replicaSettings';
 import type { SettingName, ZoneRedundancy } from './replicaSettings';
 import { MAX_TAGS, parseTags, sameTags } from './tags';
@@ -44,6 +47,11 @@ export interface DesiredReplicaSet {
   readonly drift: DriftPolicy;
 }
 
+/** One apply per registry at a time: it runs under this instance id. */
+export function desiredReplicasInstanceId(registry: RegistryId): string {
+  return namedInstanceId('desired', registryKey(registry));
+}
+
 /** A registry can have at most one replica per region; Azure has fewer regions than this. */
 export const MAX_DECLARED_REPLICAS = 100;
 
@@ -52,6 +60,11 @@ const REPLICA_FIELDS = ['location', 'regionEndpointEnabled', 'zoneRedundancy', '
 const SETTING_FIELDS = ['regionEndpointEnabled', 'zoneRedundancy', 'tags'];
 const IMPORT_FIELDS = ['allowDeletes', 'drift'];
 const DRIFT_POLICIES: readonly DriftPolicy[] = ['report', 'approve', 'auto'];
+/** Safe by default: deletes wait for an approval, and drift is only reported. */
+const DEFAULT_OPTIONS: Pick<DesiredReplicaSet, 'allowDeletes' | 'drift'> = {
+  allowDeletes: false,
+  drift: 'report',
+};
 
 /** Parses a declaration body; throws ValidationErrors naming every bad field (`replicas[2].tags.env`). */
 export function parseDesiredReplicaSet(body: unknown): DesiredReplicaSet {
@@ -63,17 +76,17 @@ export function parseDesiredReplicaSet(body: unknown): DesiredReplicaSet {
   const replicas = collectErrors<DeclaredReplica[]>(errors, [], () =>
     parseReplicas(ownField(object, 'replicas'), defaults),
   );
-  const options = collectErrors(errors, { allowDeletes: false, drift: 'report' }, () => parseOptions(object));
+  const options = collectErrors(errors, DEFAULT_OPTIONS, () => parseOptions(object));
   throwIfAny(errors);
   return { replicas: sortByRegion(replicas), defaults, ...options };
 }
 
 /** The options an import may set (`allowDeletes`, `drift`); an absent body takes the defaults. */
 export function parseImportOptions(body: unknown): Pick<DesiredReplicaSet, 'allowDeletes' | 'drift'> {
-  if (body === undefined) return { allowDeletes: false, drift: 'report' };
+  if (body === undefined) return DEFAULT_OPTIONS;
   const object = expectBody(body);
   const errors = unknownFieldErrors(object, IMPORT_FIELDS);
-  const options = collectErrors(errors, { allowDeletes: false, drift: 'report' }, () => parseOptions(object));
+  const options = collectErrors(errors, DEFAULT_OPTIONS, () => parseOptions(object));
   throwIfAny(errors);
   return options;
 }

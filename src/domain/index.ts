@@ -147,6 +147,7 @@ export type { MissingPermission } from './healPlan';
 export {
   MAX_DECLARED_REPLICAS,
   declarationFromReplicas,
+  desiredReplicasInstanceId,
   diffDeclarations,
   effectiveSettings,
   hasOwnSettings,
@@ -187,3 +188,5 @@ export type {
   Risk,
   SettingChange,
 } from './replicaSetPlan';
+export { declarationEtag, preconditionHolds } from './writePrecondition';
+export type { WritePrecondition } from './writePrecondition';
