@@ -198,7 +198,7 @@ export class DesiredReplicaStore {
 
   private async readRow<T extends object>(partitionKey: string, rowKey: string): Promise<T | undefined> {
     try {
-      return (await this.table.getEntity<T>(partitionKey, rowKey));
+      return await this.table.getEntity<T>(partitionKey, rowKey);
     } catch (error) {
       if (error instanceof RestError && error.statusCode === 404) return undefined;
       throw error;

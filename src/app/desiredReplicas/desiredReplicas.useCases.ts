@@ -7,11 +7,7 @@ import { AccessGateway } from '../../azure/access';
 import { armClients } from '../../azure/armClients';
 import { desiredReplicaStore } from '../../azure/desiredReplicaStoreFactory';
 import { ReplicaGateway } from '../../azure/replicas';
-import {
-  approvalTimeoutMinutes,
-  desiredReplicasParallelism,
-  pollingPolicy,
-} from '../../config/settings';
+import { approvalTimeoutMinutes, desiredReplicasParallelism, pollingPolicy } from '../../config/settings';
 import { declarationEtag, describeStep, driftOf, formatRegistryId, isChange, isPremium } from '../../domain';
 import type { ChatReplyTarget, PlanStep, RegistryId, ReplicaSetDrift } from '../../domain';
 import { auditRequestBestEffort } from '../audit/audit.useCases';
@@ -42,9 +38,7 @@ export interface PlanView {
 export type PlanAnswer = { outcome: 'planned'; view: PlanView } | Refusal;
 
 export type ApplyAnswer =
-  | { outcome: 'started'; instanceId: string }
-  | { outcome: 'planned'; view: PlanView }
-  | Refusal;
+  { outcome: 'started'; instanceId: string } | { outcome: 'planned'; view: PlanView } | Refusal;
 
 /** The plan as ARM stands now, as a person applying it would see it; audited as shown. */
 export async function showPlan(registry: RegistryId, requester: Requester): Promise<PlanAnswer> {
@@ -60,7 +54,8 @@ export async function requestApply(
 ): Promise<ApplyAnswer> {
   if (dryRun) return plan(registry, requester, APPLY_OPERATION, 'dry-run');
   const { current } = await desiredReplicaStore().read(registry);
-  const view = current === undefined ? undefined : await new ReplicaGateway(armClients()).getRegistry(registry);
+  const view =
+    current === undefined ? undefined : await new ReplicaGateway(armClients()).getRegistry(registry);
   const refusal: Omit<Refusal, 'outcome'> | undefined =
     current === undefined
       ? {
@@ -69,7 +64,11 @@ export async function requestApply(
           detail: `Registry ${registry.registryName} has no desired replica set to apply.`,
         }
       : view === undefined
-        ? { status: 404, refusal: 'registry-not-found', detail: `Registry ${registry.registryName} was not found.` }
+        ? {
+            status: 404,
+            refusal: 'registry-not-found',
+            detail: `Registry ${registry.registryName} was not found.`,
+          }
         : !isPremium(view)
           ? {
               status: 422,

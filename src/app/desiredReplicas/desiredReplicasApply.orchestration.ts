@@ -129,7 +129,7 @@ function beginApply(
         declarationVersion: progress.plan.declarationVersion,
         steps: progress.plan.steps.filter(isChange).length,
         running: progress.running.length,
-        ...counts,
+        counts,
         generation: progress.generation,
         requestedAt: request.requestedAt,
         updatedAt: now().toISOString(),
