@@ -4,17 +4,17 @@
 // Each may run more than once: starts find their own earlier run, entries and records have fixed ids.
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import type { ActivityHandler } from 'durable-functions';
+import type { ActivityHandler, DurableOrchestrationStatus } from 'durable-functions';
 
 import { AccessGateway } from '../../azure/access';
 import { armClients } from '../../azure/armClients';
 import { auditStore } from '../../azure/auditStoreFactory';
 import { desiredReplicaStore } from '../../azure/desiredReplicaStoreFactory';
-import { instanceStatus, isActive, runsInput, startExclusive } from '../../azure/exclusiveStart';
+import { instanceStatus, isActive, startExclusive } from '../../azure/exclusiveStart';
 import { ReplicaGateway } from '../../azure/replicas';
 import { approvalTimeoutMinutes, desiredReplicasParallelism, pollingPolicy } from '../../config/settings';
-import { parseRegistryId } from '../../domain';
-import type { OperationResult } from '../../domain';
+import { canonicalJson, parseRegistryId } from '../../domain';
+import type { OperationResult, ReplicaOperationInput } from '../../domain';
 import { REPLICA_OPERATION_ORCHESTRATION } from '../replicaOperation/replicaOperation.contract';
 import { startApply } from './applyStart';
 import {
@@ -69,7 +69,7 @@ export const planApply: ActivityHandler = async (request: PlanRequest): Promise<
 export async function startStep(launch: StepLaunch, context: InvocationContext): Promise<StepStart> {
   const client = df.getClient(context);
   const before = await instanceStatus(client, launch.instanceId);
-  if (before !== undefined && runsInput(before, launch.input)) return { outcome: 'started' };
+  if (before !== undefined && carriesRequest(before, launch)) return { outcome: 'started' };
   if (before === undefined || !isActive(before)) {
     const { request } = launch.input;
     await auditStore().append(
@@ -87,18 +87,41 @@ export async function startStep(launch: StepLaunch, context: InvocationContext):
       `${launch.instanceId}|${request.requestedAt}|requested`,
     );
   }
-  return startExclusive(client, REPLICA_OPERATION_ORCHESTRATION, launch.instanceId, launch.input);
+  const start = await startExclusive(
+    client,
+    REPLICA_OPERATION_ORCHESTRATION,
+    launch.instanceId,
+    launch.input,
+  );
+  if (start.outcome !== 'busy') return start;
+  // Ours may already have gone on as new (its input then carries progress too): the request decides.
+  const after = await instanceStatus(client, launch.instanceId);
+  return after !== undefined && carriesRequest(after, launch) ? { outcome: 'started' } : start;
 }
+
+/**
+ * Whether the instance runs the step's replica operation, in any generation: a long operation goes on as
+ * new with its progress beside the request, and the request (with its time) is the step's alone.
+ */
+function carriesRequest(status: DurableOrchestrationStatus, launch: StepLaunch): boolean {
+  const input = status.input as Partial<ReplicaOperationInput> | null | undefined;
+  return sameJson(input?.request, launch.input.request);
+}
+
+const sameJson = (a: unknown, b: unknown): boolean =>
+  canonicalJson(JSON.parse(JSON.stringify(a ?? null))) ===
+  canonicalJson(JSON.parse(JSON.stringify(b ?? null)));
 
 export async function readSteps(launches: StepLaunch[], context: InvocationContext): Promise<StepProgress[]> {
   const client = df.getClient(context);
   return Promise.all(
-    launches.map(async ({ index, instanceId, input }): Promise<StepProgress> => {
+    launches.map(async (launch): Promise<StepProgress> => {
+      const { index, instanceId } = launch;
       const status = await instanceStatus(client, instanceId);
       if (status === undefined) {
         return { index, done: true, failure: 'the operation was purged before the apply read its result' };
       }
-      if (!runsInput(status, input)) {
+      if (!carriesRequest(status, launch)) {
         return {
           index,
           done: true,
