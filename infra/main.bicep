@@ -82,6 +82,7 @@ var auditTableName = 'ReplicaAudit'
 // The app derives its anchors' container from the table's name (src/azure/auditAnchors.ts).
 var auditAnchorContainerName = '${toLower(auditTableName)}-anchors'
 var watchTableName = 'ReplicaWatch'
+var desiredReplicasTableName = 'DesiredReplicas'
 
 // ---- the fleet: REGISTRY_SCOPE and the private endpoints' resource groups, split into scopes ----
 
@@ -133,6 +134,7 @@ var privateEndpointGroups = map(
 // Exactly what replica lifecycle and healing need on registries; nothing that writes registries themselves.
 var replicaOperatorActions = [
   'Microsoft.ContainerRegistry/registries/read'
+  'Microsoft.ContainerRegistry/registries/listUsages/read'
   'Microsoft.ContainerRegistry/registries/replications/read'
   'Microsoft.ContainerRegistry/registries/replications/write'
   'Microsoft.ContainerRegistry/registries/replications/delete'
@@ -250,6 +252,9 @@ module storage 'br/public:avm/res/storage/storage-account:0.8.3' = {
         }
         {
           name: watchTableName
+        }
+        {
+          name: desiredReplicasTableName
         }
       ]
     }
@@ -393,6 +398,7 @@ var appSettings = {
   HEAL_SCHEDULE: healSchedule
   AUDIT_TABLE: auditTableName
   WATCH_TABLE: watchTableName
+  DESIRED_REPLICAS_TABLE: desiredReplicasTableName
   AZURE_CLIENT_ID: identity.outputs.clientId
   APP_PRINCIPAL_ID: identity.outputs.principalId
 }

@@ -16,6 +16,7 @@ import './functions/audit';
 import './functions/approvals';
 import './functions/healNow';
 import './functions/healRegistry';
+import './functions/desiredReplicas';
 import './functions/chatSlack';
 import './functions/chatSlackActions';
 import './functions/chatTeams';
@@ -24,6 +25,7 @@ import './functions/chatTeams';
 import './app/replicaOperation/replicaOperation.orchestration';
 import './app/healing/healReplica.orchestration';
 import './app/healing/healSweep.orchestration';
+import './app/desiredReplicas/desiredReplicasApply.orchestration';
 
 // Activities.
 import './app/audit/audit.activities';
@@ -34,5 +36,6 @@ import './app/healing/healSweep.activities';
 import './app/healing/healLaunch.activities';
 import './app/chatFollowUp/chatFollowUp.activities';
 import './app/scope/scope.activities';
+import './app/desiredReplicas/desiredReplicas.activities';
 
 taskHubName();

@@ -43,6 +43,32 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
   }
 }
 
+/**
+ * The demo's desired replica set: crcontosoprod declared in the regions it has and in uksouth, which it
+ * lacks, so the first sweep finds drift to report and `plan` has a step to show.
+ */
+const DEMO_DECLARATION = {
+  path: `/api/registries/${DEMO_SUBSCRIPTION}/rg-registries-prod/crcontosoprod/desired-replicas`,
+  body: {
+    replicas: ['westeurope', 'northeurope', 'eastus', 'southeastasia', 'uksouth'].map((location) => ({
+      location,
+    })),
+    drift: 'report',
+  },
+};
+
+/** Declares the demo's replica set through the app, unless one exists (a PUT without If-Match only creates). */
+async function declareDemoReplicaSet(base: string): Promise<string> {
+  const response = await fetch(`${base}${DEMO_DECLARATION.path}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(DEMO_DECLARATION.body),
+  });
+  if (response.status === 201) return 'declared (it lacks uksouth: the first sweep reports that drift)';
+  if (response.status === 412) return 'kept as it was';
+  return `not declared (the app answered ${response.status})`;
+}
+
 async function main(): Promise<void> {
   const devhostPort = Number(process.env.DEVHOST_PORT ?? 7071);
   // Both stores are cleared together: one without the other would leave the app remembering heals that
@@ -97,6 +123,7 @@ async function main(): Promise<void> {
 
   const base = `http://localhost:${devhostPort}`;
   await waitForHealth(`${base}/api/health`, 60000);
+  const declared = await declareDemoReplicaSet(base);
   process.stdout.write(
     [
       '',
@@ -114,6 +141,9 @@ async function main(): Promise<void> {
       `  curl ${base}/api/health`,
       `  curl ${base}/api/registries`,
       `  curl ${base}/api/registries/${DEMO_SUBSCRIPTION}/rg-registries-prod/crcontosoprod/replicas`,
+      `  curl ${base}${DEMO_DECLARATION.path}/plan`,
+      '',
+      `crcontosoprod's desired replica set: ${declared}.`,
       '',
       'Ctrl-C stops everything.',
       '',

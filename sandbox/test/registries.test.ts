@@ -34,7 +34,7 @@ const seed: SeedDocument = {
     { id: registryIdOf('rg-a', 'crbravo01'), location: 'westeurope', sku: 'Standard' },
     { id: registryIdOf('rg-a', 'crcharlie1'), location: 'northeurope', sku: 'Basic' },
     { id: registryIdOf('rg-b', 'crdelta01'), location: 'eastus', sku: 'Premium', privateEndpoints: [PE] },
-    { id: registryIdOf('rg-b', 'crecho01'), location: 'eastus', sku: 'Premium' },
+    { id: registryIdOf('rg-b', 'crecho01'), location: 'eastus', sku: 'Premium', sizeGiB: 12.5 },
   ],
 };
 
@@ -115,6 +115,28 @@ describe('registries through @azure/arm-containerregistry', () => {
       client.privateEndpointConnections.get('rg-b', 'crdelta01', 'missingConnection'),
     ).rejects.toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
     expect(conformanceProblems(recorded)).toEqual([]);
+  });
+
+  it('reports a registry’s quota usages: its content size in bytes and its geo-replications', async () => {
+    const usages = await client.registries.listUsages('rg-b', 'crecho01');
+
+    expect(usages.value).toEqual([
+      { name: 'Size', limit: 500 * 1024 ** 3, currentValue: 12.5 * 1024 ** 3, unit: 'Bytes' },
+      { name: 'Webhooks', limit: 500, currentValue: 0, unit: 'Count' },
+      { name: 'Geo-replications', limit: -1, currentValue: 1, unit: 'Count' },
+    ]);
+    expect(conformanceProblems(recorded)).toEqual([]);
+  });
+
+  it('refuses quota usages to a principal without the listUsages action', async () => {
+    const outsider = registryClient(sandbox, new SandboxTokenCredential(sandbox.url, OUTSIDER), SUB);
+
+    const error = await outsider.registries.listUsages('rg-b', 'crecho01').catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ statusCode: 403, code: 'AuthorizationFailed' });
+    expect((error as RestError).message).toContain(
+      `'Microsoft.ContainerRegistry/registries/listUsages/read' over scope '${registryIdOf('rg-b', 'crecho01')}'`,
+    );
   });
 
   it('creates a registry synchronously and records the caller in systemData', async () => {

@@ -8,6 +8,9 @@ import { auditRequestBestEffort } from '../app/audit/audit.useCases';
 import { approvalPolicyOf } from '../app/approval/approval.useCases';
 import { requestSweep, sweepRequest } from '../app/healing/healing.useCases';
 import { engineFailureOf, findOperation } from '../app/operations/operations.useCases';
+import type { Requester } from '../app/desiredReplicas/declarations.useCases';
+import { requestApply, showPlan } from '../app/desiredReplicas/desiredReplicas.useCases';
+import type { PlanView } from '../app/desiredReplicas/desiredReplicas.useCases';
 import { acceptReplicaOperation } from '../app/replicaOperation/replicaOperation.useCases';
 import { armClients } from '../azure/armClients';
 import { AuditUnavailableError } from '../azure/auditStore';
@@ -23,10 +26,14 @@ import {
   DEFAULT_REPLICA_SETTINGS,
   SWEEP_INSTANCE_ID,
   defaultReplicaName,
+  describeStep,
   fieldErrorsOf,
+  formatMinutes,
   formatRegistryId,
   formatReplicaId,
+  isChange,
   isPremium,
+  parseRegistryId,
   replicaId,
   replicaInstanceId,
 } from '../domain';
@@ -117,6 +124,10 @@ export async function runCommand(command: ChatCommand, context: ChatRunContext):
         : describeReplica(id, command.replica, replicas, context);
     case 'heal':
       return healRegistry(id, registry, command.dryRun, context);
+    case 'plan':
+      return planReplicaSet(id, context);
+    case 'apply':
+      return applyReplicaSet(id, command.dryRun, context);
     default:
       return changeReplica(command, id, context);
   }
@@ -191,6 +202,66 @@ async function changeReplica(
 }
 
 const VERBS = { create: 'creating', update: 'updating', delete: 'removing' } as const;
+
+/** Step lines a plan answer shows at most; the REST plan has them all. */
+const PLAN_LINES = 25;
+
+async function planReplicaSet(registry: RegistryId, context: ChatRunContext): Promise<ChatReply> {
+  const answer = await showPlan(registry, requesterOf(context));
+  if (answer.outcome === 'refused') return { text: `Cannot plan: ${answer.detail}` };
+  return { text: describePlan(answer.view, `Apply it with \`apply ${registry.registryName}\`.`) };
+}
+
+async function applyReplicaSet(
+  registry: RegistryId,
+  dryRun: boolean,
+  context: ChatRunContext,
+): Promise<ChatReply> {
+  const answer = await requestApply(
+    context.client,
+    registry,
+    { ...requesterOf(context), ...(context.replyTo === undefined ? {} : { replyTo: context.replyTo }) },
+    dryRun,
+  );
+  if (answer.outcome === 'planned') {
+    return { text: describePlan(answer.view, 'Dry run: nothing was changed.') };
+  }
+  if (answer.outcome === 'refused') {
+    const follow =
+      answer.refusal === 'apply-in-progress'
+        ? ` Follow it with \`operation ${String(answer.extensions?.operationId)}\`.`
+        : '';
+    return { text: `Refused: ${answer.detail}${follow}` };
+  }
+  const approvals =
+    context.replyTo === undefined
+      ? 'Steps that need an approval wait for one over the REST API (POST /api/operations/{id}/approval).'
+      : 'Steps that need an approval are asked for here, with Approve and Reject buttons.';
+  return {
+    text: `Accepted: applying the desired replicas of ${registry.registryName}. ${approvals} Operation id: ${answer.instanceId} (follow it with \`operation ${answer.instanceId}\`).`,
+    operationId: answer.instanceId,
+  };
+}
+
+function requesterOf(context: ChatRunContext): Requester {
+  return { actor: context.actor, channel: 'chat', warn: context.warn };
+}
+
+function describePlan(view: PlanView, closing: string): string {
+  const size = view.sizeGiB === undefined ? 'size unknown' : `${view.sizeGiB} GiB`;
+  const changes = view.steps.filter((step) => isChange(step));
+  const head =
+    `Plan for ${parseRegistryId(view.registry).registryName} (declaration ${view.etag}, home ${view.homeRegion}, ${size}): ` +
+    (view.inSync
+      ? 'in sync, nothing to do.'
+      : `${changes.length} change(s), about ${formatMinutes(view.estimatedMinutes)} with ${view.parallelism} at a time.`);
+  const lines = view.steps.map((step) => `  ${step.order}. ${describeStep(step)}`);
+  const shown =
+    lines.length > PLAN_LINES
+      ? [...lines.slice(0, PLAN_LINES), `  … ${lines.length - PLAN_LINES} more`]
+      : lines;
+  return [head, ...shown, ...(view.inSync ? [] : [closing])].join('\n');
+}
 
 async function healRegistry(
   id: RegistryId,

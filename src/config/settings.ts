@@ -389,3 +389,15 @@ function booleanSetting(env: Env, name: string, fallback: boolean): boolean {
     throw new Error(`${name} must be true or false, not "${env[name]}"`);
   return text === 'true';
 }
+
+/** The table of registries' desired replica sets (`DESIRED_REPLICAS_TABLE`), in the audit trail's account. */
+export function desiredReplicasTableName(env: Env = process.env): string {
+  return tableName(env, 'DESIRED_REPLICAS_TABLE', 'DesiredReplicas');
+}
+
+/** Replica operations one apply of a desired replica set runs at once (`DESIRED_REPLICAS_PARALLELISM`). */
+export function desiredReplicasParallelism(env: Env = process.env): number {
+  const value = positiveInteger(env, 'DESIRED_REPLICAS_PARALLELISM', 3);
+  if (value > 20) throw new Error(`DESIRED_REPLICAS_PARALLELISM must be at most 20, not "${value}"`);
+  return value;
+}

@@ -186,3 +186,49 @@ export { isPremium, summariseReplicas } from './registryView';
 export type { ProvisioningState, RegistryView, ReplicaSummary, ReplicaView } from './registryView';
 export { healPlan } from './healPlan';
 export type { MissingPermission } from './healPlan';
+export {
+  MAX_DECLARED_REPLICAS,
+  declarationFromReplicas,
+  desiredReplicasInstanceId,
+  diffDeclarations,
+  effectiveSettings,
+  hasOwnSettings,
+  homeRegionEntriesWithSettings,
+  isEmptyDiff,
+  parseDesiredReplicaSet,
+  parseImportOptions,
+} from './desiredReplicaSet';
+export type {
+  DeclarationDiff,
+  DeclaredReplica,
+  DeclaredSettings,
+  DesiredReplicaSet,
+  DriftPolicy,
+  ValueChange,
+} from './desiredReplicaSet';
+export {
+  CHANGING_KINDS,
+  ESTIMATES,
+  LARGE_REGISTRY_GIB,
+  approvalRule,
+  describeStep,
+  driftOf,
+  estimateTotalMinutes,
+  formatMinutes,
+  hasDrift,
+  isChange,
+  planReplicaSet,
+} from './replicaSetPlan';
+export type {
+  ApplyTrigger,
+  ApprovalContext,
+  PlanInput,
+  PlanStep,
+  PlanStepKind,
+  ReplicaSetDrift,
+  ReplicaSetPlan,
+  Risk,
+  SettingChange,
+} from './replicaSetPlan';
+export { declarationEtag, preconditionHolds } from './writePrecondition';
+export type { WritePrecondition } from './writePrecondition';

@@ -49,9 +49,14 @@ export async function readBodyWithin(request: BodySource, maxBytes: number): Pro
 
 /**
  * A JSON body: read within `maxBytes`, in a JSON media type (or none), UTF-8, and well formed. What it
- * holds is for the route's own parser to judge.
+ * holds is for the route's own parser to judge. An empty body is an error unless `required` is false,
+ * and then it is undefined.
  */
-export async function readJsonBody(request: BodySource, maxBytes: number): Promise<unknown> {
+export async function readJsonBody(
+  request: BodySource,
+  maxBytes: number,
+  { required = true }: { required?: boolean } = {},
+): Promise<unknown> {
   const bytes = await readBodyWithin(request, maxBytes);
   const type = request.headers.get('content-type');
   if (type !== null && type.trim() !== '' && !isJsonMediaType(type)) {
@@ -63,7 +68,10 @@ export async function readJsonBody(request: BodySource, maxBytes: number): Promi
   } catch {
     throw new ValidationError('body', 'the body is not valid UTF-8');
   }
-  if (text.trim() === '') throw new ValidationError('body', 'a JSON object is required');
+  if (text.trim() === '') {
+    if (!required) return undefined;
+    throw new ValidationError('body', 'a JSON object is required');
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -153,6 +153,13 @@ describe('real answers match the documented statuses, content types and schemas'
         { id: id(RG, 'crbasic01'), location: 'westeurope', sku: 'Standard' },
         // Provisioning takes long here, so its operation can be watched while it runs.
         { id: id(RG, 'crhuge01'), location: 'westeurope', sku: 'Premium', sizeGiB: 1_000_000 },
+        // Its desired replica set is declared, planned, applied and deleted below.
+        {
+          id: id(RG, 'crdeclared01'),
+          location: 'westeurope',
+          sku: 'Premium',
+          replicas: [{ location: 'northeurope' }],
+        },
       ],
       { env: { DEVHOST_FUNCTION_KEY: FUNCTION_KEY } },
     );
@@ -255,7 +262,7 @@ describe('real answers match the documented statuses, content types and schemas'
         .json<{ value: { name: string }[] }>()
         .value.map((r) => r.name)
         .sort(),
-    ).toEqual(['crapi01', 'crbasic01', 'crhuge01']);
+    ).toEqual(['crapi01', 'crbasic01', 'crdeclared01', 'crhuge01']);
   });
 
   test('a replica list, and lists refused as invalid (400), out of scope (403) and not found (404)', async () => {
@@ -439,6 +446,60 @@ describe('real answers match the documented statuses, content types and schemas'
       headers: anonymous,
     });
     expect([teams.status, teams.text]).toEqual([401, '']);
+  });
+
+  test('desired replica sets: declare, read, history, plan, dry run, apply, import, delete, and their refusals', async () => {
+    const set = (registry: string, subscriptionId = app.subscriptionId): string =>
+      `/api/registries/${subscriptionId}/${RG}/${registry}/desired-replicas`;
+    const declared = {
+      replicas: [{ location: 'northeurope' }, { location: 'eastus2', zoneRedundancy: 'Enabled' }],
+    };
+
+    expect((await exchange('PUT', set('crdeclared01'), { body: declared })).status).toBe(201);
+    const read = await exchange('GET', set('crdeclared01'));
+    const etag = read.headers.get('etag') ?? '';
+    expect([read.status, etag]).toEqual([200, '"v1"']);
+    expect((await exchange('PUT', set('crdeclared01'), { body: declared })).status).toBe(412);
+    expect((await exchange('PUT', set('crdeclared01'), { body: '{' })).status).toBe(400);
+    expect(
+      (await exchange('PUT', set('crdeclared01'), { body: { replicas: [], padding: 'x'.repeat(40_000) } }))
+        .status,
+    ).toBe(413);
+    const home = { replicas: [{ location: 'westeurope', tags: {} }] };
+    expect(
+      (await exchange('PUT', set('crdeclared01'), { body: home, headers: { 'if-match': etag } })).status,
+    ).toBe(422);
+    expect((await exchange('PUT', set('crbasic01'), { body: declared })).status).toBe(422);
+    expect((await exchange('GET', set('crapi01', '00000000-0000-0000-0000-00000000abcd'))).status).toBe(403);
+    expect((await exchange('GET', `${set('crdeclared01')}/history`)).status).toBe(200);
+
+    const plan = await exchange('GET', `${set('crdeclared01')}/plan`);
+    expect(plan.json<{ steps: { kind: string }[] }>().steps.map((s) => s.kind)).toEqual([
+      'create',
+      'none',
+      'none',
+    ]);
+    expect((await exchange('GET', `${set('crdeclared01')}/plan?colour=blue`)).status).toBe(400);
+    expect((await exchange('GET', `${set('crapi01')}/plan`)).status).toBe(404);
+    expect((await exchange('POST', `${set('crdeclared01')}/apply?dryRun=true`)).status).toBe(200);
+    const accepted = await exchange('POST', `${set('crdeclared01')}/apply`);
+    expect(accepted.status).toBe(202);
+    const done = await settled(accepted.headers.get('location') ?? '');
+    expect(done.json()).toMatchObject({ runtimeStatus: 'Completed', result: { outcome: 'applied' } });
+
+    expect((await exchange('POST', `${set('crhuge01')}/import`)).status).toBe(201);
+    expect((await exchange('POST', `${set('crhuge01')}/import`, { body: { drift: 'auto' } })).status).toBe(
+      412,
+    );
+
+    expect((await exchange('DELETE', set('crdeclared01'))).status).toBe(428);
+    expect((await exchange('DELETE', set('crdeclared01'), { headers: { 'if-match': '"v9"' } })).status).toBe(
+      412,
+    );
+    expect((await exchange('DELETE', set('crdeclared01'), { headers: { 'if-match': etag } })).status).toBe(
+      204,
+    );
+    expect((await exchange('GET', set('crdeclared01'))).status).toBe(404);
   });
 
   test('every documented operation was called above', () => {

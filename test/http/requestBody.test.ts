@@ -149,3 +149,12 @@ describe('readJsonBody', () => {
     expect(isJsonMediaType(type)).toBe(expected);
   });
 });
+
+describe('readJsonBody of an optional body', () => {
+  test('an empty body is undefined when the route does not require one, and an error when it does', async () => {
+    await expect(readJsonBody(post(''), 100, { required: false })).resolves.toBeUndefined();
+    await expect(readJsonBody(post('  '), 100, { required: false })).resolves.toBeUndefined();
+    await expect(readJsonBody(post(''), 100)).rejects.toThrow(/JSON object is required|fields/);
+    await expect(readJsonBody(post('{"a":1}'), 100, { required: false })).resolves.toEqual({ a: 1 });
+  });
+});

@@ -20,6 +20,7 @@ const OPTIONAL_SETTINGS: Record<string, string> = {
   HEAL_REGISTRY_TAG: 'optional filter of the registries a sweep visits; unset means all in REGISTRY_SCOPE',
   STUCK_AFTER_MINUTES: 'tuning; the default (60) suits real registries',
   HEAL_PARALLELISM: 'tuning; the default (8) stays inside ARM read limits',
+  DESIRED_REPLICAS_PARALLELISM: 'tuning; the default (3) replica operations per apply',
   HEAL_MAX_ATTEMPTS: 'tuning; default 3',
   APPROVAL_TIMEOUT: 'tuning; default 60 minutes',
   POLL_INITIAL_SECONDS: 'tuning of replica polling; defaults follow ARM guidance',

@@ -21,6 +21,8 @@ import {
 import type { HealPolicy, RegistryScope, RegistryView, ReplicaView } from '../../domain';
 import { isWatchedSuspect, minutesBetween, watchedState } from '../../domain/watch';
 import { scopeVerdict } from '../scope/scopeGuard';
+import { replicaSetDriftCheck } from '../desiredReplicas/replicaSetDrift';
+import type { DriftCheck } from '../desiredReplicas/replicaSetDrift';
 import { LIST_SWEEP_REGISTRIES_ACTIVITY, SCAN_REGISTRY_ACTIVITY } from './healing.contract';
 import type { ScanRequest, ScanResult, Suspect, SweepRegistry } from './healing.contract';
 
@@ -56,9 +58,12 @@ export async function scanRegistryWith(
   gateway: ReplicaGateway,
   store: WatchStore,
   { registryId, now, thresholdMinutes }: ScanRequest,
+  checkDrift: DriftCheck = replicaSetDriftCheck(),
 ): Promise<ScanResult> {
   const registry = parseRegistryId(registryId);
   const replicas = await gateway.listReplicas(registry);
+  // The desired replica set is checked against this very list: drift costs no ARM request.
+  const drift = await checkDrift(registry, replicas);
   const firstSeen = await store.observe(
     registry,
     replicas.map((r) => ({
@@ -85,6 +90,7 @@ export async function scanRegistryWith(
     registryId,
     replicas: replicas.length,
     suspects: confirmed.filter((s): s is Suspect => s !== undefined),
+    ...(drift === undefined ? {} : { drift }),
   };
 }
 

@@ -19,6 +19,8 @@ import type { HealRequest, PollingPolicy, SweepRequest, SweepSummary } from '../
 import { auditTrail } from '../audit/audit.steps';
 import type { AuditStep, AuditSubject } from '../audit/audit.steps';
 import { replyInChat } from '../chatFollowUp/chatFollowUp.steps';
+import type { DriftFinding } from '../desiredReplicas/desiredReplicas.contract';
+import { handOverDrift } from '../desiredReplicas/desiredReplicas.steps';
 import { ACTIVITY_RETRY } from '../shared/activityRetry';
 import { failureMessage } from '../shared/failureMessage';
 import {
@@ -55,7 +57,9 @@ export function* healSweep(
 
   const perGeneration = request.registriesPerGeneration ?? REGISTRIES_PER_GENERATION;
   const slice = progress.registries.slice(progress.offset, progress.offset + perGeneration);
-  const suspects = yield* scanRegistries(sweep, slice);
+  const drift: DriftFinding[] = [];
+  const suspects = yield* scanRegistries(sweep, slice, drift);
+  yield* handOverDrift(context, { ...sweep.subject, dryRun: request.dryRun }, drift);
   yield* healSuspects(sweep, suspects);
 
   progress.offset += slice.length;
@@ -129,7 +133,11 @@ function* listRegistries(sweep: SweepRun): Generator<unknown, SweepProgress, unk
 }
 
 /** Scans a batch of registries at a time; a registry whose scan fails is counted, not fatal. */
-function* scanRegistries(sweep: SweepRun, slice: SweepRegistry[]): Generator<unknown, Found[], unknown> {
+function* scanRegistries(
+  sweep: SweepRun,
+  slice: SweepRegistry[],
+  drift: DriftFinding[],
+): Generator<unknown, Found[], unknown> {
   const { context, request, progress, status, now } = sweep;
   status('scanning');
   const suspects: Found[] = [];
@@ -160,7 +168,9 @@ function* scanRegistries(sweep: SweepRun, slice: SweepRegistry[]): Generator<unk
         });
         return;
       }
-      for (const suspect of (outcome.value as ScanResult).suspects) {
+      const scan = outcome.value as ScanResult;
+      if (scan.drift !== undefined) drift.push(scan.drift);
+      for (const suspect of scan.suspects) {
         suspects.push({ suspect, registry });
         progress.summary.suspects += 1;
       }

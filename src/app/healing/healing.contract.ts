@@ -1,6 +1,7 @@
 // Names and shapes of the healing orchestrations (the sweep, and the heal of one replica) and of their
 // activities, shared by the registrations, the use cases that start a sweep and the orchestrations.
 import type { HealPolicy, HealRequest, HealResult, SweepRequest, SweepSummary } from '../../domain';
+import type { DriftFinding } from '../desiredReplicas/desiredReplicas.contract';
 
 export type { HealRequest, HealResult, ReplicaView, SweepSummary } from '../../domain';
 
@@ -64,6 +65,8 @@ export interface ScanResult {
   registryId: string;
   replicas: number;
   suspects: Suspect[];
+  /** How the registry differs from its desired replica set, from the same list (see desiredReplicas). */
+  drift?: DriftFinding;
 }
 
 export interface HealNotification {
