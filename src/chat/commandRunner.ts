@@ -244,7 +244,7 @@ async function applyReplicaSet(
 }
 
 function requesterOf(context: ChatRunContext): Requester {
-  return { actor: context.actor, channel: 'chat', warn: context.warn };
+  return { actor: context.actor, channel: 'chat', origin: originOf(context), warn: context.warn };
 }
 
 function describePlan(view: PlanView, closing: string): string {

@@ -34,7 +34,7 @@ import { toProblemResponse } from '../http/handler';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, readJsonBody } from '../http/requestBody';
 import { writePreconditionOf } from '../http/preconditions';
 import { problem, problemResponse } from '../http/problem';
-import { unknownParameterErrors } from '../http/queryParameters';
+import { requestQuery, unknownParameterErrors } from '../http/queryParameters';
 import { outOfScope, registryFromRoute } from '../http/registryRoute';
 
 export const GET_DESIRED_REPLICAS_FUNCTION = 'getDesiredReplicas';
@@ -69,7 +69,7 @@ function route(operation: string, step: string, allowed: readonly string[], hand
       warn: (message) => context.warn(message),
     };
     try {
-      const errors = unknownParameterErrors(request.query, allowed);
+      const errors = unknownParameterErrors(requestQuery(request), allowed);
       const registry = collectErrors<RegistryId | undefined>(errors, undefined, () =>
         registryFromRoute(request),
       );
@@ -261,7 +261,7 @@ const apply: Handler = async (request, registry, requester, context) => {
 
 /** `?dryRun`, `?dryRun=true` or `?dryRun=false`, given at most once. */
 function dryRunOf(request: HttpRequest): boolean {
-  const values = request.query.getAll('dryRun');
+  const values = requestQuery(request).getAll('dryRun');
   if (values.length > 1) throw new ValidationError('dryRun', 'must be given at most once');
   const [value] = values;
   if (value === undefined || value === 'false') return false;

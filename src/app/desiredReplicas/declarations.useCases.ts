@@ -30,6 +30,7 @@ import type {
   DesiredReplicaSet,
   RegistryId,
   RegistryView,
+  RequestOrigin,
   WritePrecondition,
 } from '../../domain';
 import { auditRequestBestEffort } from '../audit/audit.useCases';
@@ -41,6 +42,8 @@ export const HISTORY_LIMIT = 100;
 export interface Requester {
   actor: AuditActor;
   channel: AuditChannel;
+  /** Where the request came from, which decides who may approve what it starts (REST when absent). */
+  origin?: RequestOrigin;
   warn: (message: string) => void;
 }
 

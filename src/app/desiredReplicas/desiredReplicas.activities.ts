@@ -12,8 +12,13 @@ import { auditStore } from '../../azure/auditStoreFactory';
 import { desiredReplicaStore } from '../../azure/desiredReplicaStoreFactory';
 import { instanceStatus, isActive, startExclusive } from '../../azure/exclusiveStart';
 import { ReplicaGateway } from '../../azure/replicas';
-import { approvalTimeoutMinutes, desiredReplicasParallelism, pollingPolicy } from '../../config/settings';
-import { canonicalJson, parseRegistryId } from '../../domain';
+import {
+  approvalSettings,
+  approvalTimeoutMinutes,
+  desiredReplicasParallelism,
+  pollingPolicy,
+} from '../../config/settings';
+import { approvalPolicyFor, canonicalJson, parseRegistryId } from '../../domain';
 import type { OperationResult, ReplicaOperationInput } from '../../domain';
 import { REPLICA_OPERATION_ORCHESTRATION } from '../replicaOperation/replicaOperation.contract';
 import { startApply } from './applyStart';
@@ -207,6 +212,8 @@ async function handOverOne(
     polling: pollingPolicy(),
     parallelism: desiredReplicasParallelism(),
     approvalTimeoutMinutes: approvalTimeoutMinutes(),
+    // A sweep's apply is decided as a scheduled operation's would be: over the REST API.
+    approval: { policy: approvalPolicyFor({ kind: 'schedule', actor: handOver.actor }, approvalSettings()) },
   });
   if (start.outcome === 'failed') throw new Error(`the apply could not be started: ${start.reason}`);
   await record();

@@ -3,6 +3,7 @@
 // sweep hands over; shared by the registrations, the use cases, the sweep and the orchestration.
 import type {
   ApplyTrigger,
+  ApprovalPolicy,
   AuditActor,
   AuditChannel,
   ChatReplyTarget,
@@ -43,6 +44,8 @@ export interface ApplyRequest {
   /** Replica operations run at once. */
   parallelism: number;
   approvalTimeoutMinutes: number;
+  /** Who may decide on the apply's approval: recorded when it is asked for, read when a decision comes. */
+  approval: { policy: ApprovalPolicy };
   /** A chat-started apply asks for approvals, and reports, in the chat it came from. */
   replyTo?: ChatReplyTarget;
 }

@@ -10,6 +10,7 @@ import { ReplicaGateway } from '../../azure/replicas';
 import { approvalTimeoutMinutes, desiredReplicasParallelism, pollingPolicy } from '../../config/settings';
 import { declarationEtag, describeStep, driftOf, formatRegistryId, isChange, isPremium } from '../../domain';
 import type { ChatReplyTarget, PlanStep, RegistryId, ReplicaSetDrift } from '../../domain';
+import { approvalPolicyOf } from '../approval/approval.useCases';
 import { auditRequestBestEffort } from '../audit/audit.useCases';
 import { operationUrl } from '../operations/operations.useCases';
 import { startApply } from './applyStart';
@@ -87,6 +88,7 @@ export async function requestApply(
     polling: pollingPolicy(),
     parallelism: desiredReplicasParallelism(),
     approvalTimeoutMinutes: approvalTimeoutMinutes(),
+    approval: { policy: approvalPolicyOf(requester.origin ?? { kind: 'rest', actor: requester.actor }) },
     ...(requester.replyTo === undefined ? {} : { replyTo: requester.replyTo }),
   });
   if (start.outcome === 'started') return { outcome: 'started', instanceId: start.instanceId };
