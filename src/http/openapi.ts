@@ -301,7 +301,7 @@ export const OPENAPI_DOCUMENT = {
         responses: {
           '200': declaration('Replaced (or unchanged: the same declaration makes no new version).'),
           '201': declaration('Created.'),
-          ...problemResponses(400, 403, 404, 412, 413, 422, 502, 503),
+          ...problemResponses(400, 403, 404, 412, 413, 415, 422, 502, 503),
         },
       },
       delete: {
@@ -389,7 +389,7 @@ export const OPENAPI_DOCUMENT = {
         responses: {
           '200': declaration('Replaced (or unchanged).'),
           '201': declaration('Created.'),
-          ...problemResponses(400, 403, 404, 412, 413, 422, 502, 503),
+          ...problemResponses(400, 403, 404, 412, 413, 415, 422, 502, 503),
         },
       },
     },

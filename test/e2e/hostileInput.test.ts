@@ -907,7 +907,86 @@ const CHAT: HostileCase[] = [
   },
 ];
 
-const CASES: HostileCase[] = [...PARAMETERS, ...BODIES, ...NAMES, ...TOKENS, ...CHAT];
+/** The audit export and the desired replica sets' routes: the same rules at their edges. */
+const LATER_ROUTES: HostileCase[] = [
+  {
+    name: 'the audit export with its registry twice',
+    request: () =>
+      rest(
+        'GET',
+        `/api/audit/export?registry=${encodeURIComponent(registryTarget())}&registry=${encodeURIComponent(registryTarget())}`,
+      ),
+    expect: 400,
+    problem: 'validation',
+  },
+  {
+    name: 'the audit export with an unknown parameter',
+    request: () =>
+      rest('GET', `/api/audit/export?registry=${encodeURIComponent(registryTarget())}&format=csv`),
+    expect: 400,
+    problem: 'validation',
+  },
+  {
+    name: 'a declaration of 8 MiB of unknown fields',
+    request: () => rest('PUT', `${registryPath()}/desired-replicas`, unknownFields(8 * MIB)),
+    expect: 413,
+    problem: 'payload-too-large',
+  },
+  {
+    name: 'a declaration that is not JSON',
+    request: () => rest('PUT', `${registryPath()}/desired-replicas`, '{"replicas": ['),
+    expect: 400,
+    problem: 'validation',
+  },
+  {
+    name: 'a declaration sent as text',
+    request: () =>
+      rest('PUT', `${registryPath()}/desired-replicas`, json({ replicas: [] }), {
+        'content-type': 'text/plain',
+      }),
+    expect: 415,
+    problem: 'unsupported-media-type',
+  },
+  {
+    name: 'a declaration read with an unknown parameter',
+    request: () => rest('GET', `${registryPath()}/desired-replicas?colour=red`),
+    expect: 400,
+    problem: 'validation',
+  },
+  {
+    name: 'a declaration deleted with an unknown parameter',
+    request: () =>
+      rest('DELETE', `${registryPath()}/desired-replicas?force=true`, undefined, { 'if-match': '*' }),
+    expect: 400,
+    problem: 'validation',
+  },
+  {
+    name: 'the history of a declaration with an unknown parameter',
+    request: () => rest('GET', `${registryPath()}/desired-replicas/history?all=1`),
+    expect: 400,
+    problem: 'validation',
+  },
+  {
+    name: 'a plan with a misspelt flag',
+    request: () => rest('GET', `${registryPath()}/desired-replicas/plan?dryrun=true`),
+    expect: 400,
+    problem: 'validation',
+  },
+  {
+    name: 'an apply with a misspelt dry-run flag',
+    request: () => rest('POST', `${registryPath()}/desired-replicas/apply?dryrun=true`),
+    expect: 400,
+    problem: 'validation',
+  },
+  {
+    name: 'an import with an unknown parameter',
+    request: () => rest('POST', `${registryPath()}/desired-replicas/import?overwrite=true`),
+    expect: 400,
+    problem: 'validation',
+  },
+];
+
+const CASES: HostileCase[] = [...PARAMETERS, ...BODIES, ...NAMES, ...TOKENS, ...CHAT, ...LATER_ROUTES];
 
 // ---- What must hold -------------------------------------------------------------------------------
 
