@@ -930,12 +930,14 @@ const LATER_ROUTES: HostileCase[] = [
     name: 'a declaration of 8 MiB of unknown fields',
     request: () => rest('PUT', `${registryPath()}/desired-replicas`, unknownFields(8 * MIB)),
     expect: 413,
+    audited: audit('desired-replicas', registryTarget),
     problem: 'payload-too-large',
   },
   {
     name: 'a declaration that is not JSON',
     request: () => rest('PUT', `${registryPath()}/desired-replicas`, '{"replicas": ['),
     expect: 400,
+    audited: audit('desired-replicas', registryTarget),
     problem: 'validation',
   },
   {
@@ -945,12 +947,14 @@ const LATER_ROUTES: HostileCase[] = [
         'content-type': 'text/plain',
       }),
     expect: 415,
+    audited: audit('desired-replicas', registryTarget),
     problem: 'unsupported-media-type',
   },
   {
     name: 'a declaration read with an unknown parameter',
     request: () => rest('GET', `${registryPath()}/desired-replicas?colour=red`),
     expect: 400,
+    audited: audit('desired-replicas', registryTarget),
     problem: 'validation',
   },
   {
@@ -958,30 +962,35 @@ const LATER_ROUTES: HostileCase[] = [
     request: () =>
       rest('DELETE', `${registryPath()}/desired-replicas?force=true`, undefined, { 'if-match': '*' }),
     expect: 400,
+    audited: audit('desired-replicas', registryTarget),
     problem: 'validation',
   },
   {
     name: 'the history of a declaration with an unknown parameter',
     request: () => rest('GET', `${registryPath()}/desired-replicas/history?all=1`),
     expect: 400,
+    audited: audit('desired-replicas', registryTarget),
     problem: 'validation',
   },
   {
     name: 'a plan with a misspelt flag',
     request: () => rest('GET', `${registryPath()}/desired-replicas/plan?dryrun=true`),
     expect: 400,
+    audited: audit('desired-replicas', registryTarget),
     problem: 'validation',
   },
   {
     name: 'an apply with a misspelt dry-run flag',
     request: () => rest('POST', `${registryPath()}/desired-replicas/apply?dryrun=true`),
     expect: 400,
+    audited: audit('desired-replicas-apply', registryTarget),
     problem: 'validation',
   },
   {
     name: 'an import with an unknown parameter',
     request: () => rest('POST', `${registryPath()}/desired-replicas/import?overwrite=true`),
     expect: 400,
+    audited: audit('desired-replicas', registryTarget),
     problem: 'validation',
   },
 ];
