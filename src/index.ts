@@ -10,6 +10,7 @@ import './functions/health';
 import './functions/openapi';
 import './functions/registries';
 import './functions/replicaOperations';
+import './functions/operationList';
 import './functions/audit';
 import './functions/approvals';
 import './functions/healNow';
@@ -17,6 +18,10 @@ import './functions/healRegistry';
 import './functions/chatSlack';
 import './functions/chatSlackActions';
 import './functions/chatTeams';
+
+// Triggers: HTTP (pages for people).
+import './functions/dashboard';
+import './functions/apiExplorer';
 
 // Orchestrations.
 import './app/replicaOperation/replicaOperation.orchestration';
