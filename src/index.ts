@@ -12,6 +12,7 @@ import './functions/health';
 import './functions/openapi';
 import './functions/registries';
 import './functions/replicaOperations';
+import './functions/operationList';
 import './functions/audit';
 import './functions/approvals';
 import './functions/healNow';
@@ -20,6 +21,10 @@ import './functions/desiredReplicas';
 import './functions/chatSlack';
 import './functions/chatSlackActions';
 import './functions/chatTeams';
+
+// Triggers: HTTP (pages for people).
+import './functions/dashboard';
+import './functions/apiExplorer';
 
 // Orchestrations.
 import './app/replicaOperation/replicaOperation.orchestration';

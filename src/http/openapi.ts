@@ -28,7 +28,7 @@ const problemResponses = (...statuses: number[]): Record<string, unknown> => ({
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'The request is not valid (path, query parameters or body); `errors` names the offending fields, at most 20 of them, and `omittedErrors` counts the rest.',
   403: 'The registry is outside the scope the app manages (REGISTRY_SCOPE).',
-  404: 'The registry, replica, operation or desired replica set does not exist.',
+  404: 'The registry, replica, operation, desired replica set or file does not exist.',
   409: 'An operation on the same replica (or an apply of the same registry) is still running; `operationLocation` links to it.',
   412: 'The desired replica set is not the version the request names (`If-Match`), or one exists and the request asked for none (`If-None-Match: *`, the default of a PUT); `etag` is the current version.',
   413: 'The request body is larger than the route allows (`limitBytes`); it was not read.',
@@ -393,6 +393,36 @@ export const OPENAPI_DOCUMENT = {
         },
       },
     },
+    '/operations': {
+      get: {
+        operationId: 'listOperations',
+        summary:
+          'Operations under way and those created in the last 7 days (replica operations, heals, sweeps), newest change first, in pages; those waiting for an approval say who may decide.',
+        parameters: [
+          {
+            name: 'status',
+            in: 'query',
+            schema: { type: 'string', enum: ['active', 'finished', 'failed', 'all'] },
+          },
+          { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
+          { name: 'continuationToken', in: 'query', schema: { type: 'string' } },
+        ],
+        responses: {
+          '200': json(
+            {
+              type: 'object',
+              required: ['value'],
+              properties: {
+                value: { type: 'array', items: { $ref: '#/components/schemas/OperationListItem' } },
+                continuationToken: { type: 'string' },
+              },
+            },
+            'A page of operations; `Link: <...>; rel="next"` when there is another.',
+          ),
+          ...problemResponses(400, 503),
+        },
+      },
+    },
     '/operations/{id}': {
       get: {
         operationId: 'getOperation',
@@ -498,6 +528,64 @@ export const OPENAPI_DOCUMENT = {
             content: { 'application/x-ndjson': { schema: { type: 'string' } } },
           },
           ...problemResponses(400, 503),
+        },
+      },
+    },
+    '/dashboard': {
+      get: {
+        operationId: 'dashboard',
+        summary:
+          'The operators’ page: the fleet matrix, operations, approvals waiting and the audit trail, read from this API. Open it once with `?code=<function key>`; the page keeps the key for the browser tab only.',
+        responses: {
+          '200': { description: 'The page.', content: { 'text/html': { schema: { type: 'string' } } } },
+          ...problemResponses(),
+        },
+      },
+    },
+    '/dashboard/{file}': {
+      get: {
+        operationId: 'dashboardAsset',
+        summary: 'The dashboard’s style sheet and scripts (no data, no key needed).',
+        security: [],
+        parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': {
+            description: 'The file.',
+            content: {
+              'text/css': { schema: { type: 'string' } },
+              'text/javascript': { schema: { type: 'string' } },
+            },
+          },
+          ...problems(404),
+        },
+      },
+    },
+    '/docs': {
+      get: {
+        operationId: 'apiExplorer',
+        summary: 'An explorer for this document (Swagger UI, served by the app itself).',
+        security: [],
+        responses: {
+          '200': { description: 'The page.', content: { 'text/html': { schema: { type: 'string' } } } },
+          ...problems(),
+        },
+      },
+    },
+    '/docs/{file}': {
+      get: {
+        operationId: 'apiExplorerAsset',
+        summary: 'The explorer’s style sheet and scripts.',
+        security: [],
+        parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': {
+            description: 'The file.',
+            content: {
+              'text/css': { schema: { type: 'string' } },
+              'text/javascript': { schema: { type: 'string' } },
+            },
+          },
+          ...problems(404),
         },
       },
     },
@@ -1107,6 +1195,11 @@ export const OPENAPI_DOCUMENT = {
           reason: { type: 'string' },
           operationId: { type: 'string' },
         },
+      },
+      OperationListItem: {
+        type: 'object',
+        description:
+          'An operation as GET /operations/{id} answers it: always `operationId` and `runtimeStatus`, then the fields of its kind (a replica operation, a heal or a sweep), and, while it waits for an approval, `approval`: `requestedBy`, `allowSelf`, `rest` (whether REST callers may decide) and `slackApprovers`.',
       },
       AuditEntry: {
         description: 'An entry; a damaged one (`damaged` present) holds only the fields that could be read.',

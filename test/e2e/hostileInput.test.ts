@@ -188,6 +188,54 @@ const PARAMETERS: HostileCase[] = [
     problem: 'validation',
   },
   {
+    name: 'the operation list with an unknown parameter',
+    request: () => rest('GET', '/api/operations?colour=red'),
+    expect: 400,
+    problem: 'validation',
+  },
+  {
+    name: 'the operation list with a repeated status and a page size past its bound',
+    request: () => rest('GET', '/api/operations?status=active&status=all&pageSize=1000000'),
+    expect: 400,
+    problem: 'validation',
+  },
+  {
+    name: 'the operation list with a forged continuation token',
+    request: () => rest('GET', `/api/operations?continuationToken=${'A'.repeat(5000)}`),
+    expect: 400,
+    problem: 'validation',
+  },
+  {
+    name: 'the dashboard with a parameter',
+    request: () => rest('GET', '/api/dashboard?colour=red'),
+    expect: 400,
+    problem: 'validation',
+  },
+  {
+    name: "a dashboard file that is not on the page's list",
+    request: () => rest('GET', '/api/dashboard/index.ts', undefined, {}, { anonymous: true }),
+    expect: 404,
+    problem: 'file-not-found',
+  },
+  {
+    name: 'a dashboard file named by an encoded path out of its folder',
+    request: () => rest('GET', '/api/dashboard/..%2F..%2Fpackage.json', undefined, {}, { anonymous: true }),
+    expect: [404],
+  },
+  {
+    name: 'the API explorer with a parameter',
+    request: () =>
+      rest('GET', '/api/docs?url=https://elsewhere.invalid/', undefined, {}, { anonymous: true }),
+    expect: 400,
+    problem: 'validation',
+  },
+  {
+    name: "an API explorer file that is not on the explorer's list",
+    request: () => rest('GET', '/api/docs/package.json', undefined, {}, { anonymous: true }),
+    expect: 404,
+    problem: 'file-not-found',
+  },
+  {
     name: 'the registries with an unknown parameter',
     request: () => rest('GET', '/api/registries?colour=red'),
     expect: 400,

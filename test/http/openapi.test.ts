@@ -186,6 +186,8 @@ describe('real answers match the documented statuses, content types and schemas'
       return answer.text === '' ? [] : [`status ${status} documents no body, got ${mediaType}`];
     if (content[mediaType] === undefined)
       return [`status ${status} documents ${Object.keys(content).join(', ')}, got "${mediaType}"`];
+    // Pages, styles and scripts are checked by their media type alone.
+    if (!mediaType.includes('json')) return [];
     // JSON Lines (the audit export) is one text, not one JSON document.
     const body = /[/+]json$/.test(mediaType)
       ? answer.json<Record<string, unknown>>()
@@ -500,6 +502,35 @@ describe('real answers match the documented statuses, content types and schemas'
       204,
     );
     expect((await exchange('GET', set('crdeclared01'))).status).toBe(404);
+  });
+
+  test('the operation list, its pages and its 400s; the dashboard, the API explorer and their files', async () => {
+    const all = await exchange('GET', '/api/operations');
+    expect(all.json<{ value: unknown[] }>().value.length).toBeGreaterThan(1);
+    const page = await exchange('GET', '/api/operations?status=all&pageSize=1');
+    const token = page.json<{ continuationToken?: string }>().continuationToken;
+    expect(typeof token).toBe('string');
+    const next = await exchange(
+      'GET',
+      `/api/operations?status=all&pageSize=1&continuationToken=${encodeURIComponent(token ?? '')}`,
+    );
+    expect(next.status).toBe(200);
+    expect((await exchange('GET', '/api/operations?status=active')).status).toBe(200);
+    expect((await exchange('GET', '/api/operations?status=sleeping')).status).toBe(400);
+    expect(
+      (await exchange('GET', `/api/operations?status=active&pageSize=1&continuationToken=${token ?? ''}`))
+        .status,
+    ).toBe(400);
+
+    const anonymous = { headers: { 'x-functions-key': '' } };
+    expect((await exchange('GET', '/api/dashboard', anonymous)).status).toBe(401);
+    expect((await exchange('GET', '/api/dashboard')).status).toBe(200);
+    expect((await exchange('GET', '/api/dashboard/app.js', anonymous)).status).toBe(200);
+    expect((await exchange('GET', '/api/dashboard/dashboard.css', anonymous)).status).toBe(200);
+    expect((await exchange('GET', '/api/dashboard/index.ts', anonymous)).status).toBe(404);
+    expect((await exchange('GET', '/api/docs', anonymous)).status).toBe(200);
+    expect((await exchange('GET', '/api/docs/swagger-ui-bundle.js', anonymous)).status).toBe(200);
+    expect((await exchange('GET', '/api/docs/package.json', anonymous)).status).toBe(404);
   });
 
   test('every documented operation was called above', () => {
