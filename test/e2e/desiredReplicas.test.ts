@@ -31,10 +31,14 @@ interface PlanView {
 }
 
 beforeAll(async () => {
-  app = await startApp((id) => [
-    { id: id(RG, 'crdesired01'), location: 'westeurope', sku: 'Premium', sizeGiB: 40 },
-    { id: id(RG, 'crstandard02'), location: 'westeurope', sku: 'Standard' },
-  ]);
+  app = await startApp(
+    (id) => [
+      { id: id(RG, 'crdesired01'), location: 'westeurope', sku: 'Premium', sizeGiB: 40 },
+      { id: id(RG, 'crstandard02'), location: 'westeurope', sku: 'Standard' },
+    ],
+    // The tests name their callers through App Service authentication's headers.
+    { env: { TRUST_APP_SERVICE_AUTH: 'true' } },
+  );
   registryId = app.registryId(RG, 'crdesired01');
 });
 
