@@ -13,7 +13,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 
 import { APP_IDENTITY } from '../support/appFleet';
 import { PATIENCE_MS } from '../support/patience';
-import { rbacAdministration } from '../support/rbacAdministration';
+import { CREATE_OWN_ROLE, rbacAdministration } from '../support/rbacAdministration';
 import { REPO_ROOT } from '../support/repoRoot';
 import { storageConnectionString, uniqueTableName } from '../support/storage';
 import { startApp } from '../e2e/appHarness';
@@ -61,6 +61,8 @@ beforeAll(async () => {
     ],
     {
       env: {
+        // Healing grants the private-link permission with a role the app makes for itself here.
+        ...CREATE_OWN_ROLE,
         STUCK_AFTER_MINUTES: String(STUCK_AFTER_MINUTES),
         WATCH_TABLE,
         DEVHOST_FUNCTION_KEY: FUNCTION_KEY,
