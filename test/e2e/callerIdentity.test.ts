@@ -14,7 +14,7 @@ const FORGED = {
     JSON.stringify({
       claims: [
         { typ: 'oid', val: 'oid-of-the-ceo' },
-        { typ: 'name', val: 'The CEO' },
+        { typ: 'name', val: 'Head of Platform' },
       ],
     }),
   ).toString('base64'),

@@ -7,7 +7,7 @@ import { APPROVAL_EVENT } from '../../domain';
 import type { ApprovalDecision } from '../../domain';
 import { CHAT_APPROVAL_REQUEST_ACTIVITY } from '../chatFollowUp/chatFollowUp.contract';
 import type { ChatApprovalRequestInput } from '../chatFollowUp/chatFollowUp.contract';
-import { ACTIVITY_RETRY } from '../shared/activityRetry';
+import { ACTIVITY_RETRY } from '../common/activityRetry';
 
 export type ApprovalOutcome = ApprovalDecision | 'timeout';
 

@@ -5,8 +5,8 @@
 import type { OrchestrationContext } from 'durable-functions';
 
 import type { AuditActor, AuditChannel } from '../../domain';
-import { ACTIVITY_RETRY } from '../shared/activityRetry';
-import { failureMessage } from '../shared/failureMessage';
+import { ACTIVITY_RETRY } from '../common/activityRetry';
+import { failureMessage } from '../common/failureMessage';
 import { HAND_OVER_DRIFT_ACTIVITY } from './desiredReplicas.contract';
 import type { DriftAction, DriftFinding, DriftHandOver } from './desiredReplicas.contract';
 

@@ -31,8 +31,8 @@ import {
 import { REPLICA_OPERATION_ORCHESTRATION } from '../replicaOperation/replicaOperation.contract';
 import type { ScopeVerdict } from '../scope/scope.contract';
 import { checkScope } from '../scope/scope.steps';
-import { ACTIVITY_RETRY } from '../shared/activityRetry';
-import { failureMessage } from '../shared/failureMessage';
+import { ACTIVITY_RETRY } from '../common/activityRetry';
+import { failureMessage } from '../common/failureMessage';
 import { CAPTURE_REPLICA_ACTIVITY, HEAL_REPLICA_ORCHESTRATION, NOTIFY_ACTIVITY } from './healing.contract';
 import type { HealNotification } from './healing.contract';
 

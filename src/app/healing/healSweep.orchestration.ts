@@ -21,8 +21,8 @@ import type { AuditStep, AuditSubject } from '../audit/audit.steps';
 import { replyInChat } from '../chatFollowUp/chatFollowUp.steps';
 import type { DriftFinding } from '../desiredReplicas/desiredReplicas.contract';
 import { handOverDrift } from '../desiredReplicas/desiredReplicas.steps';
-import { ACTIVITY_RETRY } from '../shared/activityRetry';
-import { failureMessage } from '../shared/failureMessage';
+import { ACTIVITY_RETRY } from '../common/activityRetry';
+import { failureMessage } from '../common/failureMessage';
 import {
   LIST_SWEEP_REGISTRIES_ACTIVITY,
   READ_HEALS_ACTIVITY,

@@ -5,7 +5,7 @@ import type { OrchestrationContext, Task } from 'durable-functions';
 
 import { PERMISSION_CHECKS, pollDelaySeconds } from '../../domain';
 import type { PollingPolicy } from '../../domain';
-import { ACTIVITY_RETRY } from '../shared/activityRetry';
+import { ACTIVITY_RETRY } from '../common/activityRetry';
 import { CHECK_PRIVATE_LINK_ACTIVITY, GRANT_PRIVATE_LINK_ACTIVITY } from './privateLink.contract';
 import type {
   PrivateLinkCheck,

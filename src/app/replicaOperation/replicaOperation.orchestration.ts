@@ -40,8 +40,8 @@ import {
   refusalDetail,
   waitUntilPermissionEffective,
 } from '../privateLink/privateLink.steps';
-import { ACTIVITY_RETRY } from '../shared/activityRetry';
-import { failureMessage } from '../shared/failureMessage';
+import { ACTIVITY_RETRY } from '../common/activityRetry';
+import { failureMessage } from '../common/failureMessage';
 import {
   PREFLIGHT_ACTIVITY,
   READ_REPLICA_ACTIVITY,

@@ -1,7 +1,7 @@
 // How an orchestration asks whether a registry is still in REGISTRY_SCOPE before it writes to ARM.
 import type { OrchestrationContext, Task } from 'durable-functions';
 
-import { ACTIVITY_RETRY } from '../shared/activityRetry';
+import { ACTIVITY_RETRY } from '../common/activityRetry';
 import { CHECK_SCOPE_ACTIVITY } from './scope.contract';
 import type { ScopeCheckInput } from './scope.contract';
 
