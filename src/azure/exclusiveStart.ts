@@ -4,9 +4,7 @@
 // from the instance itself, never guessed from the start's answer.
 import type { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
 
-import { canonicalJson } from '../domain';
-
-const ACTIVE = new Set(['Running', 'Pending', 'ContinuedAsNew', 'Suspended']);
+import { canonicalJson, isActiveRuntimeStatus } from '../domain';
 
 export type ExclusiveStart =
   /** Our input runs (or ran) under the id: this start, or an earlier attempt of the same one. */
@@ -20,7 +18,7 @@ export type ExclusiveStart =
   | { outcome: 'failed'; reason: string };
 
 export const isActive = (status: DurableOrchestrationStatus): boolean =>
-  ACTIVE.has(String(status.runtimeStatus));
+  isActiveRuntimeStatus(status.runtimeStatus);
 
 /** The instance's status with its input, or undefined when the engine has never heard of it. */
 export async function instanceStatus(

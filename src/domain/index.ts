@@ -232,3 +232,4 @@ export type {
 } from './replicaSetPlan';
 export { declarationEtag, preconditionHolds } from './writePrecondition';
 export type { WritePrecondition } from './writePrecondition';
+export { isActiveRuntimeStatus } from './runtimeStatus';

@@ -5,10 +5,8 @@
 import type { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
 
 import { startExclusive } from '../../azure/exclusiveStart';
+import { isActiveRuntimeStatus } from '../../domain';
 import type { ExclusiveStart } from '../../azure/exclusiveStart';
-
-/** Runtime states in which an instance still holds its id: a new start under it would be refused. */
-const ACTIVE = new Set(['Running', 'Pending', 'ContinuedAsNew', 'Suspended']);
 
 /** The orchestration engine (the Durable Functions HTTP API and its storage) did not answer as it should. */
 export class EngineUnavailableError extends Error {
@@ -66,7 +64,7 @@ export async function startAlone(
 
 /** Whether an operation with this status is still under way. */
 export function isActive(status: DurableOrchestrationStatus | undefined): boolean {
-  return status !== undefined && ACTIVE.has(String(status.runtimeStatus));
+  return status !== undefined && isActiveRuntimeStatus(status.runtimeStatus);
 }
 
 /** Where the REST API shows an operation. */

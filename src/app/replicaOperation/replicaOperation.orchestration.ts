@@ -345,33 +345,26 @@ function* ensurePrivateLinkPermission(
       result: { outcome: 'failed', phase: 'failed', reason, evidence: { missingAt: first.missingAt } },
     };
   }
-  if (isGrantRefused(grant) && grant.refused === 'no-role') {
-    // The app may not grant the permission at all: a replica created now would stay stuck.
-    const reason = `the app's identity lacks ${PRIVATE_LINK_ACTION} at ${first.missingAt.join(', ')} and may not grant it: ${grant.reason}; a replica created now would stay stuck in provisioning`;
-    yield audit('permission-granted', 'refused', refusalDetail(grant, first.missingAt));
-    status('refused');
-    return {
-      ok: false,
-      result: {
-        outcome: 'refused',
-        phase: 'refused',
-        reason,
-        evidence: { refusal: 'missing-private-link-permission', missingAt: first.missingAt },
-      },
-    };
-  }
   if (isGrantRefused(grant)) {
-    // Nothing was assigned: the registry is out of scope, or the role found is not the one the app makes.
-    const reason = `${PRIVATE_LINK_ACTION} was not granted: ${grant.reason}; the replica was not created`;
+    // Nothing was assigned. Without a role the app may assign, a replica created now would stay stuck
+    // (refused); otherwise the registry is out of scope, or the role found is not the one the app makes.
+    const noRole = grant.refused === 'no-role';
+    const reason = noRole
+      ? `the app's identity lacks ${PRIVATE_LINK_ACTION} at ${first.missingAt.join(', ')} and may not grant it: ${grant.reason}; a replica created now would stay stuck in provisioning`
+      : `${PRIVATE_LINK_ACTION} was not granted: ${grant.reason}; the replica was not created`;
+    const outcome = noRole ? 'refused' : 'failed';
     yield audit('permission-granted', 'refused', refusalDetail(grant, first.missingAt));
-    status('failed');
+    status(outcome);
     return {
       ok: false,
       result: {
-        outcome: 'failed',
-        phase: 'failed',
+        outcome,
+        phase: outcome,
         reason,
-        evidence: { refusal: grant.refused, missingAt: first.missingAt },
+        evidence: {
+          refusal: noRole ? 'missing-private-link-permission' : grant.refused,
+          missingAt: first.missingAt,
+        },
       },
     };
   }
