@@ -1,13 +1,13 @@
 // The dependency rules of the app (src/), checked by `npm run lint`: dependencies point one way, from the
 // transports (HTTP and timer triggers, chat, HTTP helpers) to the use cases, orchestrations and
-// activities of each feature in src/app/, to the adapters (src/azure/, src/slack/) and settings, to the
-// domain. Within a feature, a file's role is in its name: *.contract.ts (names and shapes),
+// activities of each feature in src/app/, to the adapters (src/azure/, src/slack/, src/telemetry/) and
+// settings, to the domain. Within a feature, a file's role is in its name: *.contract.ts (names and shapes),
 // *.useCases.ts, *.orchestration.ts and *.steps.ts (deterministic orchestration code), *.activities.ts;
 // other files there are services the use cases and activities share.
 
 const DOMAIN = '^src/domain/';
 const CONFIG = '^src/config/';
-const ADAPTERS = '^src/(azure|slack)/';
+const ADAPTERS = '^src/(azure|slack|telemetry)/';
 const TRIGGERS = '^src/functions/';
 const TRANSPORTS = '^src/(functions|chat|http)/';
 const ENTRY = '^src/index\\.ts$';

@@ -1,8 +1,8 @@
 // Entry file loaded by the Functions worker (package.json `main`), and the one place that wires the app
-// together: importing a module registers its triggers, orchestrations or activities under the names in
-// its feature's contract. Settings the host would refuse stop the app here, naming the setting: the
-// required settings first (no usable storage connection), then the timer (a malformed HEAL_SCHEDULE);
-// the task hub name is checked at the end.
+// together: telemetry starts first, then importing a module registers its triggers, orchestrations or
+// activities. Settings the host would refuse stop the app here, naming the setting: the required
+// settings, then the timer (a malformed HEAL_SCHEDULE), then the task hub name.
+import './telemetry/startTelemetry';
 import { taskHubName } from './config/settings';
 import './config/requiredSettings';
 import './functions/healSchedule';

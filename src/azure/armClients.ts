@@ -7,6 +7,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/identity';
 
 import { armEndpoint, managedIdentityClientId } from '../config/settings';
+import { withArmRequestTelemetry } from './armRequestTelemetry';
 
 export const ARM_SCOPE = 'https://management.azure.com/.default';
 
@@ -62,7 +63,7 @@ export function armClients(): ArmClients {
     const credential = new DefaultAzureCredential(
       clientId === undefined ? {} : { managedIdentityClientId: clientId },
     );
-    shared = new ArmClients(credential, armEndpoint());
+    shared = withArmRequestTelemetry(new ArmClients(credential, armEndpoint()));
   }
   return shared;
 }

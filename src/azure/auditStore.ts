@@ -33,6 +33,7 @@ import type {
   ChainVerdict,
   StoredChainEntry,
 } from '../domain';
+import type { Telemetry } from '../domain/telemetry';
 import { AuditAnchors, anchorContainerName } from './auditAnchors';
 
 const HEAD_ROW = 'chain-head';
@@ -101,6 +102,8 @@ export interface AuditStoreOptions {
   signingKey?: Uint8Array;
   /** Why the key setting cannot be used: writes and verification then fail until it is fixed. */
   keyProblem?: unknown;
+  /** Told of each entry written (once, not again for a writer's retry) and of each verification. */
+  telemetry?: Pick<Telemetry, 'auditEntryWritten' | 'auditVerified'>;
 }
 
 export interface AuditQuery {
@@ -142,6 +145,7 @@ export class AuditStore {
   private readonly anchors: AuditAnchors | undefined;
   private readonly signingKey: Uint8Array | undefined;
   private readonly keyProblem: unknown;
+  private readonly telemetry: AuditStoreOptions['telemetry'];
 
   constructor(
     private readonly table: TableClient,
@@ -150,6 +154,7 @@ export class AuditStore {
     this.anchors = options.anchors;
     this.signingKey = options.signingKey;
     this.keyProblem = options.keyProblem;
+    this.telemetry = options.telemetry;
   }
 
   /** The table and its anchors' container, both in the account of one connection string. */
@@ -271,6 +276,7 @@ export class AuditStore {
         continue;
       }
       await this.anchor(partitionKey, entry);
+      this.telemetry?.auditEntryWritten(entry);
       return entry;
     }
   }
@@ -334,7 +340,9 @@ export class AuditStore {
   /** Checks a registry's partition: its chain, MACs, head and anchors; reports the first break. */
   async verify(target: string): Promise<ChainVerdict & AuditProtection & { partition: string }> {
     const evidence = await this.evidence(target);
-    return { partition: evidence.partition, ...verifyChain(evidence), ...this.protection };
+    const verdict = verifyChain(evidence);
+    this.telemetry?.auditVerified(target, verdict);
+    return { partition: evidence.partition, ...verdict, ...this.protection };
   }
 
   /** Everything stored about a registry's partition, as verification reads it. */

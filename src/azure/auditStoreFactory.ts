@@ -7,6 +7,7 @@ import { ANCHOR_RETRY, AuditAnchors, anchorContainerName } from './auditAnchors'
 import type { ContainerClient } from '@azure/storage-blob';
 import { AuditStore, BOUNDED_RETRY } from './auditStore';
 import { blobServiceClientFor, tableClientFor } from './storageClients';
+import { telemetry } from '../telemetry/telemetry';
 
 let shared: AuditStore | undefined;
 
@@ -35,6 +36,7 @@ export function auditStore(): AuditStore {
         )),
     ),
     ...key,
+    telemetry: telemetry(),
   });
   return shared;
 }

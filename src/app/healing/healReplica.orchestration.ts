@@ -293,7 +293,7 @@ function* remediateInAttempts(heal: HealRun, findings: Findings): Generator<unkn
   for (heal.attempt = 1; heal.attempt <= request.maxAttempts; heal.attempt += 1) {
     const failed = yield* remediate(heal, findings);
     if (failed === undefined) {
-      yield audit('healed', 'succeeded', { attempt: heal.attempt });
+      yield audit('healed', 'succeeded', { attempt: heal.attempt, requestedAt: request.requestedAt });
       return finish({ diagnosis, outcome: 'healed', evidence, plan });
     }
     failure = failed;
@@ -308,7 +308,11 @@ function* remediateInAttempts(heal: HealRun, findings: Findings): Generator<unkn
   }
   heal.attempt = Math.min(heal.attempt, request.maxAttempts);
   const lastReason = failure.reason;
-  yield audit('escalated', 'failed', { reason: lastReason, attempts: heal.attempt });
+  yield audit('escalated', 'failed', {
+    reason: lastReason,
+    attempts: heal.attempt,
+    requestedAt: request.requestedAt,
+  });
   yield notify(
     'escalated',
     `Healing replica ${captured.name} gave up after ${heal.attempt} attempts: ${lastReason}`,

@@ -9,6 +9,7 @@ import { listRegistriesInScope } from '../../azure/fleet';
 import { ReplicaGateway } from '../../azure/replicas';
 import type { WatchStore } from '../../azure/watchStore';
 import { watchStore } from '../../azure/watchStoreFactory';
+import { telemetry } from '../../telemetry/telemetry';
 import { healPolicy, healRegistryTag, registryScope, stuckAfterMinutes } from '../../config/settings';
 import type { TagFilter } from '../../config/settings';
 import {
@@ -62,6 +63,10 @@ export async function scanRegistryWith(
 ): Promise<ScanResult> {
   const registry = parseRegistryId(registryId);
   const replicas = await gateway.listReplicas(registry);
+  telemetry().replicasObserved(
+    registryId,
+    replicas.map((r) => r.provisioningState),
+  );
   // The desired replica set is checked against this very list: drift costs no ARM request.
   const drift = await checkDrift(registry, replicas);
   const firstSeen = await store.observe(

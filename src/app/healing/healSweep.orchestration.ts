@@ -299,7 +299,11 @@ function* followHeals(
 /** The summary in the audit trail, the status and (for a chat-started sweep) the chat. */
 function* completeSweep(sweep: SweepRun): Generator<unknown, SweepSummary, unknown> {
   const { context, request, progress, status, audit } = sweep;
-  yield audit('sweep-completed', 'succeeded', { dryRun: request.dryRun, ...summaryCounts(progress.summary) });
+  yield audit('sweep-completed', 'succeeded', {
+    dryRun: request.dryRun,
+    requestedAt: request.requestedAt,
+    ...summaryCounts(progress.summary),
+  });
   status('completed');
   if (request.replyTo !== undefined) {
     const counts = summaryCounts(progress.summary);
