@@ -74,6 +74,13 @@ param auditAnchorRetentionDays int = 365
 @description('Most instances Flex Consumption may scale out to.')
 param maximumInstanceCount int = 40
 
+@minValue(1)
+@description('Hours a replica may stay in provisioning before the stuck-replica alert fires.')
+param stuckReplicaAlertHours int = 6
+
+@description('E-mail address told when an alert fires; empty means the alerts only show in the portal.')
+param alertEmail string = ''
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
 var functionAppName = 'func-${resourceToken}'
@@ -294,6 +301,20 @@ module applicationInsights 'br/public:avm/res/insights/component:0.6.0' = {
     tags: tags
     workspaceResourceId: logAnalytics.outputs.resourceId
     disableLocalAuth: true
+  }
+}
+
+// Alert rules and a workbook over the app's telemetry (docs/telemetry.md).
+module monitoring 'app/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    workspaceId: logAnalytics.outputs.resourceId
+    location: location
+    tags: tags
+    resourceToken: resourceToken
+    stuckReplicaHours: stuckReplicaAlertHours
+    alertEmail: alertEmail
   }
 }
 

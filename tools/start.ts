@@ -17,6 +17,8 @@ const DEMO_SUBSCRIPTION = '0b7c1e4a-6d2f-4a8b-9e3c-5f1d7a9b2c68';
 const AZURITE_DIR = path.join(repoRoot, '.azurite');
 /** The ARM sandbox's state: registries, replicas, roles and operations under way. */
 const SANDBOX_STATE = path.join(repoRoot, '.local', 'sandbox-state.json');
+/** The app's telemetry (structured logs and metrics, as Application Insights would get them), one JSON a line. */
+const TELEMETRY_FILE = path.join(repoRoot, '.local', 'telemetry.jsonl');
 /** This machine's audit key, made on first start and kept, so the trail verifies across restarts. */
 const AUDIT_KEY_FILE = path.join(repoRoot, '.local', 'audit-signing-key');
 
@@ -105,6 +107,7 @@ async function main(): Promise<void> {
       IDENTITY_ENDPOINT: sandbox.identityEndpoint,
       IDENTITY_HEADER: sandbox.identityHeader,
       AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY ?? localAuditKey(),
+      TELEMETRY_FILE: process.env.TELEMETRY_FILE ?? TELEMETRY_FILE,
     },
   });
 
@@ -132,6 +135,7 @@ async function main(): Promise<void> {
       `  ARM sandbox     ${sandbox.url}   (CA: ${sandbox.caPath}; state in .local/sandbox-state.json)`,
       `  Azurite tables  http://127.0.0.1:${azurite.port}, blobs http://127.0.0.1:${azurite.blobPort}   (data in .azurite/)`,
       '  audit key       .local/audit-signing-key (this machine only)',
+      '  telemetry       .local/telemetry.jsonl (structured logs and metrics; docs/telemetry.md)',
       '',
       reset
         ? 'Started afresh from the demo fleet (--reset).'

@@ -12,6 +12,8 @@ const OPTIONAL_SETTINGS: Record<string, string> = {
   AUDIT_STORAGE:
     'a separate audit account by connection string (a key); the audit trail uses the app storage',
   ARM_ENDPOINT: 'points the app at the local ARM sandbox; unset means public Azure',
+  TELEMETRY_FILE:
+    'a local JSON Lines file of the telemetry for development and tests; Azure sends it to Application Insights',
   HEAL_ROLE_CREATE:
     'lets the app create its own private-link role (roleDefinitions/write); the infrastructure creates it',
   HEAL_ROLE_SCOPE: 'where a role the app creates itself is assignable; only with HEAL_ROLE_CREATE=true',

@@ -13,6 +13,7 @@ describe('Bicep syntax', () => {
       'infra/app/app-access.bicep',
       'infra/app/audit-anchors.bicep',
       'infra/app/function-app.bicep',
+      'infra/app/monitoring.bicep',
       'infra/app/secret.bicep',
       'infra/main.bicep',
     ]);
