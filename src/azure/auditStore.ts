@@ -275,8 +275,9 @@ export class AuditStore {
         await delay(Math.random() * Math.min(MAX_CONFLICT_DELAY_MS, 10 * 2 ** attempt));
         continue;
       }
-      await this.anchor(partitionKey, entry);
+      // Told once the entry is in the table: a retry that finds it there (to anchor it) tells nothing.
       this.telemetry?.auditEntryWritten(entry);
+      await this.anchor(partitionKey, entry);
       return entry;
     }
   }

@@ -6,15 +6,14 @@ import type { Attributes, Counter, Gauge, Histogram, Meter } from '@opentelemetr
 import { SeverityNumber, logs } from '@opentelemetry/api-logs';
 import type { Logger } from '@opentelemetry/api-logs';
 
+import { METRICS, TELEMETRY_SCOPE } from '../domain/telemetry';
+import type { MetricKey, Severity, Signals, Telemetry } from '../domain/telemetry';
 import {
-  METRICS,
-  TELEMETRY_SCOPE,
   armCallSignals,
   auditStepSignals,
   replicaStateSignals,
   verificationSignals,
-} from '../domain/telemetry';
-import type { MetricKey, Severity, Signals, Telemetry } from '../domain/telemetry';
+} from '../domain/telemetrySignals';
 
 const SEVERITIES: Record<Severity, { number: SeverityNumber; text: string }> = {
   info: { number: SeverityNumber.INFO, text: 'INFO' },

@@ -1,17 +1,14 @@
 import type { AuditRecord } from '../../src/domain';
+import { DIMENSIONS, METRICS, REPLICA_STATES, TELEMETRY_EVENTS } from '../../src/domain/telemetry';
+import type { Measurement } from '../../src/domain/telemetry';
 import {
-  DIMENSIONS,
-  METRICS,
-  REPLICA_STATES,
-  TELEMETRY_EVENTS,
   armCallSignals,
   armRequestKind,
   auditStepSignals,
   healOutcomeOf,
   replicaStateSignals,
   verificationSignals,
-} from '../../src/domain/telemetry';
-import type { Measurement } from '../../src/domain/telemetry';
+} from '../../src/domain/telemetrySignals';
 
 const SUB = '00000000-0000-0000-0000-0000000000aa';
 const REGISTRY = `/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.ContainerRegistry/registries/crapp01`;
