@@ -37,6 +37,9 @@ export function startTelemetry(destination: TelemetryDestination, secrets: reado
         },
         // Every audited step is kept, whatever happens to the trace of the invocation that wrote it.
         enableTraceBasedSamplingForLogs: false,
+        // The Azure SDK's own spans already cover every call the app makes (ARM, tables, blobs); Node's
+        // HTTP spans would repeat each one, and add the durable client's local calls to the host.
+        instrumentationOptions: { http: { enabled: false }, azureSdk: { enabled: true } },
         logRecordProcessors: [new RedactingLogRecordProcessor(secrets)],
       });
       break;
