@@ -7,6 +7,8 @@ import { DefaultAzureCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/identity';
 
 import { armEndpoint, managedIdentityClientId } from '../config/settings';
+import { armBudget } from './armBudget';
+import type { ArmBudget } from './armBudget';
 
 export const ARM_SCOPE = 'https://management.azure.com/.default';
 
@@ -18,6 +20,8 @@ export class ArmClients {
   constructor(
     readonly credential: TokenCredential,
     readonly endpoint: string,
+    /** Told about every answer (remaining requests, 429s), per attempt. */
+    readonly budget: ArmBudget = armBudget(),
   ) {}
 
   containerRegistry(subscriptionId: string): ContainerRegistryManagementClient {
@@ -27,6 +31,7 @@ export class ArmClients {
         endpoint: this.endpoint,
         credentials: { scopes: [ARM_SCOPE] },
       });
+      client.pipeline.addPolicy(this.budget.policy, { afterPhase: 'Retry' });
       this.registries.set(subscriptionId, client);
     }
     return client;
@@ -39,16 +44,20 @@ export class ArmClients {
         endpoint: this.endpoint,
         credentialScopes: [ARM_SCOPE],
       });
+      client.pipeline.addPolicy(this.budget.policy, { afterPhase: 'Retry' });
       this.authorizations.set(subscriptionId, client);
     }
     return client;
   }
 
   subscriptions(): SubscriptionClient {
-    this.subscriptionClient ??= new SubscriptionClient(this.credential, {
-      endpoint: this.endpoint,
-      credentialScopes: [ARM_SCOPE],
-    });
+    if (this.subscriptionClient === undefined) {
+      this.subscriptionClient = new SubscriptionClient(this.credential, {
+        endpoint: this.endpoint,
+        credentialScopes: [ARM_SCOPE],
+      });
+      this.subscriptionClient.pipeline.addPolicy(this.budget.policy, { afterPhase: 'Retry' });
+    }
     return this.subscriptionClient;
   }
 }
