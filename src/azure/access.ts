@@ -49,6 +49,22 @@ export function privateLinkRoleName(assignableScope: string): string {
     : `${PRIVATE_LINK_ROLE_BASE_NAME} (${deterministicGuid(assignableScope)})`;
 }
 
+/**
+ * The id of the role this app makes at an assignable scope, from its deterministic name, without reading
+ * it: a grant assigns it straight away and makes the role only when ARM says it does not exist.
+ */
+export function privateLinkRoleId(assignableScope: string): string {
+  const guid = deterministicGuid(assignableScope, privateLinkRoleName(assignableScope));
+  return `${assignableScope}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+}
+
+/** ARM's answer to an assignment of a role definition that does not exist. */
+export function isMissingRoleDefinition(error: unknown): boolean {
+  return (
+    hasCode(error, 400, 'RoleDefinitionDoesNotExist') || hasCode(error, 404, 'RoleDefinitionDoesNotExist')
+  );
+}
+
 /** Where the role is assignable: the configured scope, else the private endpoint's subscription. */
 export function privateLinkRoleScope(privateEndpointId: string, configured: string | undefined): string {
   return configured ?? subscriptionScopeOf(privateEndpointId);

@@ -82,7 +82,9 @@ export { DEFAULT_POLLING, POLL_PROPORTION, pastDeadline, pollDelaySeconds } from
 export type { PollingPolicy } from './polling';
 export type { ChatReplyTarget } from './chatReplyTarget';
 export {
-  PERMISSION_CHECKS,
+  AWAITS_PER_GENERATION,
+  PERMISSION_WAIT_LIMIT,
+  permissionWaitSeconds,
   describeArmActions,
   judgeState,
   planArmActions,

@@ -102,7 +102,6 @@ export async function startApp(
     AUDIT_TABLE: auditTable,
     POLL_INITIAL_SECONDS: '0.2',
     POLL_MAX_SECONDS: '0.5',
-    DELETE_CONFIRMATIONS: '2',
     DEVHOST_DURABLE_POLL_MS: '100',
     DEVHOST_LOG_LEVEL: 'error',
     // No sweep on the clock: a quarter-hour tick would meet the test's own operations. Tests that

@@ -1,5 +1,5 @@
-// ARM refuses to create a replica under a name deleted moments ago: a heal's recreate keeps retrying
-// until ARM lets go of the name.
+// ARM refuses to create a replica under a name deleted moments ago (the sandbox's refusal says for how
+// long): a heal's recreate waits exactly that long, once, and then creates it.
 import type { HealResult } from '../../src/domain';
 import { startApp } from './appHarness';
 import { durable, healRequest, startHeal } from './healHarness';
@@ -28,7 +28,7 @@ afterAll(async () => {
   await app?.stop();
 });
 
-test('a failed replica is recreated once ARM releases the name it just deleted', async () => {
+test('a failed replica is recreated once ARM releases the name it just deleted, after one wait as long as ARM said', async () => {
   const request = healRequest(`${app.registryId(RG, 'crblock01')}/replications/eastus`, {
     thresholdMinutes: 1,
     firstSeenAt: undefined,
@@ -46,6 +46,11 @@ test('a failed replica is recreated once ARM releases the name it just deleted',
     output: { outcome: 'healed', diagnosis: 'failed' },
   });
   const log = await app.sandbox.admin.requests(app.subscriptionId);
-  expect(log.counts['Replications_Create 409']).toBeGreaterThan(0);
+  expect(log.counts['Replications_Create 409']).toBe(1);
   expect(log.counts['Replications_Create 201']).toBe(1);
+  const refused = (
+    await app.audit.listByInstance(app.registryId(RG, 'crblock01'), 'heal-block|create|1')
+  ).find((e) => e.step === 'arm-refused-1');
+  expect(refused?.detail).toMatchObject({ action: 'create' });
+  expect(typeof refused?.detail?.retryAfterSeconds).toBe('number');
 });

@@ -1,7 +1,8 @@
 // Heal one replica, the runbook Azure documents for replicas stuck on private-endpoint registries:
-// gather evidence and diagnose; leave slow replicas alone; within the registry's policy, grant the
-// missing private-link permission and wait until it is effective, delete the replica, then create it
-// again with the settings it had — in bounded attempts, escalating when they run out.
+// gather evidence (each thing read once, and passed on) and diagnose; leave slow replicas alone; within
+// the registry's policy, grant the missing private-link permission and wait until it is effective,
+// delete the replica, then create it again with the settings it had — in bounded attempts, escalating
+// when they run out.
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 
@@ -21,16 +22,12 @@ import { auditTrail } from '../audit/audit.steps';
 import type { AuditStep } from '../audit/audit.steps';
 import type { ChatApprovalRequestInput } from '../chatFollowUp/chatFollowUp.contract';
 import type { PrivateLinkCheck, PrivateLinkGrant } from '../privateLink/privateLink.contract';
-import {
-  checkPrivateLink,
-  grantPrivateLink,
-  waitUntilPermissionEffective,
-} from '../privateLink/privateLink.steps';
+import { grantPrivateLink, waitUntilPermissionEffective } from '../privateLink/privateLink.steps';
 import { REPLICA_OPERATION_ORCHESTRATION } from '../replicaOperation/replicaOperation.contract';
 import { ACTIVITY_RETRY } from '../shared/activityRetry';
 import { failureMessage } from '../shared/failureMessage';
-import { CAPTURE_REPLICA_ACTIVITY, HEAL_REPLICA_ORCHESTRATION, NOTIFY_ACTIVITY } from './healing.contract';
-import type { HealNotification } from './healing.contract';
+import { GATHER_EVIDENCE_ACTIVITY, HEAL_REPLICA_ORCHESTRATION, NOTIFY_ACTIVITY } from './healing.contract';
+import type { HealEvidenceRead, HealNotification } from './healing.contract';
 
 export type HealPhase =
   | 'diagnosing'
@@ -70,6 +67,8 @@ interface HealRun {
   request: HealRequest;
   registryId: string;
   attempt: number;
+  /** The permission was granted and seen effective in an earlier attempt. */
+  granted: boolean;
   status: (phase: HealPhase, diagnosis?: Diagnosis) => void;
   audit: AuditStep;
   notify: (kind: HealNotification['kind'], summary: string, detail?: Record<string, unknown>) => Task;
@@ -105,6 +104,7 @@ function beginHeal(context: OrchestrationContext): HealRun {
     request,
     registryId: formatRegistryId(registryOfReplica(parseReplicaId(request.replicaId))),
     attempt: 0,
+    granted: false,
     status: (phase, diagnosis) => {
       context.df.setCustomStatus({
         operation: 'heal',
@@ -139,15 +139,16 @@ function beginHeal(context: OrchestrationContext): HealRun {
   return heal;
 }
 
-/** Captures the replica (settings included), reads our permission at its private endpoints, diagnoses. */
+/** Reads the replica (settings included), its registry's private endpoints and our permission there, once. */
 function* diagnoseReplica(heal: HealRun): Generator<unknown, Step<Findings>, unknown> {
   const { context, request, status, audit, finish, now } = heal;
   status('diagnosing');
-  const captured = (yield context.df.callActivityWithRetry(
-    CAPTURE_REPLICA_ACTIVITY,
+  const read = (yield context.df.callActivityWithRetry(
+    GATHER_EVIDENCE_ACTIVITY,
     ACTIVITY_RETRY,
     request.replicaId,
-  )) as ReplicaView | null;
+  )) as HealEvidenceRead;
+  const captured = read.replica;
   if (captured === null) {
     yield audit('diagnosed', 'skipped', { reason: 'the replica no longer exists' });
     return {
@@ -155,7 +156,11 @@ function* diagnoseReplica(heal: HealRun): Generator<unknown, Step<Findings>, unk
       result: finish({ diagnosis: 'healthy', outcome: 'skipped', reason: 'the replica no longer exists' }),
     };
   }
-  const access = (yield checkPrivateLink(context, heal.registryId)) as PrivateLinkCheck;
+  const access: PrivateLinkCheck = {
+    privateEndpoints: read.privateEndpoints,
+    missingAt: read.missingAt,
+    principalId: read.principalId,
+  };
   const minutesInState =
     request.firstSeenAt === undefined
       ? undefined
@@ -288,15 +293,18 @@ function* remediateInAttempts(heal: HealRun, findings: Findings): Generator<unkn
 }
 
 /**
- * One attempt: grant and wait (for the permission cause), delete, create. The grant comes first: when it
- * cannot take effect, the replica is not deleted for nothing. Returns why it failed, or '' when healed.
+ * One attempt: grant and wait (wherever the permission is missing: a replica created without it would
+ * be stuck too), delete, create. The grant comes first: when it cannot take effect, the replica is not
+ * deleted for nothing. The delete and the create work from what the heal read; they do not read it
+ * again. Returns why the attempt failed, or '' when healed.
  */
 function* remediate(heal: HealRun, findings: Findings): Generator<unknown, string, unknown> {
-  if (findings.diagnosis === 'missing-private-link-permission') {
+  if (findings.access.missingAt.length > 0 && !heal.granted) {
     const effective = yield* grantAndWait(heal, findings);
     if (!effective) {
       return 'the granted permission did not become effective in time; the replica was left as it was';
     }
+    heal.granted = true;
   }
   heal.status('deleting', findings.diagnosis);
   const deleted = yield* runOperation(heal, 'delete', {});
@@ -323,7 +331,7 @@ function* grantAndWait(heal: HealRun, { access, diagnosis }: Findings): Generato
   const grant = (yield grantPrivateLink(context, access.missingAt)) as PrivateLinkGrant;
   yield audit('permission-granted', 'succeeded', { ...grant });
   status('waiting-for-permission', diagnosis);
-  const wait = yield* waitUntilPermissionEffective(context, heal.registryId, request.polling);
+  const wait = yield* waitUntilPermissionEffective(context, access.missingAt, request.polling);
   yield audit('permission-effective', wait.effective ? 'succeeded' : 'failed', { checks: wait.checks });
   return wait.effective;
 }
@@ -346,6 +354,8 @@ function* runOperation(
       channel: request.channel,
       requestedAt: now().toISOString(),
       polling: request.polling,
+      // The heal has just read the registry and the replica, and made sure of the permission.
+      checked: true,
       ...extra,
     },
   };

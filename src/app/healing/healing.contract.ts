@@ -5,6 +5,7 @@ import type {
   HealRequest,
   HealResult,
   ListedRegistry,
+  ReplicaView,
   SweepRequest,
   SweepSource,
   SweepSummary,
@@ -30,8 +31,8 @@ export const SWEEP_SOURCES_ACTIVITY = 'sweepSources';
 export const LIST_SWEEP_SOURCE_ACTIVITY = 'sweepListSource';
 /** Input `ScanBatch`; output `ScanBatchResult`. */
 export const SCAN_REGISTRIES_ACTIVITY = 'sweepScanRegistries';
-/** Input the replica's resource id; output its `ReplicaView`, or null when it no longer exists. */
-export const CAPTURE_REPLICA_ACTIVITY = 'healCaptureReplica';
+/** Input the replica's resource id; output `HealEvidenceRead`. */
+export const GATHER_EVIDENCE_ACTIVITY = 'healGatherEvidence';
 /** Input `HealNotification`; output whether it was posted. */
 export const NOTIFY_ACTIVITY = 'healNotify';
 /** Input `HealLaunch`; output `HealStart`. */
@@ -162,6 +163,17 @@ export interface ScanResult {
   registryId: string;
   replicas: number;
   suspects: Suspect[];
+}
+
+/**
+ * What a heal reads once and works from: the replica (null when it no longer exists), its registry's
+ * private endpoints, and where the app's identity lacks the private-link permission.
+ */
+export interface HealEvidenceRead {
+  replica: ReplicaView | null;
+  privateEndpoints: string[];
+  missingAt: string[];
+  principalId: string;
 }
 
 export interface HealNotification {

@@ -3,14 +3,25 @@
 import * as df from 'durable-functions';
 import type { ActivityHandler } from 'durable-functions';
 
-import { AccessGateway, privateLinkRoleScope } from '../../azure/access';
-import type { EnsuredRole } from '../../azure/access';
+import {
+  AccessGateway,
+  isMissingRoleDefinition,
+  privateLinkRoleId,
+  privateLinkRoleScope,
+} from '../../azure/access';
+import type { EnsuredAssignment, EnsuredRole } from '../../azure/access';
 import { armClients } from '../../azure/armClients';
 import { ReplicaGateway } from '../../azure/replicas';
 import { healRoleScope } from '../../config/settings';
 import { parseRegistryId } from '../../domain';
-import { CHECK_PRIVATE_LINK_ACTIVITY, GRANT_PRIVATE_LINK_ACTIVITY } from './privateLink.contract';
+import {
+  CHECK_PERMISSION_AT_ACTIVITY,
+  CHECK_PRIVATE_LINK_ACTIVITY,
+  GRANT_PRIVATE_LINK_ACTIVITY,
+} from './privateLink.contract';
 import type {
+  PermissionCheck,
+  PermissionCheckInput,
   PrivateLinkCheck,
   PrivateLinkCheckInput,
   PrivateLinkGrant,
@@ -31,6 +42,13 @@ export const checkPrivateLink: ActivityHandler = async ({
   };
 };
 
+/** The permission at given private endpoints only: no registry read, for a caller that knows them. */
+export const checkPermissionAt: ActivityHandler = async ({
+  privateEndpoints,
+}: PermissionCheckInput): Promise<PermissionCheck> => ({
+  missingAt: await new AccessGateway(armClients()).missingPrivateLinkPermission(privateEndpoints),
+});
+
 /**
  * Ensures the least-privilege role at its assignable scope and assigns it to the app's identity at each
  * private endpoint, the narrowest scope at which ARM checks the action.
@@ -45,12 +63,19 @@ export const grantPrivateLink: ActivityHandler = async ({
   const assignments: PrivateLinkGrant['assignments'] = [];
   for (const endpoint of privateEndpoints) {
     const roleScope = privateLinkRoleScope(endpoint, configured);
-    let role = roles.get(roleScope.toLowerCase());
-    if (role === undefined) {
+    const known = roles.get(roleScope.toLowerCase());
+    // The role an earlier grant made is assigned by its deterministic id, unread; it is made (or found
+    // under its name) only when ARM says there is no such role.
+    let role = known ?? { roleDefinitionId: privateLinkRoleId(roleScope), created: false };
+    let assignment: EnsuredAssignment;
+    try {
+      assignment = await access.ensureRoleAssignment(endpoint, role.roleDefinitionId, principalId);
+    } catch (error) {
+      if (known !== undefined || !isMissingRoleDefinition(error)) throw error;
       role = await access.ensurePrivateLinkRole(roleScope);
-      roles.set(roleScope.toLowerCase(), role);
+      assignment = await access.ensureRoleAssignment(endpoint, role.roleDefinitionId, principalId);
     }
-    const assignment = await access.ensureRoleAssignment(endpoint, role.roleDefinitionId, principalId);
+    roles.set(roleScope.toLowerCase(), role);
     assignments.push({ scope: endpoint, ...assignment });
   }
   const ensured = [...roles.values()];
@@ -63,4 +88,5 @@ export const grantPrivateLink: ActivityHandler = async ({
 };
 
 df.app.activity(CHECK_PRIVATE_LINK_ACTIVITY, { handler: checkPrivateLink });
+df.app.activity(CHECK_PERMISSION_AT_ACTIVITY, { handler: checkPermissionAt });
 df.app.activity(GRANT_PRIVATE_LINK_ACTIVITY, { handler: grantPrivateLink });

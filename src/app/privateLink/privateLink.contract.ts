@@ -2,6 +2,8 @@
 // orchestrations that call them and the module that implements them.
 
 export const CHECK_PRIVATE_LINK_ACTIVITY = 'accessCheckPrivateLink';
+/** Input `PermissionCheckInput`; output `PermissionCheck`. */
+export const CHECK_PERMISSION_AT_ACTIVITY = 'accessCheckPermissionAt';
 export const GRANT_PRIVATE_LINK_ACTIVITY = 'accessGrantPrivateLink';
 
 export interface PrivateLinkCheckInput {
@@ -21,6 +23,16 @@ export interface PrivateLinkCheck {
 export interface PrivateLinkGrantInput {
   /** Private endpoints that need the permission. */
   privateEndpoints: string[];
+}
+
+export interface PermissionCheckInput {
+  /** Private endpoints at which to check the app identity's permission. */
+  privateEndpoints: string[];
+}
+
+export interface PermissionCheck {
+  /** Those of them at which the app's identity lacks the private-link action. */
+  missingAt: string[];
 }
 
 export interface PrivateLinkGrant {

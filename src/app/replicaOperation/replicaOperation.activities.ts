@@ -14,7 +14,12 @@ import {
   READ_REPLICA_ACTIVITY,
   START_ARM_OPERATION_ACTIVITY,
 } from './replicaOperation.contract';
-import type { PreflightVerdict, ReplicaSnapshot, StartArmAction } from './replicaOperation.contract';
+import type {
+  ArmStart,
+  PreflightVerdict,
+  ReplicaSnapshot,
+  StartArmAction,
+} from './replicaOperation.contract';
 
 function gateway(): ReplicaGateway {
   return new ReplicaGateway(armClients());
@@ -26,19 +31,21 @@ export const preflight: ActivityHandler = async (
 
 /**
  * Starts one ARM write and returns as soon as ARM accepted it. It may run again after a lost answer: a
- * conflict then means our own earlier attempt is already under way, which counts as started.
+ * conflict then means our own earlier attempt is already under way, which counts as started. A conflict
+ * that says when to try again (ARM holds a deleted replica's name for a while) is answered with that
+ * wait, for the orchestration to keep with a durable timer; anything else fails the activity.
  */
 export const startArmOperation: ActivityHandler = async ({
   replicaId,
   action,
-}: StartArmAction): Promise<void> => {
+}: StartArmAction): Promise<ArmStart> => {
   const replica = parseReplicaId(replicaId);
   const replicas = gateway();
   try {
     switch (action.kind) {
       case 'create':
         await replicas.startCreate(replica, action.location, action.settings);
-        return;
+        break;
       case 'update':
         await replicas.startUpdate(replica, {
           ...(action.regionEndpointEnabled === undefined
@@ -46,15 +53,28 @@ export const startArmOperation: ActivityHandler = async ({
             : { regionEndpointEnabled: action.regionEndpointEnabled }),
           ...(action.tags === undefined ? {} : { tags: action.tags }),
         });
-        return;
+        break;
       case 'delete':
         await replicas.startDelete(replica);
-        return;
+        break;
     }
+    return { started: true };
   } catch (error) {
-    if (!isConflict(error) || !alreadyUnderWay(action, await replicas.getReplica(replica))) throw error;
+    if (!isConflict(error)) throw error;
+    if (alreadyUnderWay(action, await replicas.getReplica(replica))) return { started: true };
+    const retryAfterSeconds = retryAfterOf(error);
+    if (retryAfterSeconds === undefined) throw error;
+    return { started: false, retryAfterSeconds, reason: error.message.split('\n')[0] ?? error.message };
   }
 };
+
+/** How long a refusal says to wait: its Retry-After header, else "retry after N seconds" in its message. */
+function retryAfterOf(error: RestError): number | undefined {
+  const header = Number(error.response?.headers.get('retry-after'));
+  if (Number.isFinite(header) && header > 0) return header;
+  const said = /retry after (\d+) seconds?/i.exec(error.message)?.[1];
+  return said === undefined ? undefined : Number(said);
+}
 
 const UNDER_WAY: Record<ArmAction['kind'], string[]> = {
   create: ['creating', 'succeeded'],
@@ -67,7 +87,7 @@ function alreadyUnderWay(action: ArmAction, current: ReplicaView | undefined): b
   return UNDER_WAY[action.kind].includes(current.provisioningState.toLowerCase());
 }
 
-function isConflict(error: unknown): boolean {
+function isConflict(error: unknown): error is RestError {
   return error instanceof RestError && error.statusCode === 409;
 }
 

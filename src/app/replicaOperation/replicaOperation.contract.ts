@@ -9,7 +9,7 @@ export const REPLICA_OPERATION_ORCHESTRATION = 'replicaOperation';
 
 /** Input a `ReplicaOperationRequest`; output `PreflightVerdict`. */
 export const PREFLIGHT_ACTIVITY = 'replicaPreflight';
-/** Input `StartArmAction`; no output. */
+/** Input `StartArmAction`; output `ArmStart`. */
 export const START_ARM_OPERATION_ACTIVITY = 'replicaStartArmOperation';
 /** Input the replica's resource id; output `ReplicaSnapshot`. */
 export const READ_REPLICA_ACTIVITY = 'replicaRead';
@@ -37,6 +37,12 @@ export interface StartArmAction {
   replicaId: string;
   action: ArmAction;
 }
+
+/**
+ * ARM accepted the write, or refused it for now and said for how long (it holds a deleted replica's
+ * name for a while before it can be created again), so the operation waits exactly that long.
+ */
+export type ArmStart = { started: true } | { started: false; retryAfterSeconds: number; reason: string };
 
 export interface ReplicaSnapshot {
   exists: boolean;

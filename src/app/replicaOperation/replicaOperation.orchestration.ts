@@ -7,6 +7,7 @@ import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 
 import {
+  AWAITS_PER_GENERATION,
   PRIVATE_LINK_ACTION,
   describeArmActions,
   formatRegistryId,
@@ -46,7 +47,15 @@ import {
   REPLICA_OPERATION_ORCHESTRATION,
   START_ARM_OPERATION_ACTIVITY,
 } from './replicaOperation.contract';
-import type { PreflightVerdict, ReplicaSnapshot, StartArmAction } from './replicaOperation.contract';
+import type {
+  ArmStart,
+  PreflightVerdict,
+  ReplicaSnapshot,
+  StartArmAction,
+} from './replicaOperation.contract';
+
+/** What an approval costs in awaited tasks, at most (the question, the wait, the answer's record). */
+const APPROVAL_AWAITS = 4;
 
 export function* replicaOperation(
   context: OrchestrationContext,
@@ -78,6 +87,8 @@ interface OperationRun {
   status: (phase: OperationPhase, snapshot?: ReplicaSnapshot) => void;
   audit: AuditStep;
   now: () => Date;
+  /** Tasks this generation has waited for: each costs about four history events. */
+  awaited: number;
 }
 
 /** What the polls of this generation have seen so far. */
@@ -98,7 +109,7 @@ function* runOperation(
   const { progress } = run;
   let actions = progress.actions;
   if (actions === undefined) {
-    const planned = yield* checkAndPlan(run);
+    const planned = run.request.checked === true ? yield* planChecked(run) : yield* checkAndPlan(run);
     if (!planned.ok) return planned.result;
     actions = planned.value;
   }
@@ -153,14 +164,28 @@ function beginRun(context: OrchestrationContext, startedAt: string): OperationRu
     target: request.replicaId,
     requestedAt: request.requestedAt,
   };
-  const audit = auditTrail(context, subject, () => `${progress.step}|${progress.polls}`);
-  return { context, request, progress, status, audit, now };
+  const write = auditTrail(context, subject, () => `${progress.step}|${progress.polls}`);
+  const run: OperationRun = {
+    context,
+    request,
+    progress,
+    status,
+    // Every audit entry is waited for.
+    audit: (step, outcome, detail) => {
+      run.awaited += 1;
+      return write(step, outcome, detail);
+    },
+    now,
+    awaited: 0,
+  };
+  return run;
 }
 
 /** Preflight against ARM, the plan of ARM writes, and the approval when the request asks for one. */
 function* checkAndPlan(run: OperationRun): Generator<unknown, Step<ArmAction[]>, unknown> {
   const { context, request, progress, status, audit } = run;
   status('preflight');
+  run.awaited += 1;
   const verdict = (yield context.df.callActivityWithRetry(
     PREFLIGHT_ACTIVITY,
     ACTIVITY_RETRY,
@@ -191,6 +216,18 @@ function* checkAndPlan(run: OperationRun): Generator<unknown, Step<ArmAction[]>,
   return { ok: true, value: actions };
 }
 
+/**
+ * The plan of a caller that has just read the registry and the replica and made sure of the private-link
+ * permission (a heal): its reads are not repeated, and the audit trail says who checked.
+ */
+function* planChecked(run: OperationRun): Generator<unknown, Step<ArmAction[]>, unknown> {
+  const { request, progress, audit } = run;
+  const actions = planArmActions(request);
+  progress.actions = actions;
+  yield audit('preflight', 'succeeded', { plan: actions.map((a) => a.kind), checkedBy: 'heal' });
+  return { ok: true, value: actions };
+}
+
 /** Asks in chat when the request came from one, then waits; no answer or a rejection changes nothing. */
 function* awaitApprovalOf(
   run: OperationRun,
@@ -211,6 +248,7 @@ function* awaitApprovalOf(
           timeoutMinutes,
         };
   const decision = yield* askForApproval(context, ask, timeoutMinutes);
+  run.awaited += APPROVAL_AWAITS;
   if (decision === 'timeout' || !decision.approved) {
     const reason =
       decision === 'timeout'
@@ -240,17 +278,45 @@ function* startArmWrite(run: OperationRun, action: ArmAction): Generator<unknown
   }
   status('starting');
   const start: StartArmAction = { replicaId: request.replicaId, action };
-  try {
-    yield context.df.callActivityWithRetry(START_ARM_OPERATION_ACTIVITY, ACTIVITY_RETRY, start);
-  } catch (error) {
-    // ARM kept refusing after every retry (e.g. a name deleted moments ago): a result, not a crash.
-    const reason = `Azure refused to start the ${action.kind}: ${failureMessage(error)}`;
-    yield audit('arm-started', 'failed', { action: action.kind, reason });
-    status('failed');
-    return {
-      ok: false,
-      result: { outcome: 'failed', phase: 'failed', reason, evidence: { action: action.kind } },
-    };
+  const firstTry = now();
+  for (let refusals = 0; ; refusals += 1) {
+    let answer: ArmStart;
+    run.awaited += 1;
+    try {
+      answer = (yield context.df.callActivityWithRetry(
+        START_ARM_OPERATION_ACTIVITY,
+        ACTIVITY_RETRY,
+        start,
+      )) as ArmStart;
+    } catch (error) {
+      // ARM kept refusing after every retry: a result, not a crash.
+      const reason = `Azure refused to start the ${action.kind}: ${failureMessage(error)}`;
+      yield audit('arm-started', 'failed', { action: action.kind, reason });
+      status('failed');
+      return {
+        ok: false,
+        result: { outcome: 'failed', phase: 'failed', reason, evidence: { action: action.kind } },
+      };
+    }
+    if (answer.started) break;
+    // Refused for now, with how long to wait (a name deleted moments ago): wait exactly that, up to the deadline.
+    const retryAt = new Date(now().getTime() + answer.retryAfterSeconds * 1000);
+    if (pastDeadline(firstTry.toISOString(), retryAt, request.polling)) {
+      const reason = `Azure refused to start the ${action.kind} until the deadline: ${answer.reason}`;
+      yield audit('arm-started', 'failed', { action: action.kind, reason, refusals: refusals + 1 });
+      status('failed');
+      return {
+        ok: false,
+        result: { outcome: 'failed', phase: 'failed', reason, evidence: { action: action.kind } },
+      };
+    }
+    yield audit(`arm-refused-${refusals + 1}`, 'progress', {
+      action: action.kind,
+      reason: answer.reason,
+      retryAfterSeconds: answer.retryAfterSeconds,
+    });
+    run.awaited += 1;
+    yield context.df.createTimer(retryAt);
   }
   const armStartedAt = now().toISOString();
   progress.armStartedAt = armStartedAt;
@@ -270,6 +336,7 @@ function* ensurePrivateLinkPermission(
   const registryId = formatRegistryId(registryOfReplica(parseReplicaId(request.replicaId)));
 
   status('checking-permission');
+  run.awaited += 1;
   const first = (yield checkPrivateLink(context, registryId)) as PrivateLinkCheck;
   yield audit('permission-checked', 'succeeded', {
     action: PRIVATE_LINK_ACTION,
@@ -299,6 +366,7 @@ function* ensurePrivateLinkPermission(
   status('granting-permission');
   let grant: PrivateLinkGrant;
   try {
+    run.awaited += 1;
     grant = (yield grantPrivateLink(context, first.missingAt)) as PrivateLinkGrant;
   } catch (error) {
     const reason = `granting ${PRIVATE_LINK_ACTION} failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -315,7 +383,8 @@ function* ensurePrivateLinkPermission(
     assignments: grant.assignments,
   });
 
-  const wait = yield* waitUntilPermissionEffective(context, registryId, request.polling);
+  const wait = yield* waitUntilPermissionEffective(context, first.missingAt, request.polling);
+  run.awaited += 2 * wait.checks - 1;
   if (wait.effective) {
     yield audit('permission-effective', 'succeeded', { checks: wait.checks });
     return { ok: true, value: undefined };
@@ -335,7 +404,8 @@ function* ensurePrivateLinkPermission(
 }
 
 /**
- * Polls the replica with durable timers and capped backoff until the write settles: Succeeded (for a
+ * Polls the replica with durable timers, soon after ARM accepted the write and then less often as it
+ * takes longer (a tenth of the time so far), until the write settles: Succeeded (for a
  * delete: gone, consistently), failed, or stuck past its deadline. A long wait goes on in a fresh
  * generation (continue-as-new), so the history stays bounded however long provisioning takes.
  */
@@ -350,14 +420,19 @@ function* watchUntilSettled(
   status(waitingPhase, watch.last);
 
   for (;;) {
-    if (watch.pollsThisGeneration >= request.polling.pollsPerGeneration) {
+    // A poll waits for two tasks; what may follow the last one (state, result, chat) for three more.
+    if (
+      watch.pollsThisGeneration >= request.polling.pollsPerGeneration ||
+      run.awaited + 5 > AWAITS_PER_GENERATION
+    ) {
       context.df.continueAsNew({ request, progress: { ...progress, generation: progress.generation + 1 } });
       return 'continued-as-new';
     }
     const delay =
       progress.consecutiveGone > 0
         ? request.polling.initialSeconds
-        : pollDelaySeconds(progress.polls - (progress.stepStartPolls ?? 0), request.polling);
+        : pollDelaySeconds((now().getTime() - Date.parse(armStartedAt)) / 1000, request.polling);
+    run.awaited += 2;
     yield context.df.createTimer(new Date(now().getTime() + delay * 1000));
     const snapshot = (yield context.df.callActivityWithRetry(
       READ_REPLICA_ACTIVITY,

@@ -31,7 +31,7 @@ describe('starting an ARM write', () => {
     };
 
     await run(input);
-    await expect(run(input)).resolves.toBeUndefined();
+    await expect(run(input)).resolves.toEqual({ started: true });
   });
 
   test('a conflict that is not our own operation still fails', async () => {
