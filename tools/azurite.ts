@@ -17,6 +17,8 @@ export interface AzuriteOptions {
 
 export interface RunningAzurite {
   port: number;
+  /** Its process, for tools that measure it. */
+  pid: number;
   connectionString: string;
   stop(): Promise<void>;
 }
@@ -49,6 +51,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   await waitForOutput(child, /successfully (started|listening)/i, 'Azurite');
   return {
     port,
+    pid: child.pid ?? 0,
     connectionString: azuriteConnectionString(port),
     stop: () => stopChild(child),
   };

@@ -1,7 +1,10 @@
 // A sweep at ARM's real budget (the sandbox throttles as ARM does, here at real speed: 250 reads, then 25
 // a second): it paces its reads on what ARM's answers say is left, so it meets no 429 and keeps a reserve
-// for the app's other operations (a user's create during the sweep is never throttled), and it starts
-// the heal of a suspect while its scan of the rest of the fleet goes on.
+// for the app's other operations (a user's create during the sweep is never throttled), it starts the
+// heal of a suspect while its scan of the rest of the fleet goes on, and its scans slide: new batches go
+// out while earlier ones still run, up to HEAL_PARALLELISM at once.
+import { EventType } from '@acr-replica-guard/devhost';
+import type { HistoryEvent } from '@acr-replica-guard/devhost';
 import { SWEEP_INSTANCE_ID } from '../../src/domain';
 import type { SweepSummary } from '../../src/domain';
 import { startApp } from './appHarness';
@@ -105,3 +108,24 @@ test('a dry-run sweep of 400 registries meets no 429, heals while it scans, and 
   expect(log.counts['Replications_List 200']).toBe(REGISTRIES);
   expect(log.counts['Registries_List 200']).toBe(REGISTRIES / 100);
 }, 180_000);
+
+test('the scans of that sweep ran in a sliding window: up to eight at once, new ones issued beside running ones', async () => {
+  const answer = await app.api(`/devhost/instances/${SWEEP_INSTANCE_ID}/history`);
+  expect(answer.status).toBe(200);
+  const history = answer.json<HistoryEvent[]>();
+  const running = new Map<number, number>();
+  let episode = 0;
+  let most = 0;
+  let besideEarlier = 0;
+  for (const event of history) {
+    if (event.EventType === EventType.OrchestratorStarted) episode += 1;
+    if (event.EventType === EventType.TaskScheduled && event.Name === 'sweepScanRegistries') {
+      if ([...running.values()].some((at) => at < episode)) besideEarlier += 1;
+      running.set(event.EventId, episode);
+      most = Math.max(most, running.size);
+    }
+    if (event.EventType === EventType.TaskCompleted) running.delete(event.TaskScheduledId);
+  }
+  expect(most).toBe(8);
+  expect(besideEarlier).toBeGreaterThan(10);
+});

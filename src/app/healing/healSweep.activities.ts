@@ -76,7 +76,9 @@ export async function listSweepSourceWith(
   const { value, budget } = await deps.budget.measure(source.subscriptionId, async () => {
     let next = request.next;
     let written = 0;
-    for (let page = 0; page < PAGES_PER_LISTING_CALL; page += 1) {
+    // The first call reads one page, so that the first scans start as early as they can.
+    const pages = request.start === 0 && request.next === undefined ? 1 : PAGES_PER_LISTING_CALL;
+    for (let page = 0; page < pages; page += 1) {
       const read = await readPage(deps.gateway, source, next, pace);
       const inScope = read.registries
         .filter((r) => isPremium(r) && carriesTag(r, deps.selection.tag))
@@ -167,7 +169,11 @@ export async function scanRegistryWith(
   pace: Pace = (read) => read(),
 ): Promise<ScanResult> {
   const registry = parseRegistryId(registryId);
-  const replicas = await pace(() => gateway.listReplicas(registry));
+  // The watch store is read while ARM lists the replicas: neither waits for the other.
+  const [replicas, watched] = await Promise.all([
+    pace(() => gateway.listReplicas(registry)),
+    store.watched(registry),
+  ]);
   const firstSeen = await store.observe(
     registry,
     replicas.map((r) => ({
@@ -177,6 +183,7 @@ export async function scanRegistryWith(
       ...(r.displayStatus === undefined ? {} : { displayStatus: r.displayStatus }),
     })),
     now,
+    watched,
   );
   const listedSuspects = replicas.filter((r) =>
     isWatchedSuspect(

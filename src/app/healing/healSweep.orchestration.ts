@@ -101,6 +101,9 @@ type InFlight =
 
 /** What is under way in this generation. */
 interface Generation {
+  /** Scheduled in this round, not yet issued to the host. */
+  fresh: InFlight[];
+  /** Issued and not yet taken in, in the order they were issued. */
   queue: InFlight[];
   scheduled: number;
   listing: Set<number>;
@@ -192,14 +195,17 @@ function statusOf(sweep: SweepRun, phase: SweepPhase): Record<string, unknown> {
 }
 
 /**
- * Keeps the listing ahead of the scans, the scan windows full and the heals going, waiting for one task
- * at a time in the order they were scheduled. (A task yielded once may be yielded again on its own, but
- * not inside a new Task.any: the Durable host would schedule it a second time.) Ends when everything is
- * done, or continues as new once the generation has scheduled its share of tasks and they have ended.
+ * Keeps the listing ahead of the scans, the scan windows full and the heals going. The host issues tasks
+ * together only when they are yielded together, and a task issued once must not join a later Task.any
+ * (the host would issue it a second time): so new tasks go out in a Task.any of their own, with a timer
+ * due at once while older tasks still run, and the waits in between are for the oldest task under way.
+ * Ends when everything is done, or continues as new once the generation has scheduled its share of
+ * tasks and they have ended.
  */
 function* runGeneration(sweep: SweepRun): Generator<unknown, 'done' | 'continue', unknown> {
   const { context, progress } = sweep;
   const generation: Generation = {
+    fresh: [],
     queue: [],
     scheduled: 0,
     listing: new Set(),
@@ -213,29 +219,54 @@ function* runGeneration(sweep: SweepRun): Generator<unknown, 'done' | 'continue'
     if (draining) flushAudits(sweep, generation, false);
     else dispatch(sweep, generation);
     sweep.status(phaseOf(progress, generation));
-    if (generation.queue.length === 0) {
+    if (generation.fresh.length === 0 && generation.queue.length === 0) {
       if (finished(progress)) return 'done';
       if (draining) {
         // What is not in the audit trail yet goes there now, so the next generation starts without it.
         flushAudits(sweep, generation, true);
-        if (generation.queue.length === 0) return 'continue';
+        if (generation.fresh.length === 0) return 'continue';
       } else {
         // Only heals are left, and it is not yet time to look at them again.
         const timer = context.df.createTimer(new Date(generation.nextHealPoll));
         schedule(generation, { kind: 'timer', task: timer });
       }
     }
-    const next = generation.queue.shift();
-    if (next === undefined) continue;
-    let value: unknown;
-    let error: unknown;
-    try {
-      value = yield next.task;
-    } catch (thrown) {
-      error = thrown ?? new Error('the task failed');
+    if (generation.fresh.length > 0) {
+      const fresh = generation.fresh.splice(0);
+      const olderRunning = generation.queue.some((f) => !settled(f.task));
+      generation.queue.push(...fresh);
+      const tasks = fresh.map((f) => f.task);
+      if (olderRunning) {
+        tasks.push(context.df.createTimer(sweep.now()));
+        generation.scheduled += 1;
+      }
+      yield context.df.Task.any(tasks);
+    } else {
+      const oldest = generation.queue.find((f) => !settled(f.task));
+      if (oldest !== undefined) {
+        try {
+          yield oldest.task;
+        } catch {
+          // Read below, from the task itself.
+        }
+      }
     }
-    handle(sweep, generation, next, value, error);
+    const done = generation.queue.filter((f) => settled(f.task));
+    generation.queue = generation.queue.filter((f) => !settled(f.task));
+    for (const f of done) {
+      handle(
+        sweep,
+        generation,
+        f,
+        f.task.isFaulted ? undefined : f.task.result,
+        f.task.isFaulted ? (f.task.result ?? new Error('the task failed')) : undefined,
+      );
+    }
   }
+}
+
+function settled(task: Task): boolean {
+  return task.isCompleted || task.isFaulted;
 }
 
 /** Takes in one task's outcome. */
@@ -334,7 +365,7 @@ function dispatch(run: SweepRun, gen: Generation): void {
 }
 
 function schedule(generation: Generation, inFlight: InFlight): void {
-  generation.queue.push(inFlight);
+  generation.fresh.push(inFlight);
   generation.scheduled += 1;
 }
 
@@ -604,6 +635,7 @@ function sourceName(source: SweepSource | undefined): string {
 function* completeSweep(sweep: SweepRun): Generator<unknown, SweepSummary, unknown> {
   const { context, request, progress, status, audit } = sweep;
   const rest: Generation = {
+    fresh: [],
     queue: [],
     scheduled: 0,
     listing: new Set(),
@@ -613,7 +645,7 @@ function* completeSweep(sweep: SweepRun): Generator<unknown, SweepSummary, unkno
     nextHealPoll: 0,
   };
   flushAudits(sweep, rest, true);
-  if (rest.queue.length > 0) yield context.df.Task.all(rest.queue.map((entry) => entry.task));
+  if (rest.fresh.length > 0) yield context.df.Task.all(rest.fresh.map((entry) => entry.task));
   yield audit('sweep-completed', 'succeeded', { dryRun: request.dryRun, ...summaryCounts(progress.summary) });
   status('completed');
   if (request.replyTo !== undefined) {
