@@ -27,9 +27,9 @@ export const APP = {
 
 export interface FleetShape {
   registries: number;
-  /** Every this-many-th registry has a private endpoint and a replica stuck in Creating (1 %). */
+  /** Every this-many-th registry has a private endpoint and a replica stuck in Creating (1 %); 0: none. */
   stuckEvery: number;
-  /** Every this-many-th registry has a Failed replica (0.5 %). */
+  /** Every this-many-th registry has a Failed replica (0.5 %); 0: none. */
   failedEvery: number;
 }
 
@@ -40,8 +40,8 @@ export function fleet(subscriptionId: string, shape: FleetShape): SeedRegistry[]
   const [home = 'westeurope', ...others] = LOCATIONS;
   return Array.from({ length: shape.registries }, (_, i) => {
     const id = `/subscriptions/${subscriptionId}/resourceGroups/rg-${i % 20}/providers/Microsoft.ContainerRegistry/registries/cr${String(i).padStart(5, '0')}`;
-    const stuck = i % shape.stuckEvery === 7;
-    const failed = i % shape.failedEvery === 13;
+    const stuck = shape.stuckEvery > 0 && i % shape.stuckEvery === 7;
+    const failed = shape.failedEvery > 0 && i % shape.failedEvery === 13;
     return {
       id,
       location: home,

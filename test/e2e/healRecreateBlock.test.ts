@@ -47,6 +47,8 @@ test('a failed replica is recreated once ARM releases the name it just deleted, 
   });
   const log = await app.sandbox.admin.requests(app.subscriptionId);
   expect(log.counts['Replications_Create 409']).toBe(1);
+  // One 404 confirmed the delete; the refusal needed no look at the replica.
+  expect(log.counts['Replications_Get 404']).toBe(1);
   expect(log.counts['Replications_Create 201']).toBe(1);
   const refused = (
     await app.audit.listByInstance(app.registryId(RG, 'crblock01'), 'heal-block|create|1')

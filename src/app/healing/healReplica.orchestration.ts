@@ -177,7 +177,8 @@ function* diagnoseReplica(heal: HealRun): Generator<unknown, Step<Findings>, unk
     privateEndpoints: access.privateEndpoints,
     missingPermissionAt: access.missingAt,
   };
-  const diagnosis = diagnose(evidence);
+  // Judged on the exact time in state; the evidence shows it rounded to a tenth of a minute.
+  const diagnosis = diagnose(minutesInState === undefined ? evidence : { ...evidence, minutesInState });
   const plan = healPlan(diagnosis, captured, access);
   yield audit('diagnosed', 'succeeded', { diagnosis, evidence, plan });
   status('diagnosing', diagnosis);

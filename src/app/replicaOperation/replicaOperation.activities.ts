@@ -61,10 +61,13 @@ export const startArmOperation: ActivityHandler = async ({
     return { started: true };
   } catch (error) {
     if (!isConflict(error)) throw error;
-    if (alreadyUnderWay(action, await replicas.getReplica(replica))) return { started: true };
+    // A refusal that says when to try again has started nothing, ours or another's: no need to look.
     const retryAfterSeconds = retryAfterOf(error);
-    if (retryAfterSeconds === undefined) throw error;
-    return { started: false, retryAfterSeconds, reason: error.message.split('\n')[0] ?? error.message };
+    if (retryAfterSeconds !== undefined) {
+      return { started: false, retryAfterSeconds, reason: error.message.split('\n')[0] ?? error.message };
+    }
+    if (alreadyUnderWay(action, await replicas.getReplica(replica))) return { started: true };
+    throw error;
   }
 };
 
