@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const clients = new ArmClients(new DefaultAzureCredential(), settings.armEndpoint);
   const deps: SweepDependencies = {
     gateway: new ReplicaGateway(clients),
-    listing: SweepListing.fromConnectionString(settings.connectionString, settings.tableName),
+    listing: SweepListing.fromConnectionString(settings.connectionString, settings.tableName, 'direct'),
     store: WatchStore.fromConnectionString(settings.connectionString, settings.tableName),
     budget: clients.budget,
     selection: { policy: 'auto', thresholdMinutes: 0 },

@@ -1,7 +1,8 @@
 // A sweep's listing of the registries it covers, in Table Storage beside the watched replicas: the
 // listing activities write what ARM's paged lists return, page by page, and the scan activities read
 // the positions they are given. So the sweep orchestration carries positions, never the registries.
-// Pages are overwritten by the next sweep under the same operation id; nothing grows from run to run.
+// Pages are overwritten by the next sweep under the same operation id of the same app (its task hub);
+// nothing grows from run to run, and apps that share the table never read each other's listings.
 import { TableClient, odata } from '@azure/data-tables';
 import type { TransactionAction } from '@azure/data-tables';
 
@@ -20,11 +21,16 @@ type StoredEntry = {
 export class SweepListing {
   private ensured: Promise<void> | undefined;
 
-  constructor(private readonly table: TableClient) {}
+  constructor(
+    private readonly table: TableClient,
+    /** Tells this app's listings from those of other apps in the same table: its task hub. */
+    private readonly app: string,
+  ) {}
 
-  static fromConnectionString(connectionString: string, tableName: string): SweepListing {
+  static fromConnectionString(connectionString: string, tableName: string, app: string): SweepListing {
     return new SweepListing(
       TableClient.fromConnectionString(connectionString, tableName, { allowInsecureConnection: true }),
+      app,
     );
   }
 
@@ -39,7 +45,7 @@ export class SweepListing {
     const byPage = new Map<string, TransactionAction[]>();
     registries.forEach((registry, i) => {
       const position = start + i;
-      const partitionKey = listingPartition(listingKey, source, position);
+      const partitionKey = listingPartition(this.app, listingKey, source, position);
       const entity: StoredEntry = {
         partitionKey,
         rowKey: positionKey(position),
@@ -58,7 +64,7 @@ export class SweepListing {
   /** The registries at positions [from, to) of a source's listing, which lie within one page. */
   async read(listingKey: string, source: number, from: number, to: number): Promise<ListedRegistry[]> {
     await this.ensureTable();
-    const partitionKey = listingPartition(listingKey, source, from);
+    const partitionKey = listingPartition(this.app, listingKey, source, from);
     const entries = this.table.listEntities<StoredEntry>({
       queryOptions: {
         filter: odata`PartitionKey eq ${partitionKey} and RowKey ge ${positionKey(from)} and RowKey lt ${positionKey(to)}`,
@@ -85,8 +91,8 @@ export class SweepListing {
 }
 
 /** Listing pages live beside the watch store's per-registry partitions, which start with "%2f". */
-export function listingPartition(listingKey: string, source: number, position: number): string {
-  return `sweep~${toKeySafe(listingKey)}~${source}~${Math.floor(position / LISTING_PAGE_SIZE)}`;
+export function listingPartition(app: string, listingKey: string, source: number, position: number): string {
+  return `sweep~${toKeySafe(app)}~${toKeySafe(listingKey)}~${source}~${Math.floor(position / LISTING_PAGE_SIZE)}`;
 }
 
 function positionKey(position: number): string {

@@ -1,6 +1,6 @@
 // The watch store and sweeps' listings, built once per process from the settings: both live in the table
 // WATCH_TABLE in the audit trail's account.
-import { auditStorageConnectionString, watchTableName } from '../config/settings';
+import { auditStorageConnectionString, taskHubName, watchTableName } from '../config/settings';
 import { SweepListing } from './sweepListing';
 import { WatchStore } from './watchStore';
 
@@ -15,6 +15,10 @@ export function watchStore(): WatchStore {
 
 /** Sweeps' listings, kept in the watch store's table, shared within this process. */
 export function sweepListing(): SweepListing {
-  listing ??= SweepListing.fromConnectionString(auditStorageConnectionString(), watchTableName());
+  listing ??= SweepListing.fromConnectionString(
+    auditStorageConnectionString(),
+    watchTableName(),
+    taskHubName() ?? 'default',
+  );
   return listing;
 }
