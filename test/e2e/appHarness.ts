@@ -57,8 +57,9 @@ export async function startApp(
   ) => SeedRegistry[],
   options: {
     sandbox?: Omit<SandboxOptions, 'seed' | 'tlsDir'>;
-    env?: Record<string, string>;
-    /** More to seed: principals, role definitions and assignments (a function gets the subscription id). */
+    /** Settings for the app (a function gets the subscription id). */
+    env?: Record<string, string> | ((subscriptionId: string) => Record<string, string>);
+    /** More to seed: principals, subscriptions, roles, registries (a function gets the subscription id). */
     seed?: SeedDocument | ((subscriptionId: string) => SeedDocument);
   } = {},
 ): Promise<AppHarness> {
@@ -73,7 +74,7 @@ export async function startApp(
   const extra = typeof options.seed === 'function' ? options.seed(subscriptionId) : (options.seed ?? {});
   const seedDocument: SeedDocument = {
     principals: [APP_IDENTITY, ...(extra.principals ?? [])],
-    subscriptions: [{ subscriptionId, locations: LOCATIONS }],
+    subscriptions: [{ subscriptionId, locations: LOCATIONS }, ...(extra.subscriptions ?? [])],
     roleDefinitions: [
       {
         roleName: role,
@@ -86,7 +87,7 @@ export async function startApp(
       { principalId: APP_IDENTITY.objectId, role, scope: `/subscriptions/${subscriptionId}` },
       ...(extra.roleAssignments ?? []),
     ],
-    registries: registries(registryId, subscriptionId),
+    registries: [...registries(registryId, subscriptionId), ...(extra.registries ?? [])],
   };
   // Lists lag writes by ten (virtual) seconds, as ARM's do by a few: the app must find what it just
   // wrote by id, not by listing.
@@ -107,7 +108,7 @@ export async function startApp(
     // No sweep on the clock: a quarter-hour tick would meet the test's own operations. Tests that
     // want one run the timer through the admin endpoint.
     AzureWebJobs__healSchedule__Disabled: 'true',
-    ...options.env,
+    ...(typeof options.env === 'function' ? options.env(subscriptionId) : options.env),
   };
   let host = await startDevHost({ appRoot: REPO_ROOT, env: hostEnv });
   const audit = new AuditStore(

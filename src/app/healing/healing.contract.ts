@@ -51,6 +51,8 @@ export interface SourceProgress {
   written: number;
   /** Registries handed to scans so far. */
   dispatched: number;
+  /** Listing calls that failed in a row (the listing is given up after a few). */
+  failures?: number;
 }
 
 /** A suspect waiting for a free heal: what its heal request needs beyond the sweep's own. */

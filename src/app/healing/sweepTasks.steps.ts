@@ -44,6 +44,8 @@ export type SweepPhase = 'listing' | 'scanning' | 'healing' | 'completed';
 
 /** Results and failed scans go to the audit trail this many to an entry. */
 const ENTRIES_PER_AUDIT = 25;
+/** Calls a listing gets before the sweep gives it up (and reports it as a failed scan). */
+const LISTING_ATTEMPTS = 3;
 
 /** One generation of a sweep: its request, its progress (carried across generations), its voice. */
 export interface SweepRun {
@@ -129,7 +131,8 @@ export function dispatch(run: SweepRun, gen: Generation): void {
     schedule(gen, {
       kind: 'read',
       launches,
-      task: context.df.callActivityWithRetry(READ_HEALS_ACTIVITY, ACTIVITY_RETRY, launches),
+      // A look that fails is simply taken again at the next poll.
+      task: context.df.callActivity(READ_HEALS_ACTIVITY, launches),
     });
   }
   progress.sources.forEach((source, index) => {
@@ -146,7 +149,10 @@ export function dispatch(run: SweepRun, gen: Generation): void {
     schedule(gen, {
       kind: 'list',
       source: index,
-      task: context.df.callActivityWithRetry(LIST_SWEEP_SOURCE_ACTIVITY, ACTIVITY_RETRY, list),
+      // No Durable retries inside the window: a task that waits minutes between attempts would hold up
+      // every wait behind it. The ARM client retries throttling and transient faults itself; a listing
+      // that still fails is tried again by the next dispatch, a few times.
+      task: context.df.callActivity(LIST_SWEEP_SOURCE_ACTIVITY, list),
     });
   });
   progress.sources.forEach((source, index) => {
@@ -168,7 +174,9 @@ export function dispatch(run: SweepRun, gen: Generation): void {
       schedule(gen, {
         kind: 'scan',
         batch: scan,
-        task: context.df.callActivityWithRetry(SCAN_REGISTRIES_ACTIVITY, ACTIVITY_RETRY, scan),
+        // A scan reports each registry that failed; the activity itself fails only on the way to its
+        // listing, and then its registries count as failed scans (the next sweep scans them again).
+        task: context.df.callActivity(SCAN_REGISTRIES_ACTIVITY, scan),
       });
     }
   });
@@ -220,6 +228,9 @@ function listed(sweep: SweepRun, index: number, result: ListSourceResult | undef
   const source = progress.sources[index];
   if (source === undefined) return;
   if (result === undefined) {
+    source.failures = (source.failures ?? 0) + 1;
+    // Tried again at the next dispatch (from where it stood), up to LISTING_ATTEMPTS in all.
+    if (source.failures < LISTING_ATTEMPTS) return;
     source.listed = true;
     delete source.next;
     const where = sourceName(source.source);
@@ -230,6 +241,7 @@ function listed(sweep: SweepRun, index: number, result: ListSourceResult | undef
     });
     return;
   }
+  delete source.failures;
   source.written += result.written;
   progress.summary = { ...progress.summary, registries: progress.summary.registries + result.written };
   if (result.next === undefined) {
