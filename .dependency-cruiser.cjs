@@ -14,9 +14,9 @@ const ENTRY = '^src/index\\.ts$';
 const CONTRACTS = '^src/app/[^/]+/[^/]+\\.contract\\.ts$';
 const USE_CASES = '^src/app/[^/]+/[^/]+\\.useCases\\.ts$';
 const ACTIVITIES = '^src/app/[^/]+/[^/]+\\.activities\\.ts$';
-const ORCHESTRATIONS = ['^src/app/[^/]+/[^/]+\\.(orchestration|steps)\\.ts$', '^src/app/shared/'];
+const ORCHESTRATIONS = ['^src/app/[^/]+/[^/]+\\.(orchestration|steps)\\.ts$', '^src/app/common/'];
 const SERVICES =
-  '^src/app/(?!shared/)[^/]+/(?![^/]+\\.(contract|useCases|orchestration|steps|activities)\\.ts$)';
+  '^src/app/(?!common/)[^/]+/(?![^/]+\\.(contract|useCases|orchestration|steps|activities)\\.ts$)';
 const OUTSIDE_THE_APP = [
   '^(devhost|sandbox|tools|test|bench)/',
   '^@acr-replica-guard/(devhost|sandbox)($|/)',

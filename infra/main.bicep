@@ -42,6 +42,12 @@ param taskHubName string = 'ReplicaGuard'
 @description('SLACK_APPROVERS: Slack user ids (U... or W...) allowed to approve heals, comma-separated; empty means nobody.')
 param slackApprovers string = ''
 
+@description('SLACK_HEALERS: Slack user ids (U... or W...) allowed to start heals from Slack, comma-separated; empty means nobody.')
+param slackHealers string = ''
+
+@description('SLACK_TEAM_ID: the one Slack workspace (T...) the app serves; empty means each request\'s own.')
+param slackTeamId string = ''
+
 @secure()
 @description('Slack signing secret; stored in Key Vault as slack-signing-secret. Empty leaves Slack switched off.')
 param slackSigningSecret string = ''
@@ -58,6 +64,11 @@ param slackNotifyWebhookUrl string = ''
 @description('Key for the audit trail\'s hash chain (32 random bytes, base64); stored in Key Vault as audit-signing-key.')
 param auditSigningKey string = ''
 
+@minValue(1)
+@maxValue(146000)
+@description('Days each audit anchor blob stays unchangeable (the anchors container\'s immutability policy).')
+param auditAnchorRetentionDays int = 365
+
 @minValue(40)
 @maxValue(1000)
 @description('Most instances Flex Consumption may scale out to.')
@@ -68,7 +79,10 @@ var tags = { 'azd-env-name': environmentName }
 var functionAppName = 'func-${resourceToken}'
 var deploymentContainerName = 'app-package-${resourceToken}'
 var auditTableName = 'ReplicaAudit'
+// The app derives its anchors' container from the table's name (src/azure/auditAnchors.ts).
+var auditAnchorContainerName = '${toLower(auditTableName)}-anchors'
 var watchTableName = 'ReplicaWatch'
+var desiredReplicasTableName = 'DesiredReplicas'
 
 // ---- the fleet: REGISTRY_SCOPE and the private endpoints' resource groups, split into scopes ----
 
@@ -120,6 +134,7 @@ var privateEndpointGroups = map(
 // Exactly what replica lifecycle and healing need on registries; nothing that writes registries themselves.
 var replicaOperatorActions = [
   'Microsoft.ContainerRegistry/registries/read'
+  'Microsoft.ContainerRegistry/registries/listUsages/read'
   'Microsoft.ContainerRegistry/registries/replications/read'
   'Microsoft.ContainerRegistry/registries/replications/write'
   'Microsoft.ContainerRegistry/registries/replications/delete'
@@ -238,8 +253,21 @@ module storage 'br/public:avm/res/storage/storage-account:0.8.3' = {
         {
           name: watchTableName
         }
+        {
+          name: desiredReplicasTableName
+        }
       ]
     }
+  }
+}
+
+module auditAnchors 'app/audit-anchors.bicep' = {
+  name: 'audit-anchors'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    containerName: auditAnchorContainerName
+    retentionDays: auditAnchorRetentionDays
   }
 }
 
@@ -370,10 +398,15 @@ var appSettings = {
   HEAL_SCHEDULE: healSchedule
   AUDIT_TABLE: auditTableName
   WATCH_TABLE: watchTableName
+  DESIRED_REPLICAS_TABLE: desiredReplicasTableName
   AZURE_CLIENT_ID: identity.outputs.clientId
   APP_PRINCIPAL_ID: identity.outputs.principalId
 }
-var approverSettings = empty(slackApprovers) ? {} : { SLACK_APPROVERS: slackApprovers }
+var approverSettings = union(
+  empty(slackApprovers) ? {} : { SLACK_APPROVERS: slackApprovers },
+  empty(slackHealers) ? {} : { SLACK_HEALERS: slackHealers },
+  empty(slackTeamId) ? {} : { SLACK_TEAM_ID: slackTeamId }
+)
 var healRoleSettings = empty(privateEndpointGroups) ? {} : { HEAL_ROLE_DEFINITION_ID: privateLinkRoleId }
 var secretSettings = union(
   empty(slackSigningSecret) ? {} : { SLACK_SIGNING_SECRET: keyVaultReference(keyVault.outputs.name, 'slack-signing-secret') },

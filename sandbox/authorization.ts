@@ -2,13 +2,21 @@
 // the caller's effective permissions, at any scope: `{scope}/providers/Microsoft.Authorization/...`.
 
 import { isValidScope, normalizeScope, subscriptionIdOf } from './armScope';
-import { badRequest, roleAssignmentNotFound, roleDefinitionDoesNotExist } from './authorizationErrors';
+import {
+  authorizationFailed,
+  badRequest,
+  roleAssignmentNotFound,
+  roleDefinitionDoesNotExist,
+} from './authorizationErrors';
 import { toPermission, toRoleAssignmentResource, toRoleDefinitionResource } from './authorizationResources';
 import { listPage } from './listPage';
 import { invalidFilter, parseFilter } from './odataFilter';
+import type { ConditionAttributes } from './conditions';
+import { roleAssignmentIdOf } from './rbac';
 import type {
   PrincipalType,
   RbacModel,
+  RoleAssignment,
   RoleAssignmentFilter,
   RoleAssignmentInput,
   RoleDefinitionFilter,
@@ -18,6 +26,8 @@ import type { SandboxRequest, SandboxResponse, SeedPermission } from './types';
 import { ArmError } from './types';
 
 export const AUTHORIZATION_API_VERSION = '2022-04-01';
+const ROLE_ASSIGNMENT_WRITE = 'Microsoft.Authorization/roleAssignments/write';
+const ROLE_ASSIGNMENT_DELETE = 'Microsoft.Authorization/roleAssignments/delete';
 // Effective permissions kept their shape since 2015-07-01; older callers still use that version.
 const PERMISSIONS_API_VERSIONS = [AUTHORIZATION_API_VERSION, '2015-07-01'];
 
@@ -184,14 +194,23 @@ function roleAssignment(
       return { status: 200, body: toRoleAssignmentResource(found) };
     }
     case 'PUT': {
-      rbac.authorize(caller, scope, 'Microsoft.Authorization/roleAssignments/write');
+      // ARM checks the write on the assignment's own id, and names that id when it refuses.
+      const id = roleAssignmentIdOf({ scope, name });
+      // A caller without the action at all is refused before the body is read; conditions, which need
+      // the body's role and principal, are checked once it is.
+      if (!rbac.holdsAction(caller, id, ROLE_ASSIGNMENT_WRITE))
+        throw authorizationFailed(caller, ROLE_ASSIGNMENT_WRITE, id);
       const input = roleAssignmentInput(req.body, scope, name);
+      rbac.authorize(caller, id, ROLE_ASSIGNMENT_WRITE, { request: requestAttributes(input) });
       const { assignment } = rbac.createRoleAssignment(scope, name, input, caller);
       // 201 whether the name was new or not: the REST definition knows no other success.
       return { status: 201, body: toRoleAssignmentResource(assignment) };
     }
     case 'DELETE': {
-      rbac.authorize(caller, scope, 'Microsoft.Authorization/roleAssignments/delete');
+      const existing = rbac.getRoleAssignment(scope, name);
+      rbac.authorize(caller, roleAssignmentIdOf({ scope, name }), ROLE_ASSIGNMENT_DELETE, {
+        ...(existing === undefined ? {} : { resource: resourceAttributes(existing) }),
+      });
       const removed = rbac.deleteRoleAssignment(scope, name);
       return removed === undefined
         ? { status: 204 }
@@ -269,6 +288,24 @@ function roleAssignmentInput(body: unknown, scope: string, name: string): RoleAs
     ...optional('condition'),
     ...optional('conditionVersion'),
     ...optional('delegatedManagedIdentityResourceId'),
+  };
+}
+
+/** What a role assignment write shows to conditions as `@Request[...]`. */
+function requestAttributes(input: RoleAssignmentInput): ConditionAttributes {
+  return {
+    roleDefinitionId: input.roleDefinitionId.slice(input.roleDefinitionId.lastIndexOf('/') + 1),
+    principalId: input.principalId,
+    ...(input.principalType === undefined ? {} : { principalType: input.principalType }),
+  };
+}
+
+/** What an existing assignment shows to conditions as `@Resource[...]`. */
+function resourceAttributes(assignment: RoleAssignment): ConditionAttributes {
+  return {
+    roleDefinitionId: assignment.roleDefinitionName,
+    principalId: assignment.principalId,
+    principalType: assignment.principalType,
   };
 }
 

@@ -10,6 +10,28 @@ export function authorizationFailed(objectId: string, action: string, scope: str
   );
 }
 
+/**
+ * The 403 when an assignment would grant the action but its condition does not hold: ARM's wording,
+ * as quoted in learn.microsoft.com/azure/role-based-access-control/troubleshooting ("Symptom - Unable
+ * to assign a role") and in recorded AuthorizationFailed answers to role assignment writes.
+ */
+export function conditionNotFulfilled(objectId: string, action: string, scope: string): ArmError {
+  return new ArmError(
+    403,
+    'AuthorizationFailed',
+    `The client '${objectId}' with object id '${objectId}' does not have authorization or an ABAC condition not fulfilled to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+  );
+}
+
+/**
+ * A condition ARM would not accept, or one the sandbox cannot evaluate. The message is ARM's
+ * (learn.microsoft.com/azure/role-based-access-control/conditions-troubleshoot); the code is the
+ * sandbox's choice, and the reason follows the message so a test can tell what was refused.
+ */
+export function invalidCondition(reason: string): ArmError {
+  return new ArmError(400, 'InvalidCondition', `The given role assignment condition is invalid. ${reason}.`);
+}
+
 export function roleDefinitionDoesNotExist(status: 400 | 404, id: string): ArmError {
   return new ArmError(
     status,

@@ -11,6 +11,16 @@ export const ARM_AUDIENCES: readonly string[] = [
   'https://management.core.windows.net',
 ];
 export const DEFAULT_AUDIENCE = 'https://management.azure.com/';
+/**
+ * Azure Storage's resource, for identity-based connections to blobs, queues and tables (Azurite accepts
+ * it in `--oauth basic` mode: it checks issuer, audience and lifetime, not the signature).
+ */
+export const STORAGE_AUDIENCES: readonly string[] = [
+  'https://storage.azure.com/',
+  'https://storage.azure.com',
+];
+/** The resources the token endpoint issues tokens for; Entra ID refuses resources it does not know. */
+export const KNOWN_RESOURCES: readonly string[] = [...ARM_AUDIENCES, ...STORAGE_AUDIENCES];
 /** Managed-identity tokens live about a day, as Entra ID's do. */
 export const TOKEN_LIFETIME_SECONDS = 24 * 3600;
 export const MANAGED_IDENTITY_API_VERSION = '2019-08-01';
@@ -201,6 +211,12 @@ export function handleManagedIdentityRequest(
   }
   const resource = request.query.get('resource');
   if (!resource) return fail(400, 'The resource parameter is required.');
+  if (!KNOWN_RESOURCES.includes(resource)) {
+    return fail(
+      400,
+      `AADSTS500011: The resource principal named ${resource} was not found in the tenant. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`,
+    );
+  }
 
   const principal = pickIdentity(request.query, directory);
   if (!principal) return fail(400, 'Unable to load the proper Managed Identity.');

@@ -10,6 +10,12 @@ import type { Route } from './router';
 import type { SubscriptionRecord } from './state';
 
 const SUBSCRIPTION_READ = 'Microsoft.Resources/subscriptions/read';
+/**
+ * Listing a subscription's locations is its own operation, `Microsoft.Resources/subscriptions/locations/
+ * read` ("Gets the list of locations supported", Azure permissions for Management and governance);
+ * reading the subscription does not include it.
+ */
+const LOCATIONS_READ = 'Microsoft.Resources/subscriptions/locations/read';
 
 export const subscriptionRoutes: Route[] = [
   {
@@ -42,7 +48,7 @@ export const subscriptionRoutes: Route[] = [
     apiVersions: SUBSCRIPTIONS_API_VERSIONS,
     handle: (req, params, ctx) => {
       const subscription = requireSubscription(ctx, params);
-      authorize(ctx, req.principal, subscriptionScope(subscription.subscriptionId), SUBSCRIPTION_READ);
+      authorize(ctx, req.principal, subscriptionScope(subscription.subscriptionId), LOCATIONS_READ);
       return {
         status: 200,
         body: {

@@ -4,6 +4,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 
 import { anyMatches } from './actionPattern';
+import { CONDITION_VERSION, ConditionSyntaxError, evaluateCondition, parseCondition } from './conditions';
+import type { Condition, ConditionAttributes } from './conditions';
 import {
   isValidScope,
   normalizeScope,
@@ -15,6 +17,8 @@ import {
 import {
   authorizationFailed,
   badRequest,
+  conditionNotFulfilled,
+  invalidCondition,
   roleAssignmentExists,
   roleAssignmentUpdateNotPermitted,
   roleDefinitionDoesNotExist,
@@ -93,6 +97,12 @@ export interface RoleDefinitionFilter {
   atScopeAndBelow?: boolean;
 }
 
+/** The attributes an access check hands to role assignment conditions. */
+export interface AccessAttributes {
+  request?: ConditionAttributes;
+  resource?: ConditionAttributes;
+}
+
 export interface RoleAssignmentFilter {
   principalId?: string;
   /** Only assignments at or above the scope. */
@@ -159,6 +169,8 @@ export class RbacModel {
   private readonly propagatingUntil = new Map<string, number>();
   /** Definition or assignment name → when lists start to show it, for those just written. */
   private readonly listedFrom = new Map<string, number>();
+  /** Condition text → its parsed form. */
+  private readonly conditions = new Map<string, Condition>();
 
   constructor(
     readonly tenantId: string,
@@ -202,6 +214,9 @@ export class RbacModel {
         principalId: seed.principalId,
         // Seeds are mostly managed identities; say so unless told or the directory knows otherwise.
         principalType: seed.principalType ?? this.directory?.(seed.principalId) ?? 'ServicePrincipal',
+        ...(seed.condition === undefined
+          ? {}
+          : { condition: seed.condition, conditionVersion: seed.conditionVersion ?? CONDITION_VERSION }),
       });
     }
   }
@@ -230,19 +245,38 @@ export class RbacModel {
 
   // ---- access decisions ----
 
-  isAllowed(principalId: string, scope: string, action: string): boolean {
-    return this.rolesOf(principalId, scope).some((role) => grants(role, action, 'control'));
+  /**
+   * Whether an effective assignment of the principal at or above `scope` grants `action` and its
+   * condition, if any, holds for the action and the attributes given.
+   */
+  isAllowed(principalId: string, scope: string, action: string, attributes: AccessAttributes = {}): boolean {
+    return this.grantingAssignments(principalId, scope, action, 'control').some((a) =>
+      this.conditionHolds(a, action, attributes),
+    );
   }
 
   isDataActionAllowed(principalId: string, scope: string, dataAction: string): boolean {
-    return this.rolesOf(principalId, scope).some((role) => grants(role, dataAction, 'data'));
+    return this.grantingAssignments(principalId, scope, dataAction, 'data').some((a) =>
+      this.conditionHolds(a, dataAction, {}),
+    );
   }
 
-  /** Throws ARM's 403 AuthorizationFailed unless the principal may perform `action` at `scope`. */
-  authorize(principalId: string, scope: string, action: string): void {
-    if (!this.isAllowed(principalId, scope, action)) {
-      throw authorizationFailed(principalId, action, normalizeScope(scope));
-    }
+  /**
+   * Throws ARM's 403 AuthorizationFailed unless the principal may perform `action` at `scope`; when only
+   * an assignment whose condition did not hold would have granted it, with ARM's wording for that.
+   */
+  authorize(principalId: string, scope: string, action: string, attributes: AccessAttributes = {}): void {
+    const candidates = this.grantingAssignments(principalId, scope, action, 'control');
+    if (candidates.some((a) => this.conditionHolds(a, action, attributes))) return;
+    const at = normalizeScope(scope);
+    throw candidates.length > 0
+      ? conditionNotFulfilled(principalId, action, at)
+      : authorizationFailed(principalId, action, at);
+  }
+
+  /** Whether the principal holds `action` at `scope` through some assignment, conditions aside. */
+  holdsAction(principalId: string, scope: string, action: string): boolean {
+    return this.grantingAssignments(principalId, scope, action, 'control').length > 0;
   }
 
   /** The permission blocks of every role the principal holds at `scope`, one role once. */
@@ -375,6 +409,7 @@ export class RbacModel {
     }
     const role = this.roleForAssignment(input.roleDefinitionId, at);
     const principalType = this.checkedPrincipalType(input.principalId, input.principalType ?? 'User');
+    if (input.condition !== undefined) this.parsedCondition(input.condition, input.conditionVersion);
 
     const existing = this.assignments.get(name.toLowerCase());
     if (existing !== undefined) {
@@ -445,6 +480,47 @@ export class RbacModel {
 
   private isListed(name: string): boolean {
     return (this.listedFrom.get(name.toLowerCase()) ?? 0) <= this.clockMs();
+  }
+
+  /** Effective assignments of the principal at or above `scope` whose role grants the action. */
+  private grantingAssignments(
+    principalId: string,
+    scope: string,
+    action: string,
+    plane: 'control' | 'data',
+  ): RoleAssignment[] {
+    const now = this.clockMs();
+    return [...this.assignments.values()].filter((a) => {
+      if ((this.propagatingUntil.get(a.name) ?? 0) > now) return false;
+      if (!sameId(a.principalId, principalId) || !scopeCovers(a.scope, scope)) return false;
+      const role = this.definitions.get(a.roleDefinitionName.toLowerCase());
+      return role !== undefined && grants(role, action, plane);
+    });
+  }
+
+  private conditionHolds(assignment: RoleAssignment, action: string, attributes: AccessAttributes): boolean {
+    if (assignment.condition === undefined) return true;
+    const condition = this.parsedCondition(assignment.condition, assignment.conditionVersion);
+    return evaluateCondition(condition, { action, ...attributes });
+  }
+
+  /**
+   * A condition as written (version 2.0 only), parsed once. Anything the sandbox cannot evaluate is
+   * refused when the assignment is written, so that no stored condition is ever ignored.
+   */
+  private parsedCondition(text: string, version: string | undefined): Condition {
+    const cached = this.conditions.get(text);
+    if (cached !== undefined && version === CONDITION_VERSION) return cached;
+    if (version !== CONDITION_VERSION)
+      throw invalidCondition(`conditionVersion must be '${CONDITION_VERSION}'`);
+    try {
+      const parsed = parseCondition(text);
+      this.conditions.set(text, parsed);
+      return parsed;
+    } catch (error) {
+      if (error instanceof ConditionSyntaxError) throw invalidCondition(error.message);
+      throw error;
+    }
   }
 
   private rolesOf(principalId: string, scope: string): RoleDefinition[] {

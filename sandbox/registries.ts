@@ -1,5 +1,6 @@
 // Microsoft.ContainerRegistry/registries: get, list (subscription and resource group, paged), create or
-// update (synchronous: the spec's LRO allows a final 200/201), and private endpoint connections.
+// update (synchronous: the spec's LRO allows a final 200/201), quota usages, and private endpoint
+// connections.
 import { createHash } from 'node:crypto';
 import { CONTAINER_REGISTRY_API_VERSIONS } from './apiVersions';
 import {
@@ -85,6 +86,17 @@ export const registryRoutes: Route[] = [
     apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
     resourceType: 'registries',
     handle: (req, params, ctx) => putRegistry(req, params, ctx),
+  },
+  {
+    method: 'GET',
+    template: `${REGISTRY_PATH}/listUsages`,
+    operation: 'Registries_ListUsages',
+    apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
+    resourceType: 'registries',
+    handle: (req, params, ctx) => {
+      const registry = requireRegistry(req, params, ctx, { action: 'listUsages/read' });
+      return { status: 200, body: { value: usagesOf(registry) } };
+    },
   },
   {
     method: 'GET',
@@ -361,4 +373,30 @@ function privateEndpointConnections(registry: RegistryRecord): { name: string }[
       },
     };
   });
+}
+
+/** Storage included in each SKU, which ACR reports as the `Size` usage's limit. */
+const INCLUDED_GIB: Record<RegistryRecord['sku'], number> = { Basic: 10, Standard: 100, Premium: 500 };
+
+/**
+ * The usages ACR reports: the content size in bytes (which may exceed the included storage: more is
+ * billed, not refused), webhooks, and geo-replications (the home replica counts).
+ */
+function usagesOf(registry: RegistryRecord): object[] {
+  const gib = 1024 ** 3;
+  return [
+    {
+      name: 'Size',
+      limit: INCLUDED_GIB[registry.sku] * gib,
+      currentValue: Math.round(registry.sizeGiB * gib),
+      unit: 'Bytes',
+    },
+    { name: 'Webhooks', limit: registry.sku === 'Premium' ? 500 : 10, currentValue: 0, unit: 'Count' },
+    {
+      name: 'Geo-replications',
+      limit: registry.sku === 'Premium' ? -1 : 0,
+      currentValue: registry.sku === 'Premium' ? registry.replicas.size : 0,
+      unit: 'Count',
+    },
+  ];
 }

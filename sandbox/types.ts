@@ -92,6 +92,10 @@ export interface SeedRoleAssignment {
   role: string;
   scope: string;
   principalType?: 'ServicePrincipal' | 'User' | 'Group';
+  /** A role assignment condition (see conditions.ts for what the sandbox evaluates). */
+  condition?: string;
+  /** Defaults to "2.0", the only version ARM accepts. */
+  conditionVersion?: string;
 }
 
 export interface SeedDocument {

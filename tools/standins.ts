@@ -3,6 +3,7 @@
 // NODE_EXTRA_CA_CERTS is only read when a Node process starts, so the sandbox CA must exist before the
 // command is spawned: that is why tests run under this launcher rather than from a jest global setup.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
 import { startSandbox } from '@acr-replica-guard/sandbox';
@@ -34,8 +35,12 @@ async function main(argv: string[]): Promise<number> {
     SANDBOX_URL: sandbox.url,
     IDENTITY_ENDPOINT: sandbox.identityEndpoint,
     IDENTITY_HEADER: sandbox.identityHeader,
+    // A fresh audit key for each run: the app signs its trail as it would in Azure.
+    AUDIT_SIGNING_KEY: randomBytes(32).toString('base64'),
   };
-  process.stdout.write(`stand-ins: Azurite tables on port ${azurite.port}, ARM sandbox at ${sandbox.url}\n`);
+  process.stdout.write(
+    `stand-ins: Azurite tables on port ${azurite.port}, blobs on port ${azurite.blobPort}, ARM sandbox at ${sandbox.url}\n`,
+  );
 
   try {
     return await new Promise<number>((resolve, reject) => {

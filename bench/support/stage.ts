@@ -10,7 +10,6 @@ import { startDevHost } from '@acr-replica-guard/devhost';
 import type { DevHostProcess } from '@acr-replica-guard/devhost';
 import { startSandbox } from '@acr-replica-guard/sandbox';
 import type { RunningSandbox, SandboxOptions, SeedDocument, SeedRegistry } from '@acr-replica-guard/sandbox';
-import { privateLinkRoleId, privateLinkRoleName } from '../../src/azure/access';
 import { startAzurite } from '../../tools/azurite';
 import type { RunningAzurite } from '../../tools/azurite';
 
@@ -62,13 +61,20 @@ export function fleet(subscriptionId: string, shape: FleetShape): SeedRegistry[]
   });
 }
 
+/** The private-link role made beforehand, as the infrastructure makes it: the app assigns it by its id. */
+const PRIVATE_LINK_ROLE_GUID = '5d0c7a1e-3b9f-4e62-8a47-c1f2d3e4b5a6';
+
+export function privateLinkRoleDefinitionId(subscriptionId: string): string {
+  return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${PRIVATE_LINK_ROLE_GUID}`;
+}
+
 /**
  * What the app's identity holds in a benchmark subscription: the registry operations, the right to assign
- * roles, and the app's own private-link role already made (so heals measure the steady state).
+ * roles, and the private-link role made beforehand (HEAL_ROLE_DEFINITION_ID), as the infrastructure sets
+ * it up.
  */
 export function access(subscriptionId: string): SeedDocument {
   const scope = `/subscriptions/${subscriptionId}`;
-  const roleId = privateLinkRoleId(scope);
   return {
     principals: [APP],
     subscriptions: [{ subscriptionId, locations: LOCATIONS }],
@@ -79,8 +85,8 @@ export function access(subscriptionId: string): SeedDocument {
         assignableScopes: [scope],
       },
       {
-        name: roleId.slice(roleId.lastIndexOf('/') + 1),
-        roleName: privateLinkRoleName(scope),
+        name: PRIVATE_LINK_ROLE_GUID,
+        roleName: `bench private link ${subscriptionId}`,
         permissions: [{ actions: ['Microsoft.Network/privateEndpoints/privateLinkServiceProxies/write'] }],
         assignableScopes: [scope],
       },
@@ -140,6 +146,7 @@ export async function startStage(options: StageOptions): Promise<Stage> {
       AUDIT_TABLE: `benchaudit${randomBytes(4).toString('hex')}`,
       WATCH_TABLE: `benchwatch${randomBytes(4).toString('hex')}`,
       HEAL_PARALLELISM: '8',
+      HEAL_ROLE_DEFINITION_ID: privateLinkRoleDefinitionId(subscriptionId),
       DEVHOST_LOG_LEVEL: 'error',
       AzureWebJobs__healSchedule__Disabled: 'true',
       ...options.env,
@@ -170,7 +177,10 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     host,
     admin,
     api,
-    peakMemoryMiB: () => ({ devhost: peakRssMiB(host.pid), azurite: peakRssMiB(azurite.pid) }),
+    peakMemoryMiB: () => ({
+      devhost: peakRssMiB(host.pid),
+      azurite: azurite.pids.reduce((sum, pid) => sum + peakRssMiB(pid), 0),
+    }),
     stop: async () => {
       await host.stop();
       await sandbox.close();

@@ -7,7 +7,9 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { scanRegistriesWith, listSweepSourceWith } from '../../src/app/healing/healSweep.activities';
 import type { SweepDependencies } from '../../src/app/healing/healSweep.activities';
 import type { ListSourceResult, ScanBatchResult } from '../../src/app/healing/healing.contract';
+import { replicaSetDriftCheck } from '../../src/app/desiredReplicas/replicaSetDrift';
 import { ArmClients } from '../../src/azure/armClients';
+import { DesiredReplicaStore } from '../../src/azure/desiredReplicaStore';
 import { ReplicaGateway } from '../../src/azure/replicas';
 import { SweepListing } from '../../src/azure/sweepListing';
 import { WatchStore } from '../../src/azure/watchStore';
@@ -31,11 +33,17 @@ interface Source {
 async function main(): Promise<void> {
   const settings = JSON.parse(process.env.BENCH_DIRECT ?? '{}') as DirectSettings;
   const clients = new ArmClients(new DefaultAzureCredential(), settings.armEndpoint);
+  const declarations = DesiredReplicaStore.fromConnectionString(
+    settings.connectionString,
+    `${settings.tableName}desired`,
+  );
   const deps: SweepDependencies = {
     gateway: new ReplicaGateway(clients),
     listing: SweepListing.fromConnectionString(settings.connectionString, settings.tableName, 'direct'),
     store: WatchStore.fromConnectionString(settings.connectionString, settings.tableName),
     budget: clients.budget,
+    // The devhost's sweep reads the (empty) declaration table per registry; so does this schedule.
+    checkDrift: replicaSetDriftCheck(() => declarations),
     selection: { policy: 'auto', thresholdMinutes: 0 },
   };
   const sources = sweepSources(parseRegistryScope(settings.subscriptionId));

@@ -17,16 +17,40 @@ export function toRpcHttpRequest(
       rpcHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
     }
   }
-  const query: Record<string, string> = {};
-  for (const key of new Set(url.searchParams.keys())) {
-    query[key] = url.searchParams.getAll(key).join(',');
-  }
-  const request: RpcHttpData = { method, url: url.href, headers: rpcHeaders, query, params };
+  const request: RpcHttpData = {
+    method,
+    url: url.href,
+    headers: rpcHeaders,
+    query: rpcQuery(url.searchParams),
+    params,
+  };
   if (body.length > 0) {
     request.body = { bytes: new Uint8Array(body) };
     request.rawBody = { bytes: new Uint8Array(body) };
   }
   return request;
+}
+
+/**
+ * The query map the host sends the worker. ASP.NET Core parses the query into a collection whose names
+ * compare case-insensitively (`QueryFeature`: a dictionary with `StringComparer.OrdinalIgnoreCase`), and
+ * the host's `ToRpcHttp` (`GrpcMessageConversionExtensions`) writes each name once with
+ * `StringValues.ToString()`, which joins repeated values with commas: `?a=1&A=2&a=` arrives as one
+ * `a` of `1,2,`. Empty values are kept (the Node worker asks for `UseNullableValueDictionaryForHttp`).
+ * The name is written as it first appeared here (ASP.NET Core may keep a later spelling); the raw query
+ * stays in the URL.
+ */
+export function rpcQuery(params: URLSearchParams): Record<string, string> {
+  const names = new Map<string, string>();
+  const values = new Map<string, string[]>();
+  for (const [name, value] of params) {
+    const folded = name.toLowerCase();
+    if (!names.has(folded)) names.set(folded, name);
+    values.set(folded, [...(values.get(folded) ?? []), value]);
+  }
+  const query: Record<string, string> = {};
+  for (const [folded, name] of names) query[name] = (values.get(folded) ?? []).join(',');
+  return query;
 }
 
 /** A Set-Cookie header value in the form ASP.NET Core writes it. */

@@ -38,11 +38,21 @@ function client(
   return call(`${host.url}/api/client/${operation}/${instanceId}`, { method, body: JSON.stringify(body) });
 }
 
-test('startNew with an instance id fails for a running instance and replaces a finished one', async () => {
+test('an instance id longer than 256 characters is refused with 400, as the host refuses it', async () => {
+  expect((await api.startRaw('WaitForEvent', null, 'x'.repeat(257))).status).toBe(400);
+  const longest = 'y'.repeat(256);
+  expect((await api.startRaw('WaitForEvent', null, longest)).status).toBe(202);
+  await api.waitFor(longest, ['Running']);
+  expect((await client('raise', longest, { name: 'Approval', data: 'done' })).status).toBe(202);
+  await api.waitFor(longest);
+});
+
+test('startNew with an instance id refuses a running instance and replaces a finished one', async () => {
   const first = await client('start', 'singleton-1', { name: 'WaitForEvent' });
   expect(first.json()).toEqual({ id: 'singleton-1' });
   await api.waitFor('singleton-1', ['Running']);
 
+  // As the host does: the start fails with an internal error, not a conflict the caller could tell apart.
   const again = await client('start', 'singleton-1', { name: 'WaitForEvent' });
   expect(again.status).toBe(409);
   expect(again.json<{ error: string }>().error).toContain('status code: 500');
@@ -147,12 +157,18 @@ test('a suspended instance holds its events until it is resumed', async () => {
   await api.waitFor(id, ['Running']);
   expect((await client('suspend', id, { reason: 'pause' })).status).toBe(202);
   await api.waitFor(id, ['Suspended']);
-  await api.raise(id, 'Approval', 'while suspended');
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(await api.raise(id, 'Approval', 'while suspended')).toBe(202);
   expect((await api.status(id))?.runtimeStatus).toBe('Suspended');
   expect((await client('resume', id, { reason: 'go on' })).status).toBe(202);
   const status = await api.waitFor(id);
   expect(status.output).toEqual({ approval: 'while suspended' });
+  // The event raised while suspended entered the history only after the resume.
+  const types = await api.eventTypes(id);
+  expect(types.filter((t) => ['ExecutionSuspended', 'ExecutionResumed', 'EventRaised'].includes(t))).toEqual([
+    'ExecutionSuspended',
+    'ExecutionResumed',
+    'EventRaised',
+  ]);
 });
 
 test('purge removes a finished instance, refuses a running one, and purges by filter', async () => {

@@ -20,19 +20,23 @@ import {
 let host: DevHostProcess;
 let api: DurableApi;
 
-beforeAll(async () => {
-  host = await startDevHost({
+/** A devhost for the fixture app on a task hub of its own, with `env` on top. */
+const startFixtureHost = (env: Record<string, string> = {}): Promise<DevHostProcess> =>
+  startDevHost({
     appRoot: fixtureApp('durable'),
     env: {
       AzureWebJobsStorage: storageConnectionString(),
       DEVHOST_TEST_HUB: uniqueHub('Orch'),
       DEVHOST_TEST_OUT: tempDir('devhost-orch'),
       DEVHOST_DURABLE_POLL_MS: '50',
-      DEVHOST_MAX_SHORT_TIMER_MS: '2500',
-      DEVHOST_LONG_TIMER_INTERVAL_MS: '1000',
       DEVHOST_LOG_LEVEL: 'warn',
+      ...env,
     },
   });
+
+beforeAll(async () => {
+  // The provider's timer limits: every timer in these tests is a short one.
+  host = await startFixtureHost();
   api = new DurableApi(host.url);
 });
 
@@ -174,18 +178,35 @@ test('a durable timer fires no earlier than its due time and moves currentUtcDat
   ]);
 });
 
-test('a timer beyond the maximum short timer is carried out as a chain of interval timers', async () => {
-  const id = await api.start('Timer', 4);
-  const status = await api.waitFor(id);
-  const output = status.output as { before: string; after: string };
-  const target = Date.parse(output.before) + 4000;
-  const history = await api.history(id);
-  const created = ofType(history, EventType.TimerCreated);
-  expect(created.length).toBeGreaterThanOrEqual(2);
-  const last = created[created.length - 1];
-  expect(last?.EventType === EventType.TimerCreated && Date.parse(last.FireAt)).toBe(target);
-  expect(Date.parse(output.after)).toBeGreaterThanOrEqual(target);
-  expect(ofType(history, EventType.TimerFired)).toHaveLength(created.length);
+describe('with the longest short timer lowered to 2.5 s', () => {
+  let longTimers: DurableApi;
+  let longTimerHost: DevHostProcess | undefined;
+
+  beforeAll(async () => {
+    longTimerHost = await startFixtureHost({
+      DEVHOST_MAX_SHORT_TIMER_MS: '2500',
+      DEVHOST_LONG_TIMER_INTERVAL_MS: '1000',
+    });
+    longTimers = new DurableApi(longTimerHost.url);
+  });
+
+  afterAll(async () => {
+    await longTimerHost?.stop();
+  });
+
+  test('a timer beyond the maximum short timer is carried out as a chain of interval timers', async () => {
+    const id = await longTimers.start('Timer', 4);
+    const status = await longTimers.waitFor(id);
+    const output = status.output as { before: string; after: string };
+    const target = Date.parse(output.before) + 4000;
+    const history = await longTimers.history(id);
+    const created = ofType(history, EventType.TimerCreated);
+    expect(created.length).toBeGreaterThanOrEqual(2);
+    const last = created[created.length - 1];
+    expect(last?.EventType === EventType.TimerCreated && Date.parse(last.FireAt)).toBe(target);
+    expect(Date.parse(output.after)).toBeGreaterThanOrEqual(target);
+    expect(ofType(history, EventType.TimerFired)).toHaveLength(created.length);
+  });
 });
 
 test('waitForExternalEvent completes with the raised event data', async () => {
@@ -214,7 +235,8 @@ test('Task.any returns the timer when no event arrives in time', async () => {
 });
 
 test('Task.any returns the event when it arrives before the timer', async () => {
-  const id = await api.start('EventOrTimeout', 60);
+  // An hour: the event always comes first.
+  const id = await api.start('EventOrTimeout', 3600);
   await api.waitFor(id, ['Running']);
   await api.raise(id, 'Go', 'now');
   const status = await api.waitFor(id);

@@ -63,6 +63,13 @@ test('optional route parameters, query and headers reach the handler', async () 
   expect((await call(`${open.url}/v1/echo`)).json<Echo>().params).toEqual({});
 });
 
+test('repeated query names reach the handler as the host sends them: one name, values joined by commas', async () => {
+  const repeated = await call(`${open.url}/v1/echo?op=create&op=delete&Mode=a&mode=&MODE=c&flag`);
+  // ASP.NET Core folds names case-insensitively and the host joins the values; the URL keeps them all.
+  expect(repeated.json<Echo>().query).toEqual({ op: 'create,delete', Mode: 'a,,c', flag: '' });
+  expect(new URL(repeated.json<Echo>().url).searchParams.getAll('op')).toEqual(['create', 'delete']);
+});
+
 test('a method the function does not accept is not found', async () => {
   expect((await call(`${open.url}/v1/echo`, { method: 'DELETE' })).status).toBe(404);
   expect((await call(`${open.url}/v1/echo`, { method: 'PUT', body: 'x' })).status).toBe(200);

@@ -1,7 +1,9 @@
 // Killing the devhost (SIGKILL) mid-orchestration loses nothing: a second devhost on the same task hub
 // resumes every instance. Activities that had finished are not run again; an activity cut off mid-run
-// runs again (at least once, as in Azure), and its result is applied once.
+// runs again (at least once, as in Azure), and its result is applied once. The slow activity runs until
+// the test opens its gate, after the restart; the timer is started last, just before the kill.
 
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EventType } from '../durable/history';
 import type { DevHostProcess } from '../startDevHost';
@@ -36,24 +38,27 @@ test('instances waiting on a timer, a slow activity and an event all complete af
   const first = await startDevHost({ appRoot: fixtureApp('durable'), env });
   let api = new DurableApi(first.url);
 
-  const timerId = await api.start('AfterTimer', { key: 'timer', seconds: 4 });
-  const slowId = await api.start('SlowActivity', { key: 'slow', ms: 4000 });
+  const slowId = await api.start('SlowActivity', { key: 'slow' });
   const eventId = await api.start('AwaitEvent', { key: 'event' });
-
-  await eventually('the timer to be scheduled', async () =>
-    (await api.eventTypes(timerId)).includes('TimerCreated') ? true : undefined,
-  );
   await eventually('the slow activity to start', () => (log('slow').includes('started') ? true : undefined));
   await eventually('the event waiter to record its first activity', async () =>
     (await api.eventTypes(eventId)).includes('TaskCompleted') ? true : undefined,
   );
+  // Seconds away, against the few milliseconds between seeing it scheduled and the kill.
+  const timerId = await api.start('AfterTimer', { key: 'timer', seconds: 5 });
+  await eventually('the timer to be scheduled', async () =>
+    (await api.eventTypes(timerId)).includes('TimerCreated') ? true : undefined,
+  );
   expect((await api.status(timerId))?.runtimeStatus).toBe('Running');
 
   await first.kill();
+  expect(log('slow')).toEqual(['started']);
 
   second = await startDevHost({ appRoot: fixtureApp('durable'), env });
   api = new DurableApi(second.url);
   expect(await api.raise(eventId, 'Proceed', { approved: 'after restart' })).toBe(202);
+  await eventually('the slow activity to start again', () => (log('slow').length === 2 ? true : undefined));
+  fs.writeFileSync(path.join(out, 'slow.open'), '');
 
   const [timer, slow, event] = await Promise.all([timerId, slowId, eventId].map((id) => api.waitFor(id)));
   expect(timer).toMatchObject({ runtimeStatus: 'Completed', output: 'timer done' });

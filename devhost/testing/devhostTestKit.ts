@@ -40,7 +40,9 @@ export async function call(
   const response = await fetch(url, {
     method: init.method ?? 'GET',
     body: init.body,
-    headers: init.headers,
+    // One connection per call: a test process that stalls for seconds (jest compiling the next file)
+    // must not send on an idle keep-alive connection the server is timing out ("other side closed").
+    headers: { connection: 'close', ...init.headers },
   });
   const text = await response.text();
   return {
@@ -51,11 +53,14 @@ export async function call(
   };
 }
 
-/** Polls `probe` until it returns a value (not undefined); fails with `what` after `timeoutMs`. */
+/**
+ * Polls `probe` until it returns a value (not undefined); fails with `what` after `timeoutMs`, which is many
+ * times what anything here takes on a busy machine.
+ */
 export async function eventually<T>(
   what: string,
   probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 20_000,
+  timeoutMs = 90_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;

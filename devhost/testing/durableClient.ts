@@ -57,7 +57,7 @@ export class DurableApi {
   async waitFor(
     instanceId: string,
     statuses: string[] = TERMINAL,
-    timeoutMs = 20_000,
+    timeoutMs?: number,
   ): Promise<InstanceStatus> {
     return eventually(
       `${instanceId} to reach ${statuses.join('/')}`,

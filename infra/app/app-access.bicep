@@ -13,7 +13,8 @@ param applicationInsightsName string
 var blobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 // Storage Queue Data Contributor: the Durable provider's control and work-item queues.
 var queueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
-// Storage Table Data Contributor: the Durable history and instance tables, the audit trail and watch table.
+// Storage Table Data Contributor: the Durable history and instance tables, the audit trail, the watch table
+// and the desired replica sets.
 var tableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 // Monitoring Metrics Publisher: telemetry ingestion with an Entra token, since local auth is disabled.
 var metricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'

@@ -507,7 +507,10 @@ describe('role assignments over the API', () => {
     for (const caller of [CONTRIBUTOR, APP]) {
       const error = armError(() => call(rbac, caller, 'PUT', at(RG1), assignmentBody(readerId)));
       expect([error.status, error.code]).toEqual([403, 'AuthorizationFailed']);
-      expect(error.message).toContain(`'Microsoft.Authorization/roleAssignments/write' over scope '${RG1}'`);
+      // ARM names the assignment's own id as the scope it refused.
+      expect(error.message).toContain(
+        `'Microsoft.Authorization/roleAssignments/write' over scope '${RG1}/providers/Microsoft.Authorization/roleAssignments/${ASSIGNMENT}'`,
+      );
     }
   });
 

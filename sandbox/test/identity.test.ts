@@ -142,6 +142,27 @@ describe('the token endpoint’s refusals, as App Service answers them', () => {
     expect(oldVersion.status).toBe(400);
   });
 
+  it('issues tokens for Azure Storage, and refuses a resource Entra ID does not know', async () => {
+    const headers = { 'X-IDENTITY-HEADER': sandbox.identityHeader };
+    const storage = await new ManagedIdentityCredential({ clientId: USER_ASSIGNED.appId }).getToken(
+      'https://storage.azure.com/.default',
+    );
+    const unknown = await fetch(
+      `${sandbox.identityEndpoint}?api-version=2019-08-01&resource=https://unknown.example.com`,
+      { headers },
+    );
+
+    expect(claimsOf(storage.token)).toMatchObject({
+      aud: 'https://storage.azure.com',
+      iss: `https://sts.windows.net/${TENANT}/`,
+      oid: USER_ASSIGNED.objectId,
+    });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({
+      message: expect.stringMatching(/^AADSTS500011: /) as string,
+    });
+  });
+
   it('returns expires_on as epoch seconds in a string, with the client id of the identity', async () => {
     const response = await fetch(tokenUrl(), { headers: { 'X-IDENTITY-HEADER': sandbox.identityHeader } });
     const body = (await response.json()) as Record<string, unknown>;

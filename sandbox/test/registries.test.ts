@@ -34,7 +34,7 @@ const seed: SeedDocument = {
     { id: registryIdOf('rg-a', 'crbravo01'), location: 'westeurope', sku: 'Standard' },
     { id: registryIdOf('rg-a', 'crcharlie1'), location: 'northeurope', sku: 'Basic' },
     { id: registryIdOf('rg-b', 'crdelta01'), location: 'eastus', sku: 'Premium', privateEndpoints: [PE] },
-    { id: registryIdOf('rg-b', 'crecho01'), location: 'eastus', sku: 'Premium' },
+    { id: registryIdOf('rg-b', 'crecho01'), location: 'eastus', sku: 'Premium', sizeGiB: 12.5 },
   ],
 };
 
@@ -115,6 +115,28 @@ describe('registries through @azure/arm-containerregistry', () => {
       client.privateEndpointConnections.get('rg-b', 'crdelta01', 'missingConnection'),
     ).rejects.toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
     expect(conformanceProblems(recorded)).toEqual([]);
+  });
+
+  it('reports a registry’s quota usages: its content size in bytes and its geo-replications', async () => {
+    const usages = await client.registries.listUsages('rg-b', 'crecho01');
+
+    expect(usages.value).toEqual([
+      { name: 'Size', limit: 500 * 1024 ** 3, currentValue: 12.5 * 1024 ** 3, unit: 'Bytes' },
+      { name: 'Webhooks', limit: 500, currentValue: 0, unit: 'Count' },
+      { name: 'Geo-replications', limit: -1, currentValue: 1, unit: 'Count' },
+    ]);
+    expect(conformanceProblems(recorded)).toEqual([]);
+  });
+
+  it('refuses quota usages to a principal without the listUsages action', async () => {
+    const outsider = registryClient(sandbox, new SandboxTokenCredential(sandbox.url, OUTSIDER), SUB);
+
+    const error = await outsider.registries.listUsages('rg-b', 'crecho01').catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ statusCode: 403, code: 'AuthorizationFailed' });
+    expect((error as RestError).message).toContain(
+      `'Microsoft.ContainerRegistry/registries/listUsages/read' over scope '${registryIdOf('rg-b', 'crecho01')}'`,
+    );
   });
 
   it('creates a registry synchronously and records the caller in systemData', async () => {
@@ -245,5 +267,39 @@ describe('locations through @azure/arm-resources-subscriptions', () => {
     expect(conformanceProblems(recorder.responses)).toEqual([]);
     const subscription = await subscriptions.subscriptions.get(SUB);
     expect(subscription).toMatchObject({ subscriptionId: SUB, state: 'Enabled' });
+  });
+
+  // Listing locations is its own action, Microsoft.Resources/subscriptions/locations/read ("Gets the list
+  // of locations supported": Azure permissions for Management and governance, Microsoft.Resources);
+  // reading the subscription, Microsoft.Resources/subscriptions/read, does not include it.
+  it('lists locations for subscriptions/locations/read alone, and refuses subscriptions/read alone', async () => {
+    const [lister, reader] = ['1a000000-0000-4000-8000-0000000000c1', '1a000000-0000-4000-8000-0000000000d1'];
+    const role = (roleName: string, action: string): SeedDocument['roleDefinitions'] => [
+      { roleName, permissions: [{ actions: [action] }], assignableScopes: [`/subscriptions/${SUB}`] },
+    ];
+    const seeded = await sandbox.admin.call('POST', '/seed', {
+      principals: [
+        { objectId: lister, appId: lister, displayName: 'location lister' },
+        { objectId: reader, appId: reader, displayName: 'subscription reader' },
+      ],
+      roleDefinitions: [
+        ...(role('Location lister', 'Microsoft.Resources/subscriptions/locations/read') ?? []),
+        ...(role('Subscription reader', 'Microsoft.Resources/subscriptions/read') ?? []),
+      ],
+      roleAssignments: [
+        { principalId: lister, role: 'Location lister', scope: `/subscriptions/${SUB}` },
+        { principalId: reader, role: 'Subscription reader', scope: `/subscriptions/${SUB}` },
+      ],
+    } satisfies SeedDocument);
+    expect(seeded.status).toBe(200);
+    const clientOf = (objectId: string) =>
+      subscriptionClient(sandbox, new SandboxTokenCredential(sandbox.url, objectId)).subscriptions;
+
+    expect((await collect(clientOf(lister).listLocations(SUB))).map((l) => l.name)).toHaveLength(3);
+    const refused = await collect(clientOf(reader).listLocations(SUB)).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RestError);
+    expect(refused).toMatchObject({ statusCode: 403, code: 'AuthorizationFailed' });
+    expect((refused as RestError).message).toContain("'Microsoft.Resources/subscriptions/locations/read'");
+    await expect(clientOf(reader).get(SUB)).resolves.toMatchObject({ subscriptionId: SUB });
   });
 });

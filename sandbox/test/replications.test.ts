@@ -62,12 +62,15 @@ const seed: SeedDocument = {
   ],
 };
 
+/** Over a quarter of an hour of wall time at speed 1000: a deleted name stays blocked until the clock moves. */
+const RECREATE_BLOCK_SECONDS = 1_000_000;
+
 let sandbox: TestSandbox;
 let recorded: RecordedResponse[];
 let client: ContainerRegistryManagementClient;
 
 beforeAll(async () => {
-  sandbox = await startTestSandbox(seed, { pageSize: 2, recreateBlockSeconds: 3600 });
+  sandbox = await startTestSandbox(seed, { pageSize: 2, recreateBlockSeconds: RECREATE_BLOCK_SECONDS });
 });
 afterAll(() => sandbox.close());
 beforeEach(() => {
@@ -183,7 +186,7 @@ describe('replica lifecycle', () => {
       .catch((e: unknown) => e);
     expect(blocked).toMatchObject({ statusCode: 409, code: 'ReplicationRecentlyDeleted' });
 
-    await advanceClock(3600);
+    await advanceClock(RECREATE_BLOCK_SECONDS);
     const recreated = await client.replications.create(
       RG,
       'crlifecycle',

@@ -5,6 +5,7 @@ import { SeedError, applySeed, readSeedFile } from '../seed';
 import { DEFAULT_TIMINGS, demoSeedFile } from '../server';
 import type { SandboxContext } from '../context';
 import type { SeedDocument } from '../types';
+import { OWNER_ROLE_ID } from '../builtInRoles';
 
 const config = {
   pageSize: 10,
@@ -33,11 +34,18 @@ describe('demo seed', () => {
     expect(registries.some((r) => r.sizeGiB >= 1000)).toBe(true);
   });
 
-  it('gives the app identity registry and role-assignment rights but not the private-link permission', async () => {
-    const { ctx } = await demoContext();
+  it('gives the app identity registry rights, and role-assignment rights only for its private-link role to itself', async () => {
+    const { ctx, doc } = await demoContext();
     const app = ctx.state.systemAssigned()!;
     const secure = [...ctx.state.registries.values()].find((r) => r.privateEndpoints.length > 0)!;
-    const subscription = `/subscriptions/${secure.subscriptionId}`;
+    const endpoint = secure.privateEndpoints[0]!;
+    const write = 'Microsoft.Authorization/roleAssignments/write';
+    const privateLinkRole = doc.roleDefinitions?.find((role) =>
+      role.permissions[0]?.actions?.includes(PRIVATE_LINK_PROXY_WRITE),
+    )?.name;
+    const asking = (roleDefinitionId: string, principalId: string) => ({
+      request: { roleDefinitionId, principalId },
+    });
 
     expect(
       ctx.rbac.isAllowed(
@@ -46,13 +54,23 @@ describe('demo seed', () => {
         'Microsoft.ContainerRegistry/registries/replications/write',
       ),
     ).toBe(true);
-    expect(
-      ctx.rbac.isAllowed(app.objectId, subscription, 'Microsoft.Authorization/roleAssignments/write'),
-    ).toBe(true);
-    expect(ctx.rbac.isAllowed(app.objectId, secure.privateEndpoints[0]!, PRIVATE_LINK_PROXY_WRITE)).toBe(
+    expect(privateLinkRole).toBeDefined();
+    expect(ctx.rbac.isAllowed(app.objectId, endpoint, write, asking(privateLinkRole!, app.objectId))).toBe(
+      true,
+    );
+    expect(ctx.rbac.isAllowed(app.objectId, endpoint, write, asking(OWNER_ROLE_ID, app.objectId))).toBe(
       false,
     );
-    expect(secure.privateEndpoints[0]).not.toContain(`/resourceGroups/${secure.resourceGroup}/`);
+    expect(
+      ctx.rbac.isAllowed(
+        app.objectId,
+        `/subscriptions/${secure.subscriptionId}`,
+        write,
+        asking(privateLinkRole!, app.objectId),
+      ),
+    ).toBe(false);
+    expect(ctx.rbac.isAllowed(app.objectId, endpoint, PRIVATE_LINK_PROXY_WRITE)).toBe(false);
+    expect(endpoint).not.toContain(`/resourceGroups/${secure.resourceGroup}/`);
   });
 
   it('has a replica stuck in Creating by the app identity and one Failed replica', async () => {

@@ -11,6 +11,7 @@ export {
   responseRecorder,
   startTestSandbox,
   subscriptionClient,
+  trustedServerCertificate,
   trustedTlsDir,
 } from './testSandbox';
 export type { ClientOptions, RecordedResponse, RequestLogView, TestSandbox } from './testSandbox';

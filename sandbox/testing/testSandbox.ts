@@ -9,9 +9,18 @@ import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { startSandbox } from '../server';
+import { ensureCertificateAuthority, issueServerCertificate } from '../tls';
+import type { ServerCertificate } from '../tls';
 import type { RunningSandbox, SandboxOptions, SeedDocument } from '../types';
 
 export const ARM_SCOPE = 'https://management.azure.com/.default';
+
+/**
+ * One connection per admin call. A test process can stall for seconds (jest compiling the next file)
+ * with an idle keep-alive connection to the sandbox, which the server then times out; a request sent on
+ * it as it closes fails with "other side closed".
+ */
+const FRESH_CONNECTION = { connection: 'close' };
 
 /** The folder of the CA this process trusts; a sandbox started there serves a certificate it accepts. */
 export function trustedTlsDir(): string {
@@ -22,6 +31,14 @@ export function trustedTlsDir(): string {
     );
   }
   return path.dirname(ca);
+}
+
+/**
+ * A certificate for 127.0.0.1 and localhost signed by the CA this process trusts, for another local HTTPS
+ * stand-in (Azurite with OAuth, say) that the process should reach without disabling verification.
+ */
+export async function trustedServerCertificate(): Promise<ServerCertificate> {
+  return issueServerCertificate(await ensureCertificateAuthority(trustedTlsDir()));
 }
 
 export interface TestSandbox extends RunningSandbox {
@@ -48,8 +65,11 @@ export class AdminClient {
     const response = await fetch(`${this.baseUrl}/admin${route}`, {
       method,
       ...(body === undefined
-        ? {}
-        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+        ? { headers: FRESH_CONNECTION }
+        : {
+            body: JSON.stringify(body),
+            headers: { ...FRESH_CONNECTION, 'content-type': 'application/json' },
+          }),
     });
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
@@ -62,7 +82,16 @@ export class AdminClient {
 
 export interface RequestLogView {
   counts: Record<string, number>;
-  requests: { method: string; operation: string; status: number; principalId?: string; fault?: string }[];
+  requests: {
+    /** When the sandbox answered (wall clock). */
+    at: string;
+    method: string;
+    path: string;
+    operation: string;
+    status: number;
+    principalId?: string;
+    fault?: string;
+  }[];
 }
 
 /** A TokenCredential for any seeded principal, minted by the sandbox's admin API. */
@@ -75,7 +104,7 @@ export class SandboxTokenCredential implements TokenCredential {
   async getToken(): Promise<AccessToken> {
     const response = await fetch(`${this.sandboxUrl}/admin/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...FRESH_CONNECTION, 'content-type': 'application/json' },
       body: JSON.stringify({ objectId: this.objectId }),
     });
     if (!response.ok) throw new Error(`The sandbox refused a token for ${this.objectId}: ${response.status}`);

@@ -1,7 +1,8 @@
 // The app identity's access in Azure RBAC (Microsoft.Authorization): its effective permissions at the
-// registry's private endpoints, and the least-privilege custom role and assignments that give it the
-// private-link action. Writes use deterministic names, so running them again finds what they made; what
-// was made is looked up by id first, because ARM's lists lag its writes and its GETs do not.
+// registry's private endpoints, the assignments that give it the private-link action (of a role made
+// beforehand, or, when allowed, of a least-privilege custom role it makes). Writes use deterministic
+// names, so running them again finds what they made; what was made is looked up by id first, because
+// ARM's lists lag its writes and its GETs do not.
 import type { AuthorizationManagementClient, RoleAssignment, RoleDefinition } from '@azure/arm-authorization';
 import { RestError } from '@azure/core-rest-pipeline';
 
@@ -49,25 +50,17 @@ export function privateLinkRoleName(assignableScope: string): string {
     : `${PRIVATE_LINK_ROLE_BASE_NAME} (${deterministicGuid(assignableScope)})`;
 }
 
-/**
- * The id of the role this app makes at an assignable scope, from its deterministic name, without reading
- * it: a grant assigns it straight away and makes the role only when ARM says it does not exist.
- */
-export function privateLinkRoleId(assignableScope: string): string {
-  const guid = deterministicGuid(assignableScope, privateLinkRoleName(assignableScope));
-  return `${assignableScope}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
-}
-
-/** ARM's answer to an assignment of a role definition that does not exist. */
-export function isMissingRoleDefinition(error: unknown): boolean {
-  return (
-    hasCode(error, 400, 'RoleDefinitionDoesNotExist') || hasCode(error, 404, 'RoleDefinitionDoesNotExist')
-  );
-}
-
 /** Where the role is assignable: the configured scope, else the private endpoint's subscription. */
 export function privateLinkRoleScope(privateEndpointId: string, configured: string | undefined): string {
   return configured ?? subscriptionScopeOf(privateEndpointId);
+}
+
+/**
+ * A role made beforehand, named by its GUID, as an assignment at the private endpoint names it: the
+ * definition is directory-wide, and ARM reads it through the assignment's own subscription.
+ */
+export function roleDefinitionIdFor(privateEndpointId: string, roleDefinitionGuid: string): string {
+  return `${subscriptionScopeOf(privateEndpointId)}/providers/Microsoft.Authorization/roleDefinitions/${roleDefinitionGuid}`;
 }
 
 export class AccessGateway {
@@ -105,10 +98,12 @@ export class AccessGateway {
     const ours = await orUndefinedWhenAbsent(() =>
       client.roleDefinitions.get(scopeParameter(assignableScope), guid),
     );
-    if (ours?.id !== undefined) return { roleDefinitionId: ours.id, created: false };
+    if (ours?.id !== undefined)
+      return { roleDefinitionId: safeRoleId(ours, assignableScope), created: false };
     // Made otherwise under the same name (custom role names are unique in the directory).
     const existing = await findRole(client, assignableScope, roleName);
-    if (existing !== undefined) return { roleDefinitionId: existing, created: false };
+    if (existing !== undefined)
+      return { roleDefinitionId: safeRoleId(existing, assignableScope), created: false };
     try {
       const role = await client.roleDefinitions.createOrUpdate(scopeParameter(assignableScope), guid, {
         roleName,
@@ -125,7 +120,7 @@ export class AccessGateway {
       if (!hasCode(error, 409, 'RoleDefinitionWithSameNameExists')) throw error;
       const raced = await findRole(client, assignableScope, roleName);
       if (raced === undefined) throw error;
-      return { roleDefinitionId: raced, created: false };
+      return { roleDefinitionId: safeRoleId(raced, assignableScope), created: false };
     }
   }
 
@@ -197,14 +192,70 @@ async function findRole(
   client: AuthorizationManagementClient,
   scope: string,
   roleName: string,
-): Promise<string | undefined> {
+): Promise<RoleDefinition | undefined> {
   // Listed at the role's own assignable scope: a role assignable only at a resource group does not show
   // when listing at its subscription.
   const pages = client.roleDefinitions.list(scopeParameter(scope), {
     filter: `roleName eq '${roleName.replace(/'/g, "''")}'`,
   });
-  for await (const role of pages) if (isNamed(role, roleName) && role.id !== undefined) return role.id;
+  for await (const role of pages) if (isNamed(role, roleName) && role.id !== undefined) return role;
   return undefined;
+}
+
+/**
+ * A role found under the private-link role's id or name is used only when it is exactly what the app
+ * would make: anyone who may write role definitions could have made one with that name and wider
+ * permissions, and the app would then assign those to itself.
+ */
+export class UnsafeRoleError extends Error {
+  constructor(
+    readonly roleDefinitionId: string,
+    readonly problems: string[],
+  ) {
+    super(
+      `the role ${roleDefinitionId} carries the private-link role's name but ${problems.join('; ')}: ` +
+        'it was not assigned',
+    );
+    this.name = 'UnsafeRoleError';
+  }
+}
+
+/**
+ * What makes a role unfit to be the private-link role at `assignableScope`: it must be a custom role with
+ * one permission entry holding exactly the private-link action, no notActions, dataActions or
+ * notDataActions, assignable exactly at that scope. Empty when it is fit.
+ */
+export function privateLinkRoleProblems(role: RoleDefinition, assignableScope: string): string[] {
+  const problems: string[] = [];
+  if (role.roleType !== 'CustomRole')
+    problems.push(`it is a ${role.roleType ?? 'role of no type'}, not a custom role`);
+  const permissions = role.permissions ?? [];
+  const [only] = permissions;
+  if (permissions.length !== 1 || only === undefined) {
+    problems.push(`it has ${permissions.length} permission entries, not one`);
+  } else {
+    const actions = only.actions ?? [];
+    if (actions.length !== 1 || actions[0]?.toLowerCase() !== PRIVATE_LINK_ACTION.toLowerCase())
+      problems.push(`its actions are [${actions.join(', ')}], not only ${PRIVATE_LINK_ACTION}`);
+    for (const [field, list] of [
+      ['notActions', only.notActions],
+      ['dataActions', only.dataActions],
+      ['notDataActions', only.notDataActions],
+    ] as const) {
+      if ((list ?? []).length > 0) problems.push(`it has ${field} [${(list ?? []).join(', ')}]`);
+    }
+  }
+  const scopes = role.assignableScopes ?? [];
+  if (scopes.length !== 1 || !sameId(scopes[0] ?? '', assignableScope))
+    problems.push(`it is assignable at [${scopes.join(', ')}], not only ${assignableScope}`);
+  return problems;
+}
+
+function safeRoleId(role: RoleDefinition, assignableScope: string): string {
+  const id = requiredId(role.id, 'role definition');
+  const problems = privateLinkRoleProblems(role, assignableScope);
+  if (problems.length > 0) throw new UnsafeRoleError(id, problems);
+  return id;
 }
 
 /** The existing assignment's name from RoleAssignmentExists: "...is <32 hex digits>." as a GUID. */

@@ -4,20 +4,21 @@
 // from the instance itself, never guessed from the start's answer.
 import type { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
 
-import { canonicalJson } from '../domain';
-
-const ACTIVE = new Set(['Running', 'Pending', 'ContinuedAsNew', 'Suspended']);
+import { canonicalJson, isActiveRuntimeStatus } from '../domain';
 
 export type ExclusiveStart =
   /** Our input runs (or ran) under the id: this start, or an earlier attempt of the same one. */
   | { outcome: 'started' }
-  /** Another orchestration holds the id: its name, status and (from its custom status) operation. */
-  | { outcome: 'busy'; name: string; runtimeStatus: string; operation?: string }
+  /**
+   * Another orchestration holds the id: its name, status, (from its custom status) operation and (from its
+   * input, when it carries one) the id of the request that started it.
+   */
+  | { outcome: 'busy'; name: string; runtimeStatus: string; operation?: string; requestId?: string }
   /** The start failed and nothing runs under the id. */
   | { outcome: 'failed'; reason: string };
 
 export const isActive = (status: DurableOrchestrationStatus): boolean =>
-  ACTIVE.has(String(status.runtimeStatus));
+  isActiveRuntimeStatus(status.runtimeStatus);
 
 /** The instance's status with its input, or undefined when the engine has never heard of it. */
 export async function instanceStatus(
@@ -41,11 +42,13 @@ export const runsInput = (status: DurableOrchestrationStatus, input: unknown): b
 function holder(status: DurableOrchestrationStatus, input: unknown): ExclusiveStart {
   if (runsInput(status, input)) return { outcome: 'started' };
   const operation = (status.customStatus as { operation?: unknown } | null | undefined)?.operation;
+  const requestId = (status.input as { requestId?: unknown } | null | undefined)?.requestId;
   return {
     outcome: 'busy',
     name: status.name,
     runtimeStatus: String(status.runtimeStatus),
     ...(typeof operation === 'string' ? { operation } : {}),
+    ...(typeof requestId === 'string' ? { requestId } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 // The registries in the app's scope, listed with as few ARM calls as the scope allows: one paged list
 // per subscription or resource group, one GET per single registry.
-import { formatRegistryId, parseRegistryId, registryKey } from '../domain';
-import type { RegistryId, RegistryScope, RegistryView } from '../domain';
+import { parseRegistryId, registryKey } from '../domain';
+import type { RegistryScope, RegistryView } from '../domain';
 import type { ReplicaGateway } from './replicas';
 
 export async function listRegistriesInScope(
@@ -22,17 +22,6 @@ export async function listRegistriesInScope(
   );
   add(await Promise.all(scope.registries.map((r) => replicas.getRegistry(r))));
   return [...found.values()].sort((a, b) => a.id.localeCompare(b.id));
-}
-
-export function inScope(scope: RegistryScope, registry: RegistryId): boolean {
-  const id = formatRegistryId(registry).toLowerCase();
-  return (
-    scope.subscriptions.some((s) => id.startsWith(`/subscriptions/${s.toLowerCase()}/`)) ||
-    scope.resourceGroups.some((g) =>
-      id.startsWith(`/subscriptions/${g.subscriptionId}/resourcegroups/${g.resourceGroup}/`.toLowerCase()),
-    ) ||
-    scope.registries.some((r) => registryKey(r) === id)
-  );
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */

@@ -7,7 +7,7 @@ import { TableClient, odata } from '@azure/data-tables';
 import type { TransactionAction } from '@azure/data-tables';
 
 import { LISTING_PAGE_SIZE } from '../domain';
-import { toKeySafe } from '../domain/audit';
+import { tableKey } from '../domain/tableKey';
 import type { HealPolicy, ListedRegistry } from '../domain';
 
 type StoredEntry = {
@@ -92,7 +92,7 @@ export class SweepListing {
 
 /** Listing pages live beside the watch store's per-registry partitions, which start with "%2f". */
 export function listingPartition(app: string, listingKey: string, source: number, position: number): string {
-  return `sweep~${toKeySafe(app)}~${toKeySafe(listingKey)}~${source}~${Math.floor(position / LISTING_PAGE_SIZE)}`;
+  return tableKey(`sweep~${app}~${listingKey}~${source}~${Math.floor(position / LISTING_PAGE_SIZE)}`);
 }
 
 function positionKey(position: number): string {

@@ -5,8 +5,7 @@
 import { RestError, TableClient, odata } from '@azure/data-tables';
 import type { TransactionAction } from '@azure/data-tables';
 
-import { registryKey } from '../domain';
-import { toKeySafe } from '../domain/audit';
+import { registryKey, tableKey } from '../domain';
 import type { RegistryId } from '../domain';
 import { planWatch } from '../domain/watch';
 import type { ObservedReplica, WatchRow } from '../domain/watch';
@@ -56,7 +55,7 @@ export class WatchStore {
         ...plan.upserts.map((row): TransactionAction => ['upsert', toStored(partitionKey, row), 'Replace']),
         ...plan.removals.map((name): TransactionAction => [
           'delete',
-          { partitionKey, rowKey: toKeySafe(name) },
+          { partitionKey, rowKey: watchRowKey(name) },
         ]),
       ];
       try {
@@ -101,14 +100,19 @@ export class WatchStore {
   }
 }
 
+/** Keys fit Table Storage for every registry id ARM accepts (see domain/tableKey). */
 export function watchPartition(registry: RegistryId): string {
-  return toKeySafe(registryKey(registry));
+  return tableKey(registryKey(registry));
+}
+
+export function watchRowKey(replicaName: string): string {
+  return tableKey(replicaName);
 }
 
 function toStored(partitionKey: string, row: WatchRow): StoredRow {
   return {
     partitionKey,
-    rowKey: toKeySafe(row.name),
+    rowKey: watchRowKey(row.name),
     replicaId: row.replicaId,
     state: row.state,
     firstSeenAt: row.firstSeenAt,

@@ -11,6 +11,8 @@ export type ChatCommand =
   | { kind: 'update'; registry: string; replica: string; regionEndpointEnabled: boolean }
   | { kind: 'remove'; registry: string; replica: string }
   | { kind: 'heal'; registry?: string; dryRun: boolean }
+  | { kind: 'plan'; registry: string }
+  | { kind: 'apply'; registry: string; dryRun: boolean }
   | { kind: 'operation'; id: string };
 
 export type ChatCommandKind = ChatCommand['kind'];
@@ -24,6 +26,8 @@ export const USAGE: Record<ChatCommandKind, string> = {
   update: 'update <registry> <replica> --endpoint on|off',
   remove: 'remove <registry> <replica>',
   heal: 'heal <registry>|all [--dry-run]',
+  plan: 'plan <registry>',
+  apply: 'apply <registry> [--dry-run]',
   operation: 'operation <id>',
   help: 'help',
 };
@@ -153,6 +157,14 @@ const PARSERS: { [K in ChatCommandKind]: (words: Words) => Extract<ChatCommand, 
     return target.toLowerCase() === 'all'
       ? { kind: 'heal', dryRun }
       : { kind: 'heal', registry: registryArgument(target), dryRun };
+  },
+  plan: (words) => {
+    const [registry = ''] = takeArguments(words, 1, 1);
+    return { kind: 'plan', registry: registryArgument(registry) };
+  },
+  apply: (words) => {
+    const [registry = ''] = takeArguments(words, 1, 1, ['--dry-run']);
+    return { kind: 'apply', registry: registryArgument(registry), dryRun: words.flags.has('--dry-run') };
   },
   operation: (words) => {
     const [id = ''] = takeArguments(words, 1, 1);

@@ -5,21 +5,35 @@ import { RestError } from '@azure/core-rest-pipeline';
 import type { DurableClient } from 'durable-functions';
 
 import { auditRequestBestEffort } from '../app/audit/audit.useCases';
+import { approvalPolicyOf } from '../app/approval/approval.useCases';
 import { requestSweep, sweepRequest } from '../app/healing/healing.useCases';
-import { findOperation } from '../app/operations/operations.useCases';
+import { engineFailureOf, findOperation } from '../app/operations/operations.useCases';
+import type { Requester } from '../app/desiredReplicas/declarations.useCases';
+import { requestApply, showPlan } from '../app/desiredReplicas/desiredReplicas.useCases';
+import type { PlanView } from '../app/desiredReplicas/desiredReplicas.useCases';
 import { acceptReplicaOperation } from '../app/replicaOperation/replicaOperation.useCases';
 import { armClients } from '../azure/armClients';
 import { AuditUnavailableError } from '../azure/auditStore';
 import { ReplicaGateway } from '../azure/replicas';
-import { approvalTimeoutMinutes, pollingPolicy, registryScope } from '../config/settings';
+import {
+  approvalTimeoutMinutes,
+  pollingPolicy,
+  registryScope,
+  slackHealers,
+  slackTeamId,
+} from '../config/settings';
 import {
   DEFAULT_REPLICA_SETTINGS,
   SWEEP_INSTANCE_ID,
   defaultReplicaName,
+  describeStep,
   fieldErrorsOf,
+  formatMinutes,
   formatRegistryId,
   formatReplicaId,
+  isChange,
   isPremium,
+  parseRegistryId,
   replicaId,
   replicaInstanceId,
 } from '../domain';
@@ -30,6 +44,7 @@ import type {
   RegistryId,
   RegistryView,
   ReplicaOperationRequest,
+  RequestOrigin,
   ReplicaView,
   SweepRequest,
 } from '../domain';
@@ -45,8 +60,12 @@ export interface ChatReply {
   ephemeral?: boolean;
 }
 
+/** Which chat a request came from: for Slack, the workspace and user, as the signed request says. */
+export type ChatPlatform = { kind: 'slack'; teamId: string; userId: string } | { kind: 'teams' };
+
 export interface ChatRunContext {
   actor: AuditActor;
+  platform: ChatPlatform;
   client: DurableClient;
   warn: (message: string) => void;
   /**
@@ -71,6 +90,13 @@ export async function runChatText(text: string, context: ChatRunContext): Promis
 }
 
 export async function runCommand(command: ChatCommand, context: ChatRunContext): Promise<ChatReply> {
+  if (context.platform.kind === 'slack') {
+    const team = slackTeamId();
+    if (team !== undefined && context.platform.teamId !== team) {
+      await auditChat(context, command.kind, 'chat', 'refused', { refusal: 'other-workspace' });
+      return { text: 'Refused: this app serves another Slack workspace; nothing was done.' };
+    }
+  }
   if (command.kind === 'help') {
     await auditChat(context, 'help', 'chat', 'succeeded');
     return { text: usageText() };
@@ -98,6 +124,10 @@ export async function runCommand(command: ChatCommand, context: ChatRunContext):
         : describeReplica(id, command.replica, replicas, context);
     case 'heal':
       return healRegistry(id, registry, command.dryRun, context);
+    case 'plan':
+      return planReplicaSet(id, context);
+    case 'apply':
+      return applyReplicaSet(id, command.dryRun, context);
     default:
       return changeReplica(command, id, context);
   }
@@ -143,7 +173,14 @@ async function changeReplica(
       : command.kind === 'update'
         ? { ...base, kind: 'update', update: { regionEndpointEnabled: command.regionEndpointEnabled } }
         : // A destructive change from chat waits for an approver's click.
-          { ...base, kind: 'delete', approval: { timeoutMinutes: approvalTimeoutMinutes() } };
+          {
+            ...base,
+            kind: 'delete',
+            approval: {
+              timeoutMinutes: approvalTimeoutMinutes(),
+              policy: approvalPolicyOf(originOf(context)),
+            },
+          };
   const answer = await acceptReplicaOperation(context.client, operation, replica, {
     dryRun: false,
     warn: context.warn,
@@ -166,29 +203,127 @@ async function changeReplica(
 
 const VERBS = { create: 'creating', update: 'updating', delete: 'removing' } as const;
 
+/** Step lines a plan answer shows at most; the REST plan has them all. */
+const PLAN_LINES = 25;
+
+async function planReplicaSet(registry: RegistryId, context: ChatRunContext): Promise<ChatReply> {
+  const answer = await showPlan(registry, requesterOf(context));
+  if (answer.outcome === 'refused') return { text: `Cannot plan: ${answer.detail}` };
+  return { text: describePlan(answer.view, `Apply it with \`apply ${registry.registryName}\`.`) };
+}
+
+async function applyReplicaSet(
+  registry: RegistryId,
+  dryRun: boolean,
+  context: ChatRunContext,
+): Promise<ChatReply> {
+  const answer = await requestApply(
+    context.client,
+    registry,
+    { ...requesterOf(context), ...(context.replyTo === undefined ? {} : { replyTo: context.replyTo }) },
+    dryRun,
+  );
+  if (answer.outcome === 'planned') {
+    return { text: describePlan(answer.view, 'Dry run: nothing was changed.') };
+  }
+  if (answer.outcome === 'refused') {
+    const follow =
+      answer.refusal === 'apply-in-progress'
+        ? ` Follow it with \`operation ${String(answer.extensions?.operationId)}\`.`
+        : '';
+    return { text: `Refused: ${answer.detail}${follow}` };
+  }
+  const approvals =
+    context.replyTo === undefined
+      ? 'Steps that need an approval wait for one over the REST API (POST /api/operations/{id}/approval).'
+      : 'Steps that need an approval are asked for here, with Approve and Reject buttons.';
+  return {
+    text: `Accepted: applying the desired replicas of ${registry.registryName}. ${approvals} Operation id: ${answer.instanceId} (follow it with \`operation ${answer.instanceId}\`).`,
+    operationId: answer.instanceId,
+  };
+}
+
+function requesterOf(context: ChatRunContext): Requester {
+  return { actor: context.actor, channel: 'chat', origin: originOf(context), warn: context.warn };
+}
+
+function describePlan(view: PlanView, closing: string): string {
+  const size = view.sizeGiB === undefined ? 'size unknown' : `${view.sizeGiB} GiB`;
+  const changes = view.steps.filter((step) => isChange(step));
+  const head =
+    `Plan for ${parseRegistryId(view.registry).registryName} (declaration ${view.etag}, home ${view.homeRegion}, ${size}): ` +
+    (view.inSync
+      ? 'in sync, nothing to do.'
+      : `${changes.length} change(s), about ${formatMinutes(view.estimatedMinutes)} with ${view.parallelism} at a time.`);
+  const lines = view.steps.map((step) => `  ${step.order}. ${describeStep(step)}`);
+  const shown =
+    lines.length > PLAN_LINES
+      ? [...lines.slice(0, PLAN_LINES), `  … ${lines.length - PLAN_LINES} more`]
+      : lines;
+  return [head, ...shown, ...(view.inSync ? [] : [closing])].join('\n');
+}
+
 async function healRegistry(
   id: RegistryId,
   registry: RegistryView,
   dryRun: boolean,
   context: ChatRunContext,
 ): Promise<ChatReply> {
+  const refused = await refuseHealer(dryRun, formatRegistryId(id), context);
+  if (refused !== undefined) return refused;
   if (!isPremium(registry)) {
     await auditChat(context, 'heal', formatRegistryId(id), 'refused', { refusal: 'not-premium' });
     return { text: `Registry ${registry.name} is ${registry.sku}: it has no replicas to heal.` };
   }
   return startHeal(
-    sweepRequest(context.actor, 'chat', dryRun, formatRegistryId(id), context.replyTo),
+    sweepRequest(originOf(context), dryRun, formatRegistryId(id), context.replyTo),
     registry.name,
     context,
   );
 }
 
 async function healAll(dryRun: boolean, context: ChatRunContext): Promise<ChatReply> {
+  const refused = await refuseHealer(dryRun, SWEEP_INSTANCE_ID, context);
+  if (refused !== undefined) return refused;
   return startHeal(
-    sweepRequest(context.actor, 'chat', dryRun, undefined, context.replyTo),
+    sweepRequest(originOf(context), dryRun, undefined, context.replyTo),
     'every registry in scope',
     context,
   );
+}
+
+/**
+ * A heal may delete, grant and recreate under the `auto` policy, so only the Slack users in SLACK_HEALERS
+ * may start one. Teams requests carry no timestamp (a captured one could be replayed) and cannot show
+ * Approve buttons, so from Teams only dry runs are started. A dry run changes nothing: anyone may ask.
+ */
+async function refuseHealer(
+  dryRun: boolean,
+  target: string,
+  context: ChatRunContext,
+): Promise<ChatReply | undefined> {
+  if (dryRun) return undefined;
+  const dryRunHint = 'Ask for `heal <registry>|all --dry-run` to see what a heal would do.';
+  if (context.platform.kind === 'teams') {
+    await auditChat(context, 'heal', target, 'refused', { refusal: 'heal-not-from-teams' });
+    return {
+      text: `Refused: a heal that may change replicas cannot be started from Teams; start it from Slack or the REST API. ${dryRunHint}`,
+    };
+  }
+  if (!slackHealers().has(context.platform.userId)) {
+    await auditChat(context, 'heal', target, 'refused', { refusal: 'not-a-healer' });
+    return {
+      text: `Refused: only the people listed in SLACK_HEALERS may start a heal that can change replicas. ${dryRunHint}`,
+    };
+  }
+  return undefined;
+}
+
+/** Where a chat request came from, which decides who may approve what it starts. */
+function originOf(context: ChatRunContext): RequestOrigin {
+  return context.platform.kind === 'slack'
+    ? { kind: 'slack', actor: context.actor, teamId: context.platform.teamId }
+    : { kind: 'teams', actor: context.actor };
 }
 
 async function startHeal(request: SweepRequest, what: string, context: ChatRunContext): Promise<ChatReply> {
@@ -285,6 +420,11 @@ function describeFailure(error: unknown, context: ChatRunContext): string {
   if (error instanceof AuditUnavailableError) {
     context.warn(error.message);
     return 'The audit trail cannot be written, so nothing was changed. Try again later.';
+  }
+  const engine = engineFailureOf(error);
+  if (engine !== undefined) {
+    context.warn(engine.message);
+    return 'The operations engine cannot be reached just now, so nothing was started. Try again later.';
   }
   if (error instanceof RestError) {
     context.warn(`Azure answered ${String(error.statusCode)} ${error.code ?? ''}: ${error.message}`);

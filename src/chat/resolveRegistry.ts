@@ -1,8 +1,8 @@
 // Which registry a chat user means: a name looked up among the registries in scope (case-insensitive),
 // or a full resource id, which must be in scope too. Near misses get the closest names as suggestions.
-import { inScope, listRegistriesInScope } from '../azure/fleet';
+import { listRegistriesInScope } from '../azure/fleet';
 import type { ReplicaGateway } from '../azure/replicas';
-import { parseRegistryId } from '../domain';
+import { inScope, parseRegistryId } from '../domain';
 import type { RegistryId, RegistryScope, RegistryView } from '../domain';
 
 export type Resolution =

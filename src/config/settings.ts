@@ -1,11 +1,13 @@
 // App settings, read once per use from the environment (the Functions host loads app settings, and
 // local.settings.json locally, into process.env).
+import type { ApprovalSettings } from '../domain/approval';
 import { parseHealPolicy } from '../domain/healing';
 import type { HealPolicy } from '../domain/healing';
 import { parseRegistryScope } from '../domain/registryScope';
 import type { RegistryScope } from '../domain/registryScope';
 import { DEFAULT_POLLING } from '../domain/polling';
 import type { PollingPolicy } from '../domain/polling';
+import { resolvedSetting } from './keyVaultReference';
 import { ncrontabProblem } from './ncrontab';
 
 export const PUBLIC_ARM_ENDPOINT = 'https://management.azure.com';
@@ -46,25 +48,27 @@ export function taskHubName(env: Env = process.env): string | undefined {
   return value;
 }
 
-/** Connection string of the storage account that holds app state (`AzureWebJobsStorage`). */
-export function storageConnectionString(env: Env = process.env): string {
-  const value = env.AzureWebJobsStorage?.trim();
-  if (value === undefined || value === '') throw new Error('AzureWebJobsStorage is not set');
-  return value === 'UseDevelopmentStorage=true' ? DEVELOPMENT_STORAGE : value;
-}
+/** Shortest audit key accepted: 32 bytes, the size of an HMAC-SHA256 key that leaves nothing to guess. */
+export const MIN_AUDIT_KEY_BYTES = 32;
 
-/** Connection string of the audit trail's account (`AUDIT_STORAGE`), by default the app's own storage. */
-export function auditStorageConnectionString(env: Env = process.env): string {
-  const value = env.AUDIT_STORAGE?.trim();
-  if (value === undefined || value === '') return storageConnectionString(env);
-  return value === 'UseDevelopmentStorage=true' ? DEVELOPMENT_STORAGE : value;
+/**
+ * The key that signs the audit trail (`AUDIT_SIGNING_KEY`, base64 of at least 32 bytes); undefined when
+ * unset, and then the trail is kept unkeyed. A value that is not such a key (an unresolved Key Vault
+ * reference, a typo) is refused rather than used.
+ */
+export function auditSigningKey(env: Env = process.env): Uint8Array | undefined {
+  const value = env.AUDIT_SIGNING_KEY?.trim();
+  if (value === undefined || value === '') return undefined;
+  const key =
+    /^[A-Za-z0-9+/]+={0,2}$/.test(value) && value.length % 4 === 0 ? Buffer.from(value, 'base64') : undefined;
+  if (key === undefined || key.length < MIN_AUDIT_KEY_BYTES) {
+    throw new Error(
+      `AUDIT_SIGNING_KEY must be base64 of at least ${MIN_AUDIT_KEY_BYTES} random bytes ` +
+        '(for example `openssl rand -base64 32`); the value set is not',
+    );
+  }
+  return key;
 }
-
-/** What `UseDevelopmentStorage=true` means: Azurite's well-known account on loopback (not a secret). */
-const DEVELOPMENT_STORAGE =
-  'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
-  'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
-  'TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;';
 
 /** The registries this app looks after (`REGISTRY_SCOPE`); empty when unset. */
 export function registryScope(env: Env = process.env): RegistryScope {
@@ -88,17 +92,56 @@ export function pollingPolicy(env: Env = process.env): PollingPolicy {
 }
 
 /**
- * Where the app's private-link role is assignable (`HEAL_ROLE_SCOPE`, a subscription or resource group
- * id); undefined when unset, meaning the subscription of each private endpoint.
+ * Where the app gets the private-link role it assigns itself:
+ * - `HEAL_ROLE_DEFINITION_ID` names a role made beforehand (by the infrastructure): its GUID, or a role
+ *   definition id. The app only assigns it, and never creates or changes a role definition.
+ * - `HEAL_ROLE_CREATE=true` lets the app create its own role, which needs the wider
+ *   `Microsoft.Authorization/roleDefinitions/write`; `HEAL_ROLE_SCOPE` (a subscription or resource group
+ *   id) then says where it is assignable, by default each private endpoint's subscription.
+ * - Neither: the app grants nothing, and work that needs the permission is refused.
  */
-export function healRoleScope(env: Env = process.env): string | undefined {
-  const value = env.HEAL_ROLE_SCOPE?.trim().replace(/\/+$/, '');
-  if (value === undefined || value === '') return undefined;
-  if (!/^\/subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?$/i.test(value)) {
-    throw new Error(`HEAL_ROLE_SCOPE must be a subscription or resource group id, not "${value}"`);
+export type PrivateLinkRoleSource =
+  | { kind: 'assign'; roleDefinitionGuid: string }
+  | { kind: 'create'; assignableScope?: string }
+  | { kind: 'none' };
+
+export function privateLinkRoleSource(env: Env = process.env): PrivateLinkRoleSource {
+  const id = env.HEAL_ROLE_DEFINITION_ID?.trim().replace(/\/+$/, '') ?? '';
+  const create = booleanSetting(env, 'HEAL_ROLE_CREATE', false);
+  const scope = env.HEAL_ROLE_SCOPE?.trim().replace(/\/+$/, '') ?? '';
+  if (scope !== '' && !create) {
+    throw new Error('HEAL_ROLE_SCOPE applies only with HEAL_ROLE_CREATE=true: remove it, or set both');
   }
-  return value;
+  if (id !== '' && create) {
+    throw new Error(
+      'HEAL_ROLE_DEFINITION_ID and HEAL_ROLE_CREATE=true exclude each other: the app either assigns the ' +
+        'role it is given or creates its own',
+    );
+  }
+  if (id !== '') {
+    const guid = ROLE_DEFINITION.exec(id)?.[1];
+    if (guid === undefined) {
+      throw new Error(
+        'HEAL_ROLE_DEFINITION_ID must be a role definition GUID or id ' +
+          `(/subscriptions/{id}/providers/Microsoft.Authorization/roleDefinitions/{guid}), not "${id}"`,
+      );
+    }
+    return { kind: 'assign', roleDefinitionGuid: guid.toLowerCase() };
+  }
+  if (!create) return { kind: 'none' };
+  if (scope === '') return { kind: 'create' };
+  if (!/^\/subscriptions\/[^/]+(\/resourceGroups\/[^/]+)?$/i.test(scope)) {
+    throw new Error(`HEAL_ROLE_SCOPE must be a subscription or resource group id, not "${scope}"`);
+  }
+  return { kind: 'create', assignableScope: scope };
 }
+
+const GUID_PATTERN = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+/** A role definition GUID, alone or at the end of a (subscription or tenant) role definition id. */
+const ROLE_DEFINITION = new RegExp(
+  `^(?:(?:/subscriptions/[^/]+)?/providers/Microsoft\\.Authorization/roleDefinitions/)?(${GUID_PATTERN})$`,
+  'i',
+);
 
 /** The schedule of self-healing sweeps (`HEAL_SCHEDULE`, NCRONTAB); the timer reads it as `%HEAL_SCHEDULE%`. */
 export const HEAL_SCHEDULE_SETTING = 'HEAL_SCHEDULE';
@@ -238,8 +281,8 @@ function positiveNumber(env: Env, name: string, fallback: number): number {
  * for approval (`SLACK_NOTIFY_WEBHOOK_URL`, https); unset means logged only.
  */
 export function notifyWebhookUrl(env: Env = process.env): string | undefined {
-  const value = env.SLACK_NOTIFY_WEBHOOK_URL?.trim();
-  if (value === undefined || value === '') return undefined;
+  const value = resolvedSetting(env.SLACK_NOTIFY_WEBHOOK_URL);
+  if (value === undefined) return undefined;
   const url = new URL(value);
   if (url.protocol !== 'https:' && url.hostname !== 'localhost' && url.hostname !== '127.0.0.1') {
     throw new Error('SLACK_NOTIFY_WEBHOOK_URL must be an https URL');
@@ -247,16 +290,20 @@ export function notifyWebhookUrl(env: Env = process.env): string | undefined {
   return url.toString();
 }
 
-/** Slack's signing secret (`SLACK_SIGNING_SECRET`); unset means every Slack request is refused. */
+/**
+ * Slack's signing secret (`SLACK_SIGNING_SECRET`); unset, or a Key Vault reference that did not resolve,
+ * means every Slack request is refused.
+ */
 export function slackSigningSecret(env: Env = process.env): string | undefined {
-  const value = env.SLACK_SIGNING_SECRET?.trim();
-  return value === undefined || value === '' ? undefined : value;
+  return resolvedSetting(env.SLACK_SIGNING_SECRET);
 }
 
-/** A Teams outgoing webhook's security token (`TEAMS_WEBHOOK_SECRET`, base64); unset refuses every request. */
+/**
+ * A Teams outgoing webhook's security token (`TEAMS_WEBHOOK_SECRET`, base64); unset, or a Key Vault
+ * reference that did not resolve, refuses every request.
+ */
 export function teamsWebhookSecret(env: Env = process.env): string | undefined {
-  const value = env.TEAMS_WEBHOOK_SECRET?.trim();
-  return value === undefined || value === '' ? undefined : value;
+  return resolvedSetting(env.TEAMS_WEBHOOK_SECRET);
 }
 
 /** Hosts a chat follow-up URL may point at (`CHAT_REPLY_HOSTS`, comma-separated; default Slack's). */
@@ -270,13 +317,87 @@ export function chatReplyHosts(env: Env = process.env): string[] {
 
 /** Slack user ids allowed to approve or reject (`SLACK_APPROVERS`, comma-separated); unset means nobody. */
 export function slackApprovers(env: Env = process.env): ReadonlySet<string> {
-  const ids = (env.SLACK_APPROVERS ?? '')
+  return slackUserIds(env, 'SLACK_APPROVERS');
+}
+
+/**
+ * Slack user ids allowed to start a heal that may change replicas (`SLACK_HEALERS`, comma-separated);
+ * unset means nobody. Dry runs are open to everyone who may use the command.
+ */
+export function slackHealers(env: Env = process.env): ReadonlySet<string> {
+  return slackUserIds(env, 'SLACK_HEALERS');
+}
+
+/** The one Slack workspace the app serves (`SLACK_TEAM_ID`, `T…`); unset means the requester's own. */
+export function slackTeamId(env: Env = process.env): string | undefined {
+  const value = env.SLACK_TEAM_ID?.trim();
+  if (value === undefined || value === '') return undefined;
+  if (!/^[TE][A-Z0-9]{2,}$/.test(value))
+    throw new Error(`SLACK_TEAM_ID must be a Slack workspace id (T…), not "${value}"`);
+  return value;
+}
+
+/** Whether a requester may approve their own request (`APPROVAL_ALLOW_SELF`, default false). */
+export function approvalAllowSelf(env: Env = process.env): boolean {
+  return booleanSetting(env, 'APPROVAL_ALLOW_SELF', false);
+}
+
+/**
+ * Whether a chat-started operation may also be decided over the REST API (`APPROVAL_ALLOW_REST_FOR_CHAT`,
+ * default false: it is decided in the chat it came from).
+ */
+export function approvalAllowRestForChat(env: Env = process.env): boolean {
+  return booleanSetting(env, 'APPROVAL_ALLOW_REST_FOR_CHAT', false);
+}
+
+/** What an operation's approval policy is made from, when it is requested. */
+export function approvalSettings(env: Env = process.env): ApprovalSettings {
+  const teamId = slackTeamId(env);
+  return {
+    allowSelf: approvalAllowSelf(env),
+    restForChat: approvalAllowRestForChat(env),
+    slackApprovers: slackApprovers(env),
+    ...(teamId === undefined ? {} : { slackTeamId: teamId }),
+  };
+}
+
+/**
+ * Whether App Service authentication (Easy Auth) is in front of the app (`TRUST_APP_SERVICE_AUTH`,
+ * default false). Only then are the `x-ms-client-principal*` headers the platform's, and trusted as the
+ * caller; without it any caller could send them.
+ */
+export function trustAppServiceAuth(env: Env = process.env): boolean {
+  return booleanSetting(env, 'TRUST_APP_SERVICE_AUTH', false);
+}
+
+function slackUserIds(env: Env, name: string): ReadonlySet<string> {
+  const ids = (env[name] ?? '')
     .split(',')
     .map((id) => id.trim())
     .filter((id) => id !== '');
   for (const id of ids) {
     if (!/^[UW][A-Z0-9]{2,}$/.test(id))
-      throw new Error(`SLACK_APPROVERS must list Slack user ids (U… or W…), not "${id}"`);
+      throw new Error(`${name} must list Slack user ids (U… or W…), not "${id}"`);
   }
   return new Set(ids);
+}
+
+function booleanSetting(env: Env, name: string, fallback: boolean): boolean {
+  const text = env[name]?.trim().toLowerCase();
+  if (text === undefined || text === '') return fallback;
+  if (text !== 'true' && text !== 'false')
+    throw new Error(`${name} must be true or false, not "${env[name]}"`);
+  return text === 'true';
+}
+
+/** The table of registries' desired replica sets (`DESIRED_REPLICAS_TABLE`), in the audit trail's account. */
+export function desiredReplicasTableName(env: Env = process.env): string {
+  return tableName(env, 'DESIRED_REPLICAS_TABLE', 'DesiredReplicas');
+}
+
+/** Replica operations one apply of a desired replica set runs at once (`DESIRED_REPLICAS_PARALLELISM`). */
+export function desiredReplicasParallelism(env: Env = process.env): number {
+  const value = positiveInteger(env, 'DESIRED_REPLICAS_PARALLELISM', 3);
+  if (value > 20) throw new Error(`DESIRED_REPLICAS_PARALLELISM must be at most 20, not "${value}"`);
+  return value;
 }

@@ -1,8 +1,13 @@
-// The audit trail's record shape and its tamper-evidence rules. Pure: storage lives in azure/auditStore.
-import { createHash } from 'node:crypto';
-
+// The audit trail's record shape, where entries are kept and how large they may be. Pure: storage lives in
+// azure/auditStore, and the tamper-evidence rules in auditChain.
+import { auditRowKey, canonicalJson, digest } from './auditChain';
 import { parseRegistryId, parseReplicaId } from './resourceId';
 import type { RegistryId } from './resourceId';
+import { shortenDeterministically, tableKey, toKeySafe } from './tableKey';
+
+export { GENESIS_HASH, auditHash, auditRowKey, canonicalJson, digest, verifyChain } from './auditChain';
+export type { ChainBreak, ChainVerdict } from './auditChain';
+export { toKeySafe } from './tableKey';
 
 export type AuditChannel = 'api' | 'schedule' | 'chat';
 
@@ -42,20 +47,10 @@ export interface AuditEntry extends AuditRecord {
   sequence: number;
   previousHash: string;
   hash: string;
-}
-
-export const GENESIS_HASH = '0'.repeat(64);
-
-/** .NET ticks of the largest DateTime: subtracting a time's ticks from it sorts newest first. */
-const MAX_TICKS = 3155378975999999999n;
-const TICKS_AT_UNIX_EPOCH = 621355968000000000n;
-
-/** RowKey that sorts newest first and stays unique per entry: inverted ticks, then a digest of the id. */
-export function auditRowKey(time: string, entryId: string): string {
-  const millis = Date.parse(time);
-  if (Number.isNaN(millis)) throw new RangeError(`not a timestamp: ${time}`);
-  const ticks = BigInt(millis) * 10000n + TICKS_AT_UNIX_EPOCH;
-  return `${(MAX_TICKS - ticks).toString().padStart(19, '0')}-${digest(entryId).slice(0, 16)}`;
+  /** HMAC-SHA256 under the signing key (see auditChain); absent for entries written without a key. */
+  mac?: string;
+  /** Fields of the stored row that cannot be read; the entry shows what could be. */
+  damaged?: string[];
 }
 
 /** Bounds of the RowKey range holding entries written between `from` and `to` (inclusive). */
@@ -66,111 +61,43 @@ export function auditRowKeyRange(from?: string, to?: string): { lowest?: string;
   };
 }
 
-/** The hash of an entry covers every field a reader relies on, in a canonical order. */
-export function auditHash(previousHash: string, entry: Omit<AuditEntry, 'hash' | 'previousHash'>): string {
-  return digest(previousHash + canonicalJson(entryContent(entry)));
-}
-
-function entryContent(entry: Omit<AuditEntry, 'hash' | 'previousHash'>): unknown {
-  return {
-    entryId: entry.entryId,
-    sequence: entry.sequence,
-    time: entry.time,
-    actor: entry.actor,
-    channel: entry.channel,
-    operation: entry.operation,
-    target: entry.target,
-    instanceId: entry.instanceId ?? null,
-    step: entry.step,
-    outcome: entry.outcome,
-    detail: entry.detail ?? null,
-  };
-}
-
-export type ChainBreak =
-  | { kind: 'changed'; sequence: number; entryId: string }
-  | { kind: 'missing'; sequence: number }
-  | { kind: 'relinked'; sequence: number; entryId: string };
-
-export interface ChainVerdict {
-  intact: boolean;
-  entries: number;
-  firstBreak?: ChainBreak;
-}
-
-/**
- * Walks a partition's entries in chain order and reports the first break: an entry whose content no
- * longer matches its hash (changed), a gap in the sequence or a missing tail (missing), or an entry
- * that does not point at its predecessor (relinked).
- */
-export function verifyChain(entries: readonly AuditEntry[], expectedLength: number): ChainVerdict {
-  const ordered = [...entries].sort((a, b) => a.sequence - b.sequence);
-  let previousHash = GENESIS_HASH;
-  let expectedSequence = 1;
-  for (const entry of ordered) {
-    if (entry.sequence !== expectedSequence) {
-      return {
-        intact: false,
-        entries: ordered.length,
-        firstBreak: { kind: 'missing', sequence: expectedSequence },
-      };
-    }
-    if (entry.previousHash !== previousHash) {
-      return {
-        intact: false,
-        entries: ordered.length,
-        firstBreak: { kind: 'relinked', sequence: entry.sequence, entryId: entry.entryId },
-      };
-    }
-    if (auditHash(entry.previousHash, entry) !== entry.hash) {
-      return {
-        intact: false,
-        entries: ordered.length,
-        firstBreak: { kind: 'changed', sequence: entry.sequence, entryId: entry.entryId },
-      };
-    }
-    previousHash = entry.hash;
-    expectedSequence += 1;
-  }
-  if (expectedSequence <= expectedLength) {
-    return {
-      intact: false,
-      entries: ordered.length,
-      firstBreak: { kind: 'missing', sequence: expectedSequence },
-    };
-  }
-  return { intact: true, entries: ordered.length };
-}
-
-export function digest(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
-/** JSON with object keys sorted at every level, so equal values hash equally. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .filter(([, v]) => v !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, v]) => [k, sortKeys(v)]),
-    );
-  }
-  return value;
-}
-
 /** Entries about one registry (or any of its replicas) share a partition; everything else goes to `fleet`. */
 export function auditPartition(target: string): string {
   const registry = registryOf(target);
   if (registry === undefined) return 'fleet';
-  return toKeySafe(
+  return tableKey(
     `${registry.subscriptionId}|${registry.resourceGroup}|${registry.registryName}`.toLowerCase(),
   );
+}
+
+const INDEX_PREFIX = 'instance|';
+/** Room for `instance|`, `|` and ten digits within Table Storage's key limit, with plenty to spare. */
+const MAX_INDEX_KEY_CHARS = 400;
+
+/**
+ * The RowKeys of an instance's index rows start with this: the instance id made key-safe, with `|`
+ * encoded too, so no id's rows are a prefix of another's; an id too long for a key is shortened.
+ */
+export function auditIndexPrefix(instanceId: string): string {
+  const key = shortenDeterministically(toKeySafe(instanceId).replace(/\|/g, '%7c'), MAX_INDEX_KEY_CHARS);
+  return `${INDEX_PREFIX}${key}|`;
+}
+
+/** The index row of one entry of an instance; sorts by sequence within the instance. */
+export function auditIndexRowKey(instanceId: string, sequence: number): string {
+  return `${auditIndexPrefix(instanceId)}${String(sequence).padStart(10, '0')}`;
+}
+
+/**
+ * Where a partition's anchors of one day are appended: a digest of the partition (any length, any
+ * characters) and the day, so a blob name is short, safe, and a day's blob stays far below 50,000 blocks.
+ */
+export function auditAnchorBlobName(partition: string, time: string): string {
+  return `${auditAnchorPrefix(partition)}${time.slice(0, 10)}.jsonl`;
+}
+
+export function auditAnchorPrefix(partition: string): string {
+  return `${digest(partition)}/`;
 }
 
 function registryOf(target: string): RegistryId | undefined {
@@ -182,15 +109,6 @@ function registryOf(target: string): RegistryId | undefined {
     }
   }
   return undefined;
-}
-
-/** Table keys may not hold / \ # ? or control characters: percent-encode those. */
-export function toKeySafe(text: string): string {
-  return text.replace(
-    // eslint-disable-next-line no-control-regex
-    /[/\\#?%\u0000-\u001f\u007f-\u009f]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
 }
 
 /** Detail larger than this is cut down before it is hashed and stored (Table strings hold 32K chars). */

@@ -1,5 +1,6 @@
 // The healing model: when a replica is a suspect, what is wrong with it, and what the policy allows.
 // Pure rules; the evidence is gathered by activities and kept in the audit trail.
+import type { ApprovalPolicy } from './approval';
 import type { AuditActor, AuditChannel } from './audit';
 import type { ChatReplyTarget } from './chatReplyTarget';
 import type { PollingPolicy } from './polling';
@@ -107,13 +108,16 @@ export interface HealRequest {
   maxAttempts: number;
   /** How long an `approve` policy waits for the approval event, in minutes. */
   approvalTimeoutMinutes: number;
+  /** Who may decide when the `approve` policy makes the heal wait (from the request that started it). */
+  approvalPolicy: ApprovalPolicy;
 }
 
 export type HealOutcome = 'healed' | 'reported' | 'skipped' | 'rejected' | 'escalated' | 'healthy';
 
 export interface HealResult {
   replicaId: string;
-  diagnosis: Diagnosis;
+  /** Absent when the heal never got as far as a diagnosis (its registry is outside the scope). */
+  diagnosis?: Diagnosis;
   outcome: HealOutcome;
   attempts: number;
   reason?: string;
@@ -127,4 +131,6 @@ export const APPROVAL_EVENT = 'HealApproval';
 export interface ApprovalDecision {
   approved: boolean;
   approver: AuditActor;
+  /** Through which channel the decision came (absent in decisions raised before it was recorded). */
+  channel?: 'api' | 'slack';
 }

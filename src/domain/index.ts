@@ -2,13 +2,15 @@
 export {
   collectErrors,
   fieldErrorsOf,
+  listErrors,
   MAX_ECHOED_VALUE_LENGTH,
+  MAX_LISTED_ERRORS,
   throwIfAny,
   truncate,
   ValidationError,
   ValidationErrors,
 } from './validationError';
-export type { FieldError } from './validationError';
+export type { FieldError, ListedErrors } from './validationError';
 export {
   expectBoolean,
   expectObject,
@@ -59,25 +61,65 @@ export type {
   ZoneRedundancy,
 } from './replicaSettings';
 export {
-  GENESIS_HASH,
-  auditHash,
+  auditAnchorBlobName,
+  auditAnchorPrefix,
+  auditIndexPrefix,
+  auditIndexRowKey,
   auditPartition,
-  auditRowKey,
   auditRowKeyRange,
   boundedDetail,
+} from './audit';
+export type { AuditActor, AuditChannel, AuditEntry, AuditOutcome, AuditRecord } from './audit';
+export {
+  GENESIS_HASH,
+  anchorMac,
+  auditHash,
+  auditRowKey,
   canonicalJson,
   digest,
+  entryMac,
+  formatAnchorLine,
+  headMac,
+  parseAnchorLines,
+  signingKeyId,
   verifyChain,
-} from './audit';
+} from './auditChain';
 export type {
-  AuditActor,
-  AuditChannel,
-  AuditEntry,
-  AuditOutcome,
-  AuditRecord,
+  ChainAnchor,
   ChainBreak,
+  ChainBreakKind,
+  ChainEvidence,
+  ChainHead,
   ChainVerdict,
-} from './audit';
+  ChainedEntry,
+  StoredChainEntry,
+} from './auditChain';
+export {
+  AUDIT_EXPORT_CONTENT_TYPE,
+  AUDIT_EXPORT_FORMAT,
+  AUDIT_EXPORT_VERSION,
+  formatAuditExport,
+  parseAuditExport,
+  verifyAuditExport,
+} from './auditExport';
+export type { AuditExportHeader, AuditExportSeal, AuditExportVerdict } from './auditExport';
+export { MAX_KEY_CHARS, shortenDeterministically, tableKey, tableKeyProblem, toKeySafe } from './tableKey';
+export {
+  FUNCTION_KEY_ACTOR_ID,
+  approvalPolicyFor,
+  judgeDecider,
+  samePerson,
+  waitingOperationOf,
+} from './approval';
+export type {
+  ApprovalPolicy,
+  ApprovalSettings,
+  CurrentSlackRules,
+  Decider,
+  DecisionRefusal,
+  DecisionVerdict,
+  RequestOrigin,
+} from './approval';
 export { DEFAULT_POLLING, POLL_PROPORTION, pastDeadline, pollDelaySeconds } from './polling';
 export type { PollingPolicy } from './polling';
 export type { ChatReplyTarget } from './chatReplyTarget';
@@ -103,7 +145,7 @@ export type {
   ReplicaOperationRequest,
   StateVerdict,
 } from './replicaOperation';
-export { isEmptyScope, parseRegistryScope } from './registryScope';
+export { inScope, isEmptyScope, parseRegistryScope } from './registryScope';
 export { parseOperationId } from './operationId';
 export { MAX_INSTANCE_ID_LENGTH, MAX_NAMED_INSTANCE_ID_LENGTH, namedInstanceId } from './instanceId';
 export { parseTimestamp } from './timestamp';
@@ -164,3 +206,50 @@ export { isPremium, summariseReplicas } from './registryView';
 export type { ProvisioningState, RegistryView, ReplicaSummary, ReplicaView } from './registryView';
 export { healPlan } from './healPlan';
 export type { MissingPermission } from './healPlan';
+export {
+  MAX_DECLARED_REPLICAS,
+  declarationFromReplicas,
+  desiredReplicasInstanceId,
+  diffDeclarations,
+  effectiveSettings,
+  hasOwnSettings,
+  homeRegionEntriesWithSettings,
+  isEmptyDiff,
+  parseDesiredReplicaSet,
+  parseImportOptions,
+} from './desiredReplicaSet';
+export type {
+  DeclarationDiff,
+  DeclaredReplica,
+  DeclaredSettings,
+  DesiredReplicaSet,
+  DriftPolicy,
+  ValueChange,
+} from './desiredReplicaSet';
+export {
+  CHANGING_KINDS,
+  ESTIMATES,
+  LARGE_REGISTRY_GIB,
+  approvalRule,
+  describeStep,
+  driftOf,
+  estimateTotalMinutes,
+  formatMinutes,
+  hasDrift,
+  isChange,
+  planReplicaSet,
+} from './replicaSetPlan';
+export type {
+  ApplyTrigger,
+  ApprovalContext,
+  PlanInput,
+  PlanStep,
+  PlanStepKind,
+  ReplicaSetDrift,
+  ReplicaSetPlan,
+  Risk,
+  SettingChange,
+} from './replicaSetPlan';
+export { declarationEtag, preconditionHolds } from './writePrecondition';
+export type { WritePrecondition } from './writePrecondition';
+export { isActiveRuntimeStatus } from './runtimeStatus';

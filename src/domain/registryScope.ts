@@ -1,5 +1,11 @@
 // Which registries the app looks after: whole subscriptions, resource groups, or single registries.
-import { parseRegistryId, validateResourceGroup, validateSubscriptionId } from './resourceId';
+import {
+  formatRegistryId,
+  parseRegistryId,
+  registryKey,
+  validateResourceGroup,
+  validateSubscriptionId,
+} from './resourceId';
 import type { RegistryId } from './resourceId';
 import { ValidationError } from './validationError';
 
@@ -39,4 +45,16 @@ export function parseRegistryScope(text: string, field = 'REGISTRY_SCOPE'): Regi
 
 export function isEmptyScope(scope: RegistryScope): boolean {
   return scope.subscriptions.length + scope.resourceGroups.length + scope.registries.length === 0;
+}
+
+/** Whether the registry is one the app looks after: in a subscription, resource group or list of the scope. */
+export function inScope(scope: RegistryScope, registry: RegistryId): boolean {
+  const id = formatRegistryId(registry).toLowerCase();
+  return (
+    scope.subscriptions.some((s) => id.startsWith(`/subscriptions/${s.toLowerCase()}/`)) ||
+    scope.resourceGroups.some((g) =>
+      id.startsWith(`/subscriptions/${g.subscriptionId}/resourcegroups/${g.resourceGroup}/`.toLowerCase()),
+    ) ||
+    scope.registries.some((r) => registryKey(r) === id)
+  );
 }

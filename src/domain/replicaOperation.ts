@@ -1,5 +1,6 @@
 // The rules of a replica operation (create, update, delete) that the orchestrator follows: its instance
 // id, how long to wait between polls, when a state is final, and when an operation counts as stuck.
+import type { ApprovalPolicy } from './approval';
 import type { AuditActor, AuditChannel } from './audit';
 import type { ChatReplyTarget } from './chatReplyTarget';
 import type { HealPolicy } from './healing';
@@ -45,8 +46,8 @@ export interface ReplicaOperationRequest {
   polling: PollingPolicy;
   /** A chat-started operation posts its result here when it ends. */
   replyTo?: ChatReplyTarget;
-  /** When present, nothing is changed until a person approves (in chat) within the timeout. */
-  approval?: { timeoutMinutes: number };
+  /** When present, nothing is changed until a person the policy names approves within the timeout. */
+  approval?: { timeoutMinutes: number; policy: ApprovalPolicy };
   /**
    * Set by a heal that has just read the registry and the replica and made sure of the private-link
    * permission: the operation does not read them again before its write.
@@ -103,6 +104,11 @@ export const AWAITS_PER_GENERATION = 24;
 
 export interface ReplicaOperationInput {
   request: ReplicaOperationRequest;
+  /**
+   * Names the request that started this instance: its audit entries say which of several racing
+   * requests the operation belongs to. Absent for operations a heal runs.
+   */
+  requestId?: string;
   progress?: OperationProgress;
 }
 

@@ -1,5 +1,6 @@
 // The sweep's shapes and its tally: counts that stay the same size however large the fleet, plus bounded
 // samples of results and failed scans (the audit trail has every one). Pure: app/healing runs it.
+import type { ApprovalPolicy } from './approval';
 import type { AuditActor, AuditChannel } from './audit';
 import type { Diagnosis, HealOutcome, HealResult } from './healing';
 import type { ChatReplyTarget } from './chatReplyTarget';
@@ -34,6 +35,8 @@ export interface SweepRequest {
   registryId?: string;
   /** A chat-started sweep reports back, and asks for approvals, in the chat it came from. */
   replyTo?: ChatReplyTarget;
+  /** Who may decide on the heals that wait for approval (their registry's policy is `approve`). */
+  approvalPolicy: ApprovalPolicy;
 }
 
 /** What became of one suspect: the heal's result, or why no heal ran to the end. */

@@ -85,3 +85,29 @@ function describeValue(value: unknown): string {
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
   return Array.isArray(value) ? 'array' : typeof value;
 }
+
+/** How many field errors an answer or an audit entry lists; the rest are only counted. */
+export const MAX_LISTED_ERRORS = 20;
+/** How many characters of a field name or reason are kept when errors are listed. */
+export const MAX_LISTED_TEXT_LENGTH = 300;
+
+/** A bounded rendering of field errors: the first MAX_LISTED_ERRORS, shortened, and a count of the rest. */
+export interface ListedErrors {
+  errors: FieldError[];
+  /** How many errors were left out; absent when none were. */
+  omittedErrors?: number;
+}
+
+/**
+ * Bounds what a refusal repeats: a hostile body can hold thousands of bad fields, and listing each one
+ * would make the answer (and its audit entry) larger than the request.
+ */
+export function listErrors(errors: readonly FieldError[]): ListedErrors {
+  const listed = errors.slice(0, MAX_LISTED_ERRORS).map(({ field, reason, value }) => ({
+    field: truncate(field, MAX_LISTED_TEXT_LENGTH),
+    reason: truncate(reason, MAX_LISTED_TEXT_LENGTH),
+    ...(value === undefined ? {} : { value: truncate(value) }),
+  }));
+  const omitted = errors.length - listed.length;
+  return omitted > 0 ? { errors: listed, omittedErrors: omitted } : { errors: listed };
+}

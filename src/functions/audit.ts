@@ -1,25 +1,31 @@
-// GET /api/audit and GET /api/audit/verify: read the audit trail and check its hash chain.
+// GET /api/audit, GET /api/audit/verify and GET /api/audit/export: read the audit trail, check its chain,
+// and hand an auditor a registry's trail to check without the app.
 import { app } from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 
 import type { AuditStore } from '../azure/auditStore';
 import { auditStore } from '../azure/auditStoreFactory';
-import { formatRegistryId } from '../domain';
+import { AUDIT_EXPORT_CONTENT_TYPE, formatAuditExport, formatRegistryId } from '../domain';
 import { parseAuditListQuery, parseAuditVerifyQuery } from '../http/auditQuery';
-import { toAuditEntryView } from '../http/auditView';
+import { toAuditEntryView, toChainVerdictView } from '../http/auditView';
 import { withProblems } from '../http/handler';
 import { nextPageLink } from '../http/nextLink';
+import { requestQuery } from '../http/queryParameters';
+import { readBodyWithin } from '../http/requestBody';
+import { NO_BODY_LIMIT_BYTES } from '../http/requestLimits';
 import { CONTINUATION_TOKEN_PARAMETER, wrapPageToken } from '../http/pageToken';
 
 export const LIST_AUDIT_FUNCTION = 'listAudit';
 export const VERIFY_AUDIT_FUNCTION = 'verifyAudit';
+export const EXPORT_AUDIT_FUNCTION = 'exportAudit';
 
 type Handler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 
 /** One page of entries, newest first, with a token and a Link header when there is a next page. */
 export function listAudit(store: () => AuditStore): Handler {
   return async (request) => {
-    const { query, pageSize, storeToken } = parseAuditListQuery(request.query);
+    await readBodyWithin(request, NO_BODY_LIMIT_BYTES);
+    const { query, pageSize, storeToken } = parseAuditListQuery(requestQuery(request));
     const page = await store().list(query, { pageSize, continuationToken: storeToken });
     const value = page.entries.map(toAuditEntryView);
     if (page.continuationToken === undefined) return json(200, { value });
@@ -33,18 +39,43 @@ export function listAudit(store: () => AuditStore): Handler {
   };
 }
 
-/** Walks the registry's hash chain and reports whether it is intact and, if not, where it first breaks. */
+/** Checks the registry's chain, MACs, head and anchors; reports whether it is intact or where it breaks. */
 export function verifyAudit(store: () => AuditStore): Handler {
   return async (request) => {
-    const registry = formatRegistryId(parseAuditVerifyQuery(request.query));
-    const verdict = await store().verify(registry);
-    return json(200, {
-      registry,
-      partition: verdict.partition,
-      intact: verdict.intact,
-      entries: verdict.entries,
-      ...(verdict.firstBreak === undefined ? {} : { firstBreak: verdict.firstBreak }),
-    });
+    await readBodyWithin(request, NO_BODY_LIMIT_BYTES);
+    const registry = formatRegistryId(parseAuditVerifyQuery(requestQuery(request)));
+    return json(200, toChainVerdictView(registry, await store().verify(registry)));
+  };
+}
+
+/** The registry's whole trail as JSON Lines (docs/audit-trail.md), for the standalone verifier. */
+export function exportAudit(store: () => AuditStore, now: () => Date = () => new Date()): Handler {
+  return async (request) => {
+    await readBodyWithin(request, NO_BODY_LIMIT_BYTES);
+    const registry = formatRegistryId(parseAuditVerifyQuery(requestQuery(request)));
+    const audit = store();
+    const evidence = await audit.evidence(registry);
+    const body = formatAuditExport(
+      {
+        registry,
+        partition: evidence.partition,
+        exportedAt: now().toISOString(),
+        protection: evidence.protection,
+        ...(evidence.keyId === undefined ? {} : { keyId: evidence.keyId }),
+        unreadableAnchors: evidence.unreadableAnchors ?? 0,
+      },
+      evidence,
+      evidence.key,
+    );
+    return {
+      status: 200,
+      body,
+      headers: {
+        'content-type': AUDIT_EXPORT_CONTENT_TYPE,
+        'cache-control': 'no-store',
+        'content-disposition': `attachment; filename="audit-${evidence.partition.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100)}.jsonl"`,
+      },
+    };
   };
 }
 
@@ -64,4 +95,11 @@ app.http(VERIFY_AUDIT_FUNCTION, {
   methods: ['GET'],
   authLevel: 'function',
   handler: withProblems(verifyAudit(auditStore)),
+});
+
+app.http(EXPORT_AUDIT_FUNCTION, {
+  route: 'audit/export',
+  methods: ['GET'],
+  authLevel: 'function',
+  handler: withProblems(exportAudit(auditStore)),
 });

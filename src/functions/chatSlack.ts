@@ -1,6 +1,6 @@
 // POST /api/chat/slack/commands: a Slack slash command. Anonymous at the Functions level because Slack
 // cannot send a function key; the request signature, checked over the raw body, is the authentication.
-// Anything unsigned, badly signed or stale gets a bare 401 and nothing runs.
+// Anything unsigned, badly signed or stale gets a bare 401 and nothing runs; a body past the limit, 413.
 import { app } from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
@@ -17,15 +17,16 @@ export async function slackCommands(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  const rawBody = await readSignedSlackBody(request, context);
-  if (rawBody === undefined) return { status: 401 };
+  const admitted = await readSignedSlackBody(request, context);
+  if (!admitted.ok) return admitted.answer;
 
-  const form = new URLSearchParams(rawBody.toString('utf8'));
+  const form = new URLSearchParams(admitted.body.toString('utf8'));
   const team = form.get('team_id') ?? 'unknown';
   const user = form.get('user_id') ?? 'unknown';
   const name = form.get('user_name');
   const reply = await runChatText(form.get('text') ?? '', {
     actor: { id: `slack:${team}:${user}`.slice(0, 256), ...(name ? { name: name.slice(0, 256) } : {}) },
+    platform: { kind: 'slack', teamId: team, userId: user },
     client: df.getClient(context),
     warn: (message) => context.warn(message),
     ...replyTargetOf(form.get('response_url'), context),

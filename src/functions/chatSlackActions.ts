@@ -1,15 +1,18 @@
 // POST /api/chat/slack/actions: Slack's interactivity endpoint, where Approve / Reject clicks arrive.
 // Anonymous at the Functions level, like the slash command: the Slack signature over the raw body is the
 // authentication, and anything unsigned, badly signed or stale gets a bare 401 and raises nothing.
-// Only users on the SLACK_APPROVERS allow-list may decide; every other click is audited and refused.
+// A click decides only when the operation's approval policy lets it: an operation started from Slack, a
+// user on SLACK_APPROVERS, in the workspace of the request, not approving their own request; every other
+// click is audited and answered only to the user who clicked.
 import { app } from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
-import { auditRefusedDecision, deliverApproval } from '../app/approval/approval.useCases';
+import { deliverApproval } from '../app/approval/approval.useCases';
+import type { ApprovalDelivery } from '../app/approval/approval.useCases';
 import { readSignedSlackBody } from '../chat/readSignedSlackBody';
 import { parseBlockAction } from '../chat/slackInteraction';
-import { slackApprovers } from '../config/settings';
+import type { BlockAction } from '../chat/slackInteraction';
 import type { AuditActor } from '../domain';
 import { postToResponseUrl } from '../slack/postToResponseUrl';
 import { APPROVE_ACTION, REJECT_ACTION, decisionMessage, ephemeralMessage } from '../slack/slackMessages';
@@ -21,14 +24,13 @@ export async function slackActions(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  const rawBody = await readSignedSlackBody(request, context);
-  if (rawBody === undefined) return { status: 401 };
+  const admitted = await readSignedSlackBody(request, context);
+  if (!admitted.ok) return admitted.answer;
 
-  const action = parseBlockAction(rawBody);
+  const action = parseBlockAction(admitted.body);
   if (action === undefined || ![APPROVE_ACTION, REJECT_ACTION].includes(action.actionId)) {
     return answer(ephemeralMessage('This app only handles its Approve and Reject buttons.'));
   }
-  const client = df.getClient(context);
   const actor: AuditActor = {
     id: `slack:${action.teamId}:${action.userId}`,
     ...(action.userName === undefined ? {} : { name: action.userName }),
@@ -36,42 +38,14 @@ export async function slackActions(
   const warn = (message: string): void => context.warn(message);
   const approved = action.actionId === APPROVE_ACTION;
   try {
-    if (!approvers(context).has(action.userId)) {
-      await auditRefusedDecision(
-        client,
-        action.value,
-        actor,
-        'refused',
-        { refusal: 'not-an-approver', approved },
-        warn,
-      );
-      return answer(
-        ephemeralMessage(
-          `Sorry <@${action.userId}>, you are not allowed to approve or reject operations. ` +
-            'Ask someone on the approvers list.',
-        ),
-      );
-    }
-    const delivery = await deliverApproval(client, action.value, { approved, approver: actor });
-    if (delivery.outcome !== 'delivered') {
-      const state = delivery.outcome === 'not-found' ? 'unknown' : delivery.state;
-      await auditRefusedDecision(
-        client,
-        action.value,
-        actor,
-        'refused',
-        { refusal: 'not-awaiting-approval', state },
-        warn,
-      );
-      return answer(
-        ephemeralMessage(
-          delivery.outcome === 'not-found'
-            ? `There is no operation \`${action.value}\`; nothing was changed.`
-            : `Operation \`${action.value}\` is no longer waiting for an approval (it is ${state}); ` +
-                'your click changed nothing.',
-        ),
-      );
-    }
+    const delivery = await deliverApproval(
+      df.getClient(context),
+      action.value,
+      approved,
+      { channel: 'slack', actor, teamId: action.teamId, userId: action.userId },
+      warn,
+    );
+    if (delivery.outcome !== 'delivered') return answer(ephemeralMessage(refusalText(delivery, action)));
     const decided = decisionMessage({ approved, userId: action.userId, instanceId: action.value });
     if (action.responseUrl !== undefined) await postToResponseUrl(action.responseUrl, decided, warn);
     return answer(decided);
@@ -81,18 +55,26 @@ export async function slackActions(
   }
 }
 
-function answer(message: SlackMessage): HttpResponseInit {
-  return { status: 200, headers: { 'cache-control': 'no-store' }, jsonBody: message };
+/** Told only to the user who clicked; the approval request stays as it was. */
+function refusalText(
+  delivery: Exclude<ApprovalDelivery, { outcome: 'delivered' }>,
+  action: BlockAction,
+): string {
+  const operation = `\`${action.value}\``;
+  switch (delivery.outcome) {
+    case 'not-found':
+      return `There is no operation ${operation}; nothing was changed.`;
+    case 'not-waiting':
+      return `Operation ${operation} is no longer waiting for an approval (it is ${delivery.state}); your click changed nothing.`;
+    case 'refused':
+      return delivery.refusal === 'own-request'
+        ? `Sorry <@${action.userId}>, you asked for operation ${operation}, so someone else must approve it. Your click changed nothing.`
+        : `Sorry <@${action.userId}>, you are not allowed to approve or reject operation ${operation}: ${delivery.reason}. Your click changed nothing.`;
+  }
 }
 
-/** A misconfigured allow-list lets nobody approve, rather than failing every click. */
-function approvers(context: InvocationContext): ReadonlySet<string> {
-  try {
-    return slackApprovers();
-  } catch (error) {
-    context.error(error instanceof Error ? error.message : String(error));
-    return new Set();
-  }
+function answer(message: SlackMessage): HttpResponseInit {
+  return { status: 200, headers: { 'cache-control': 'no-store' }, jsonBody: message };
 }
 
 app.http(SLACK_ACTIONS_FUNCTION, {

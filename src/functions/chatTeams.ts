@@ -1,12 +1,12 @@
 // POST /api/chat/teams: a Teams outgoing webhook. Anonymous at the Functions level because Teams cannot
 // send a function key; the HMAC over the raw body, keyed with the webhook's security token, is the
-// authentication. Anything else gets a bare 401 and nothing runs.
+// authentication. Anything else gets a bare 401 and nothing runs; a body past the limit, 413.
 import { app } from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
 import { runChatText } from '../chat/commandRunner';
-import { readRawBody } from '../chat/readRawBody';
+import { admitChatRequest, TEAMS_BODY_LIMIT_BYTES } from '../chat/chatRequest';
 import { teamsMessageText } from '../chat/teamsMessageText';
 import { verifyTeamsRequest } from '../chat/teamsSignature';
 import { teamsWebhookSecret } from '../config/settings';
@@ -27,20 +27,16 @@ export async function teamsWebhook(
     context.error('TEAMS_WEBHOOK_SECRET is not set: every Teams request is refused');
     return { status: 401 };
   }
-  const rawBody = await readRawBody(request);
-  if (rawBody === undefined) {
-    context.warn('a Teams request was refused: the body is too large');
-    return { status: 401 };
-  }
-  const verdict = verifyTeamsRequest(secret, request.headers.get('authorization'), rawBody);
-  if (!verdict.ok) {
-    context.warn(`a Teams request was refused: ${verdict.reason}`);
-    return { status: 401 };
-  }
+  const admitted = await admitChatRequest(request, context, 'Teams', TEAMS_BODY_LIMIT_BYTES, (rawBody) =>
+    verifyTeamsRequest(secret, request.headers.get('authorization'), rawBody),
+  );
+  if (!admitted.ok) return admitted.answer;
 
   let activity: TeamsActivity;
   try {
-    activity = JSON.parse(rawBody.toString('utf8')) as TeamsActivity;
+    const parsed = JSON.parse(admitted.body.toString('utf8')) as unknown;
+    if (typeof parsed !== 'object' || parsed === null) throw new Error('not an activity');
+    activity = parsed;
   } catch {
     return message('That message could not be read.');
   }
@@ -51,6 +47,7 @@ export async function teamsWebhook(
       id: `teams:${typeof id === 'string' ? id : 'unknown'}`.slice(0, 256),
       ...(typeof from.name === 'string' ? { name: from.name.slice(0, 256) } : {}),
     },
+    platform: { kind: 'teams' },
     client: df.getClient(context),
     warn: (text) => context.warn(text),
   });

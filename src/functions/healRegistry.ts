@@ -7,11 +7,16 @@ import * as df from 'durable-functions';
 import { sweepRequest } from '../app/healing/healing.useCases';
 import { armClients } from '../azure/armClients';
 import { ReplicaGateway } from '../azure/replicas';
-import { formatRegistryId, isPremium } from '../domain';
+import type { ValidationError } from '../domain';
+import { collectErrors, formatRegistryId, isPremium, ValidationErrors } from '../domain';
 import { callerOf } from '../http/caller';
-import { parseDryRun } from '../http/dryRun';
+import { readDryRunQuery } from '../http/dryRun';
 import { toProblemResponse } from '../http/handler';
 import { problem, problemResponse } from '../http/problem';
+import { requestQuery } from '../http/queryParameters';
+import { auditRefusal, refusedTarget } from '../http/refusalAudit';
+import { readBodyWithin } from '../http/requestBody';
+import { NO_BODY_LIMIT_BYTES } from '../http/requestLimits';
 import { notFound, outOfScope, registryFromRoute } from '../http/registryRoute';
 import { startSweepAnswer } from '../http/sweepAnswer';
 
@@ -21,20 +26,35 @@ export async function healRegistry(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
+  // A sweep that is still running is audited as refused where the sweep is requested; every other
+  // refusal is audited here.
+  const refused = (answer: HttpResponseInit): Promise<HttpResponseInit> =>
+    auditRefusal(request, context, 'sweep', refusedTarget(request), answer);
   try {
-    const registry = registryFromRoute(request);
+    await readBodyWithin(request, NO_BODY_LIMIT_BYTES);
+    const query = requestQuery(request);
+    const errors: ValidationError[] = [];
+    const dryRun = readDryRunQuery(query, errors);
+    const registry = collectErrors(errors, undefined, () => registryFromRoute(request));
+    if (errors.length > 0 || registry === undefined) throw new ValidationErrors(errors);
+
     const outside = outOfScope(registry);
-    if (outside !== undefined) return outside;
-    const dryRun = parseDryRun(request);
+    if (outside !== undefined) return await refused(outside);
     const view = await new ReplicaGateway(armClients()).getRegistry(registry);
-    if (view === undefined) return notFound(registry);
+    if (view === undefined) return await refused(notFound(registry));
     if (!isPremium(view)) {
-      return problemResponse(
-        problem(422, 'not-premium', `Registry ${view.name} is ${view.sku}: it has no replicas to heal.`),
+      return await refused(
+        problemResponse(
+          problem(422, 'not-premium', `Registry ${view.name} is ${view.sku}: it has no replicas to heal.`),
+        ),
       );
     }
 
-    const sweep = sweepRequest(callerOf(request), 'api', dryRun, formatRegistryId(registry));
+    const sweep = sweepRequest(
+      { kind: 'rest', actor: callerOf(request) },
+      dryRun,
+      formatRegistryId(registry),
+    );
     return await startSweepAnswer(
       df.getClient(context),
       sweep,
@@ -42,7 +62,7 @@ export async function healRegistry(
       view.id,
     );
   } catch (error) {
-    return toProblemResponse(error, context);
+    return refused(toProblemResponse(error, context));
   }
 }
 

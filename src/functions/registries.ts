@@ -7,9 +7,19 @@ import { armClients } from '../azure/armClients';
 import { listRegistriesInScope, mapWithLimit } from '../azure/fleet';
 import { ReplicaGateway } from '../azure/replicas';
 import { registryScope } from '../config/settings';
-import { isPremium, parseRegistryId, sameRegion, summariseReplicas } from '../domain';
+import {
+  collectErrors,
+  isPremium,
+  parseRegistryId,
+  sameRegion,
+  summariseReplicas,
+  ValidationErrors,
+} from '../domain';
 import type { RegistryId, RegistryView, ReplicaView } from '../domain';
 import { withProblems } from '../http/handler';
+import { requestQuery, unknownParameterErrors } from '../http/queryParameters';
+import { readBodyWithin } from '../http/requestBody';
+import { admitBodylessRequest, NO_BODY_LIMIT_BYTES } from '../http/requestLimits';
 import { notFound, outOfScope, registryFromRoute } from '../http/registryRoute';
 
 export const LIST_REGISTRIES_FUNCTION = 'listRegistries';
@@ -18,7 +28,8 @@ export const LIST_REPLICAS_FUNCTION = 'listReplicas';
 /** Replica lists fetched at once when summarising many registries. */
 const SUMMARY_PARALLELISM = 8;
 
-export async function listRegistries(_request: HttpRequest): Promise<HttpResponseInit> {
+export async function listRegistries(request: HttpRequest): Promise<HttpResponseInit> {
+  await admitBodylessRequest(request);
   const replicas = new ReplicaGateway(armClients());
   const registries = await listRegistriesInScope(replicas, registryScope());
   const value = await mapWithLimit(registries, SUMMARY_PARALLELISM, async (registry) => {
@@ -32,7 +43,10 @@ export async function listRegistries(_request: HttpRequest): Promise<HttpRespons
 }
 
 export async function listReplicas(request: HttpRequest): Promise<HttpResponseInit> {
-  const id = registryFromRoute(request);
+  await readBodyWithin(request, NO_BODY_LIMIT_BYTES);
+  const errors = unknownParameterErrors(requestQuery(request), []);
+  const id = collectErrors(errors, undefined, () => registryFromRoute(request));
+  if (errors.length > 0 || id === undefined) throw new ValidationErrors(errors);
   const outside = outOfScope(id);
   if (outside !== undefined) return outside;
   const replicas = new ReplicaGateway(armClients());

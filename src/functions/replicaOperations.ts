@@ -4,26 +4,28 @@ import { app } from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
-import { auditRequestBestEffort } from '../app/audit/audit.useCases';
 import { findOperation, operationUrl } from '../app/operations/operations.useCases';
 import { acceptReplicaOperation } from '../app/replicaOperation/replicaOperation.useCases';
 import { pollingPolicy } from '../config/settings';
 import {
-  ValidationError,
-  fieldErrorsOf,
-  formatRegistryId,
+  ValidationErrors,
+  collectErrors,
   formatReplicaId,
   parseCreateReplicaRequest,
   parseOperationId,
   parseUpdateReplicaRequest,
   replicaId,
 } from '../domain';
-import type { ReplicaId, ReplicaOperationKind, ReplicaOperationRequest } from '../domain';
+import type { ReplicaId, ReplicaOperationKind, ReplicaOperationRequest, ValidationError } from '../domain';
 import { callerOf } from '../http/caller';
+import { readDryRunQuery } from '../http/dryRun';
 import { toProblemResponse } from '../http/handler';
-import { parseDryRun } from '../http/dryRun';
 import { problem, problemResponse } from '../http/problem';
+import { requestQuery } from '../http/queryParameters';
+import { auditRefusal, refusedTarget } from '../http/refusalAudit';
 import { outOfScope, registryFromRoute } from '../http/registryRoute';
+import { readBodyWithin, readJsonBody } from '../http/requestBody';
+import { admitBodylessRequest, NO_BODY_LIMIT_BYTES, REPLICA_BODY_LIMIT_BYTES } from '../http/requestLimits';
 
 export const CREATE_REPLICA_FUNCTION = 'createReplica';
 export const UPDATE_REPLICA_FUNCTION = 'updateReplica';
@@ -32,14 +34,12 @@ export const GET_OPERATION_FUNCTION = 'getOperation';
 
 export function replicaOperationHandler(kind: ReplicaOperationKind) {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    const refused = (answer: HttpResponseInit): Promise<HttpResponseInit> =>
+      auditRefusal(request, context, kind, refusedTarget(request), answer);
     try {
-      const { operation, replica } = await readOperation(kind, request);
+      const { operation, replica, dryRun } = await readOperation(kind, request);
       const outside = outOfScope(registryFromRoute(request));
-      if (outside !== undefined) {
-        await auditRefusedRequest(kind, request, context, { status: 403, refusal: 'out-of-scope' });
-        return outside;
-      }
-      const dryRun = parseDryRun(request);
+      if (outside !== undefined) return await refused(outside);
       const answer = await acceptReplicaOperation(df.getClient(context), operation, replica, {
         dryRun,
         warn: (message) => context.warn(message),
@@ -65,87 +65,51 @@ export function replicaOperationHandler(kind: ReplicaOperationKind) {
         },
       };
     } catch (error) {
-      const fields = fieldErrorsOf(error);
-      if (fields !== undefined)
-        await auditRefusedRequest(kind, request, context, { status: 400, errors: fields });
-      return toProblemResponse(error, context);
+      // Refusals the use case returns are audited there; these are the ones raised before or around it.
+      return refused(toProblemResponse(error, context));
     }
   };
 }
 
-/** The registry a request names when its route is valid, else the path it asked for. */
-function targetOf(request: HttpRequest): string {
-  try {
-    return formatRegistryId(registryFromRoute(request));
-  } catch {
-    return new URL(request.url).pathname.slice(0, 512);
-  }
-}
-
 /**
- * Requests refused before they name a valid replica are audited too, against the path they asked for.
- * Best effort: nothing changes either way, and the caller should learn what was wrong with the request
- * even when the audit trail is down.
+ * Reads the route, the query and the body (within its limit, in JSON), and reports every bad field of
+ * all three at once.
  */
-async function auditRefusedRequest(
-  kind: ReplicaOperationKind,
-  request: HttpRequest,
-  context: InvocationContext,
-  detail: Record<string, unknown>,
-): Promise<void> {
-  const target = targetOf(request);
-  await auditRequestBestEffort(
-    {
-      actor: callerOf(request),
-      channel: 'api',
-      operation: kind,
-      target,
-      step: 'requested',
-      outcome: 'refused',
-      detail,
-    },
-    `refused|${target}`,
-    'a refused request',
-    (message) => context.warn(message),
-  );
-}
-
 async function readOperation(
   kind: ReplicaOperationKind,
   request: HttpRequest,
-): Promise<{ operation: ReplicaOperationRequest; replica: ReplicaId }> {
-  const registry = registryFromRoute(request);
-  const base = {
+): Promise<{ operation: ReplicaOperationRequest; replica: ReplicaId; dryRun: boolean }> {
+  const body =
+    kind === 'delete'
+      ? await readBodyWithin(request, NO_BODY_LIMIT_BYTES)
+      : await readJsonBody(request, REPLICA_BODY_LIMIT_BYTES);
+  const query = requestQuery(request);
+  const errors: ValidationError[] = [];
+  const dryRun = readDryRunQuery(query, errors);
+  const registry = collectErrors(errors, undefined, () => registryFromRoute(request));
+  const created =
+    kind === 'create' ? collectErrors(errors, undefined, () => parseCreateReplicaRequest(body)) : undefined;
+  const update =
+    kind === 'update' ? collectErrors(errors, undefined, () => parseUpdateReplicaRequest(body)) : undefined;
+  const name = kind === 'create' ? created?.name : (request.params.replica ?? '');
+  const replica =
+    registry === undefined || name === undefined
+      ? undefined
+      : collectErrors(errors, undefined, () => replicaId(registry, name));
+  // Each undefined above left an error behind, so this throws whenever one of them is missing.
+  if (errors.length > 0 || replica === undefined) throw new ValidationErrors(errors);
+
+  const operation: ReplicaOperationRequest = {
     kind,
     actor: callerOf(request),
-    channel: 'api' as const,
+    channel: 'api',
     requestedAt: new Date().toISOString(),
     polling: pollingPolicy(),
+    replicaId: formatReplicaId(replica),
+    ...(created === undefined ? {} : { location: created.location, settings: created.settings }),
+    ...(update === undefined ? {} : { update }),
   };
-  if (kind === 'create') {
-    const body = parseCreateReplicaRequest(await readJson(request));
-    const replica = replicaId(registry, body.name);
-    const operation = {
-      ...base,
-      replicaId: formatReplicaId(replica),
-      location: body.location,
-      settings: body.settings,
-    };
-    return { operation, replica };
-  }
-  const replica = replicaId(registry, request.params.replica ?? '');
-  const update = kind === 'update' ? { update: parseUpdateReplicaRequest(await readJson(request)) } : {};
-  return { operation: { ...base, replicaId: formatReplicaId(replica), ...update }, replica };
-}
-
-async function readJson(request: HttpRequest): Promise<unknown> {
-  const text = await request.text();
-  if (text.trim() === '') throw new ValidationError('body', 'a JSON object is required');
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new ValidationError('body', 'the body is not valid JSON');
-  }
+  return { operation, replica, dryRun };
 }
 
 export async function getOperation(
@@ -153,6 +117,7 @@ export async function getOperation(
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
   try {
+    await admitBodylessRequest(request);
     const id = parseOperationId(request.params.id);
     const status = await findOperation(df.getClient(context), id);
     if (status === undefined)

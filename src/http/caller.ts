@@ -1,7 +1,11 @@
-// Who is calling, for the audit trail. App Service authentication (Easy Auth) forwards the signed-in
-// principal in x-ms-client-principal* headers; without it the caller holds a function key.
+// Who is calling, for the audit trail and for approvals. App Service authentication (Easy Auth) forwards
+// the signed-in principal in x-ms-client-principal* headers, and removes any a client sent; without it in
+// front, anyone holding a key could send those headers, so they are read only when TRUST_APP_SERVICE_AUTH
+// says Easy Auth is on. Otherwise the caller is the anonymous function-key holder.
 import type { HttpRequest } from '@azure/functions';
 
+import { trustAppServiceAuth } from '../config/settings';
+import { FUNCTION_KEY_ACTOR_ID } from '../domain';
 import type { AuditActor } from '../domain';
 
 interface ClientPrincipal {
@@ -15,9 +19,10 @@ const NAME_CLAIMS = [
   'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name',
 ];
 
-export const FUNCTION_KEY_ACTOR: AuditActor = { id: 'function-key', name: 'function key holder' };
+export const FUNCTION_KEY_ACTOR: AuditActor = { id: FUNCTION_KEY_ACTOR_ID, name: 'function key holder' };
 
-export function callerOf(request: HttpRequest): AuditActor {
+export function callerOf(request: HttpRequest, trusted: boolean = trustAppServiceAuth()): AuditActor {
+  if (!trusted) return FUNCTION_KEY_ACTOR;
   const id = request.headers.get('x-ms-client-principal-id')?.trim();
   const name = request.headers.get('x-ms-client-principal-name')?.trim();
   const claims = decodePrincipal(request.headers.get('x-ms-client-principal'));

@@ -28,6 +28,7 @@ const TITLES: Record<number, string> = {
   404: 'Not found',
   405: 'Method not allowed',
   409: 'Conflict',
+  413: 'The request body is too large',
   415: 'Unsupported media type',
   422: 'The request cannot be carried out',
   429: 'Too many requests',

@@ -1,9 +1,25 @@
 // Reading URL query parameters strictly: a misspelt or repeated parameter is an error, never ignored,
-// so a typo cannot silently widen a query.
-import { truncate, ValidationError } from '../domain';
+// so a typo cannot silently widen a query or turn a dry run into a real change.
+import type { HttpRequest } from '@azure/functions';
+
+import { throwIfAny, truncate, ValidationError } from '../domain';
 
 /** Sent by callers who pass the function key in the URL; the Functions host checks it, not the handler. */
 export const FUNCTION_KEY_PARAMETER = 'code';
+
+/**
+ * The request's query parameters as the caller wrote them. The Functions host hands the worker a map in
+ * which a repeated name (in any letter case) has its values joined with commas (`?a=1&A=2` arrives as
+ * one `a` of `1,2`), which would hide the repetition; the URL keeps every occurrence.
+ */
+export function requestQuery(request: HttpRequest): URLSearchParams {
+  return new URL(request.url).searchParams;
+}
+
+/** Throws one error per unknown parameter: a route that takes none of them must not ignore them. */
+export function refuseUnknownParameters(params: URLSearchParams, allowed: readonly string[]): void {
+  throwIfAny(unknownParameterErrors(params, allowed));
+}
 
 /** One error per parameter name not in `allowed` (the function key's `code` is always allowed). */
 export function unknownParameterErrors(
@@ -17,7 +33,9 @@ export function unknownParameterErrors(
       (name) =>
         new ValidationError(
           truncate(name),
-          `unknown query parameter; allowed parameters are ${allowed.join(', ')}`,
+          allowed.length === 0
+            ? 'unknown query parameter; this endpoint takes none'
+            : `unknown query parameter; allowed parameters are ${allowed.join(', ')}`,
         ),
     );
 }

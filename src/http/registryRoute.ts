@@ -2,9 +2,8 @@
 // answers every registry route gives alike: outside the app's scope (403) and not found (404).
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 
-import { inScope } from '../azure/fleet';
 import { registryScope } from '../config/settings';
-import { registryId } from '../domain';
+import { inScope, registryId } from '../domain';
 import type { RegistryId } from '../domain';
 import { problem, problemResponse } from './problem';
 

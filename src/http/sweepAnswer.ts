@@ -1,10 +1,10 @@
 // The HTTP answer to a request for a sweep (of the fleet or of one registry): 202 with where to follow
-// it, or 409 naming the sweep that is still running.
+// it, 409 naming the sweep that is still running, or 503 when the engine would not start it.
 import type { HttpResponseInit } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
 
 import { requestSweep } from '../app/healing/healing.useCases';
-import { operationUrl } from '../app/operations/operations.useCases';
+import { EngineUnavailableError, operationUrl } from '../app/operations/operations.useCases';
 import type { SweepRequest } from '../domain';
 import { problem, problemResponse } from './problem';
 
@@ -15,8 +15,8 @@ export async function startSweepAnswer(
   target?: string,
 ): Promise<HttpResponseInit> {
   const start = await requestSweep(client, sweep);
-  // Not "in progress": nothing runs. The caller gets a problem naming the invocation; the log has why.
-  if (!start.started && !start.busy) throw new Error(start.reason);
+  // Not "in progress": nothing runs, the engine would not take the work (503, try again).
+  if (!start.started && !start.busy) throw new EngineUnavailableError(start.reason);
   const location = operationUrl(start.instanceId);
   if (!start.started) {
     return problemResponse(

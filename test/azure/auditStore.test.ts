@@ -1,8 +1,11 @@
 import { TableClient } from '@azure/data-tables';
 
+import { ContainerClient } from '@azure/storage-blob';
+
+import { AuditAnchors } from '../../src/azure/auditAnchors';
 import { AuditStore, AuditUnavailableError } from '../../src/azure/auditStore';
 import type { AuditRecord } from '../../src/domain/audit';
-import { auditPartition } from '../../src/domain/audit';
+import { auditAnchorBlobName, auditPartition } from '../../src/domain/audit';
 import { storageConnectionString, uniqueTableName } from '../support/storage';
 
 const registry =
@@ -94,7 +97,7 @@ describe('AuditStore on Azurite', () => {
     const verdict = await store.verify(registry);
 
     expect(verdict.intact).toBe(false);
-    expect(verdict.firstBreak).toEqual({ kind: 'changed', sequence: 2, entryId: 'e2' });
+    expect(verdict.firstBreak).toMatchObject({ kind: 'changed', sequence: 2, entryId: 'e2' });
   });
 
   test('verify reports a removed entry and a removed tail', async () => {
@@ -109,11 +112,11 @@ describe('AuditStore on Azurite', () => {
     expect(entries).toHaveLength(3);
 
     await table.deleteEntity(partition, await rowKeyOf('e2'));
-    expect((await store.verify(registry)).firstBreak).toEqual({ kind: 'missing', sequence: 2 });
+    expect((await store.verify(registry)).firstBreak).toMatchObject({ kind: 'missing', sequence: 2 });
 
     await table.deleteEntity(partition, await rowKeyOf('e3'));
     await table.deleteEntity(partition, await rowKeyOf('e1'));
-    expect((await store.verify(registry)).firstBreak).toEqual({ kind: 'missing', sequence: 1 });
+    expect((await store.verify(registry)).firstBreak).toMatchObject({ kind: 'missing', sequence: 1 });
   });
 
   test('filters by operation, actor, instance and time window, and pages with continuation tokens', async () => {
@@ -164,6 +167,72 @@ describe('AuditStore on Azurite', () => {
     await store.append(record({ target: 'sweep', operation: 'sweep', instanceId: undefined }), 'sweep-1');
     expect((await store.list({ target: 'sweep' })).entries).toHaveLength(1);
     expect((await store.verify('anything-else')).intact).toBe(true);
+  });
+
+  test('storage for anchors that cannot be reached stops an append before it writes anything', async () => {
+    const unreachableBlobs = new ContainerClient(
+      'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=' +
+        'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
+        'BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;',
+      'anchors',
+      { retryOptions: { maxTries: 1 } },
+    );
+    const failing = new AuditStore(table, { anchors: new AuditAnchors(unreachableBlobs) });
+
+    const failure = await failing.append(record(), 'a1').catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(AuditUnavailableError);
+    expect((failure as AuditUnavailableError).access).toBe('write');
+    expect((await store.list({ target: registry })).entries).toEqual([]);
+  });
+
+  test('an anchor that fails after its entry was written answers unavailable, and the retry anchors it', async () => {
+    const anchors = new ContainerClient(storageConnectionString(), uniqueTableName('anchors').toLowerCase());
+    const anchored = new AuditStore(table, { anchors: new AuditAnchors(anchors) });
+    try {
+      // Block blobs where today's (and, should the day turn meanwhile, tomorrow's) append blob belongs:
+      // appending an anchor to either fails.
+      await anchors.createIfNotExists();
+      const days = [0, 1].map((ahead) =>
+        auditAnchorBlobName(
+          auditPartition(registry),
+          new Date(Date.now() + ahead * 86_400_000).toISOString(),
+        ),
+      );
+      for (const day of days) await anchors.getBlockBlobClient(day).upload('', 0);
+
+      const failure = await anchored.append(record(), 'a1').catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(AuditUnavailableError);
+      expect(await anchored.verify(registry)).toMatchObject({
+        intact: true,
+        entries: 1,
+        anchors: { count: 0, unanchoredEntries: 1 },
+      });
+
+      for (const day of days) await anchors.getBlobClient(day).delete();
+      await anchored.append(record(), 'a1');
+      expect(await anchored.verify(registry)).toMatchObject({
+        intact: true,
+        entries: 1,
+        anchors: { count: 1, lastSequence: 1, unanchoredEntries: 0 },
+      });
+    } finally {
+      await anchors.deleteIfExists();
+    }
+  });
+
+  test('a key setting that cannot be used stops writes and verification, not listings', async () => {
+    await store.append(record(), 'k1');
+    const misconfigured = new AuditStore(table, {
+      keyProblem: new Error('AUDIT_SIGNING_KEY must be base64'),
+    });
+
+    await expect(misconfigured.append(record({ time: at(2) }), 'k2')).rejects.toMatchObject({
+      name: 'AuditUnavailableError',
+      access: 'write',
+    });
+    await expect(misconfigured.verify(registry)).rejects.toMatchObject({ access: 'read' });
+    expect((await misconfigured.list({ target: registry })).entries).toHaveLength(1);
   });
 
   test('an unreachable table store raises AuditUnavailableError', async () => {

@@ -57,6 +57,9 @@ describe('commands people type are read into typed commands', () => {
     ['heal crone01', { kind: 'heal', registry: 'crone01', dryRun: false }],
     ['heal all --dry-run', { kind: 'heal', dryRun: true }],
     ['heal ALL', { kind: 'heal', dryRun: false }],
+    ['plan crone01', { kind: 'plan', registry: 'crone01' }],
+    ['apply crone01', { kind: 'apply', registry: 'crone01', dryRun: false }],
+    ['APPLY crone01 --dry-run', { kind: 'apply', registry: 'crone01', dryRun: true }],
     ['operation replica:abc|def', { kind: 'operation', id: 'replica:abc|def' }],
     ['operation sweep', { kind: 'operation', id: 'sweep' }],
     // Non-breaking, ideographic and zero-width spaces separate words like plain ones.
@@ -87,6 +90,9 @@ describe('bad input gets a short usage answer, never an exception', () => {
     ['a replica name too short', 'status crone01 eu', /not a replica name/],
     ['a region with punctuation', 'add crone01 east.us', /not a region name/],
     ['an operation id with a slash', 'operation a/b', /not an operation id/],
+    ['a plan of nothing', 'plan', /missing[\s\S]*Usage: plan <registry>/],
+    ['a plan with a flag it does not take', 'plan crone01 --dry-run', /Unknown option --dry-run/],
+    ['an apply of every registry at once', 'apply crone01 crtwo02', /"crtwo02" is not expected/],
   ])('%s', (_scenario, text, message) => {
     const parsed = parseCommand(text);
     expect(parsed.ok).toBe(false);
@@ -96,7 +102,18 @@ describe('bad input gets a short usage answer, never an exception', () => {
   test('an unknown command is answered with every command’s usage', () => {
     const parsed = parseCommand('frobnicate');
     expect(parsed).toEqual({ ok: false, message: `Unknown command "frobnicate".\n${usageText()}` });
-    for (const verb of ['list', 'status', 'add', 'update', 'remove', 'heal', 'operation', 'help'])
+    for (const verb of [
+      'list',
+      'status',
+      'add',
+      'update',
+      'remove',
+      'heal',
+      'plan',
+      'apply',
+      'operation',
+      'help',
+    ])
       expect(usageText()).toContain(`  ${verb}`);
   });
 });

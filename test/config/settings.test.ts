@@ -1,15 +1,24 @@
 import {
   appPrincipalId,
-  auditStorageConnectionString,
+  auditSigningKey,
   healPolicy,
-  healRoleScope,
   healParallelism,
   healRegistryTag,
   healRequestDefaults,
   healSchedule,
   healScheduleBinding,
+  approvalAllowRestForChat,
+  approvalAllowSelf,
+  approvalSettings,
+  notifyWebhookUrl,
   pollingPolicy,
+  privateLinkRoleSource,
   slackApprovers,
+  slackHealers,
+  slackTeamId,
+  trustAppServiceAuth,
+  slackSigningSecret,
+  teamsWebhookSecret,
   watchTableName,
 } from '../../src/config/settings';
 import { DEFAULT_POLLING } from '../../src/domain';
@@ -42,47 +51,11 @@ describe('pollingPolicy', () => {
   });
 });
 
-describe('auditStorageConnectionString', () => {
-  const own =
-    'DefaultEndpointsProtocol=https;AccountName=auditlog;AccountKey=a2V5;EndpointSuffix=core.windows.net';
-  const app =
-    'DefaultEndpointsProtocol=https;AccountName=appstate;AccountKey=a2V5;EndpointSuffix=core.windows.net';
-
-  test('is AUDIT_STORAGE when set', () => {
-    expect(auditStorageConnectionString({ AUDIT_STORAGE: own, AzureWebJobsStorage: app })).toBe(own);
-  });
-
-  test('falls back to AzureWebJobsStorage when AUDIT_STORAGE is unset or blank', () => {
-    expect(auditStorageConnectionString({ AzureWebJobsStorage: app })).toBe(app);
-    expect(auditStorageConnectionString({ AUDIT_STORAGE: '  ', AzureWebJobsStorage: app })).toBe(app);
-  });
-
-  test('understands UseDevelopmentStorage=true as the local emulator', () => {
-    expect(auditStorageConnectionString({ AUDIT_STORAGE: 'UseDevelopmentStorage=true' })).toContain(
-      'TableEndpoint=http://127.0.0.1:10002/devstoreaccount1',
-    );
-  });
-
-  test('fails when neither is set', () => {
-    expect(() => auditStorageConnectionString({})).toThrow(/AzureWebJobsStorage/);
-  });
-});
-
 describe('healing settings', () => {
   test('HEAL_POLICY defaults to auto, ignores case, and refuses unknown policies', () => {
     expect(healPolicy({})).toBe('auto');
     expect(healPolicy({ HEAL_POLICY: ' Report ' })).toBe('report');
     expect(() => healPolicy({ HEAL_POLICY: 'sometimes' })).toThrow(/HEAL_POLICY/);
-  });
-
-  test('HEAL_ROLE_SCOPE takes a subscription or resource group id and nothing else', () => {
-    const sub = '/subscriptions/11111111-2222-3333-4444-555555555555';
-    expect(healRoleScope({})).toBeUndefined();
-    expect(healRoleScope({ HEAL_ROLE_SCOPE: `${sub}/` })).toBe(sub);
-    expect(healRoleScope({ HEAL_ROLE_SCOPE: `${sub}/resourceGroups/rg-net` })).toBe(
-      `${sub}/resourceGroups/rg-net`,
-    );
-    expect(() => healRoleScope({ HEAL_ROLE_SCOPE: 'rg-net' })).toThrow(/HEAL_ROLE_SCOPE/);
   });
 
   test('APP_PRINCIPAL_ID is read when set', () => {
@@ -158,5 +131,148 @@ describe('slackApprovers', () => {
   test('refuses entries that are not Slack user ids (names, channels)', () => {
     expect(() => slackApprovers({ SLACK_APPROVERS: 'U123ABC,@carol' })).toThrow(/SLACK_APPROVERS/);
     expect(() => slackApprovers({ SLACK_APPROVERS: 'C0OPS1' })).toThrow(/SLACK_APPROVERS/);
+  });
+});
+
+describe('slackHealers', () => {
+  test('reads Slack user ids like SLACK_APPROVERS, and lets nobody heal when unset', () => {
+    expect([...slackHealers({ SLACK_HEALERS: 'U0HEAL1, W0HEAL2' })]).toEqual(['U0HEAL1', 'W0HEAL2']);
+    expect(slackHealers({}).size).toBe(0);
+    expect(() => slackHealers({ SLACK_HEALERS: 'everyone' })).toThrow(/SLACK_HEALERS/);
+  });
+});
+
+describe('slackTeamId', () => {
+  test('is the workspace id when set, and undefined when unset or blank', () => {
+    expect(slackTeamId({ SLACK_TEAM_ID: ' T0CONTOSO ' })).toBe('T0CONTOSO');
+    expect(slackTeamId({ SLACK_TEAM_ID: ' ' })).toBeUndefined();
+    expect(slackTeamId({})).toBeUndefined();
+  });
+
+  test('refuses what is not a workspace id', () => {
+    expect(() => slackTeamId({ SLACK_TEAM_ID: 'contoso' })).toThrow(/SLACK_TEAM_ID/);
+    expect(() => slackTeamId({ SLACK_TEAM_ID: 'U0USER1' })).toThrow(/SLACK_TEAM_ID/);
+  });
+});
+
+describe('the security switches are off unless set to true', () => {
+  const switches: [string, (env: Record<string, string>) => boolean][] = [
+    ['APPROVAL_ALLOW_SELF', approvalAllowSelf],
+    ['APPROVAL_ALLOW_REST_FOR_CHAT', approvalAllowRestForChat],
+    ['TRUST_APP_SERVICE_AUTH', trustAppServiceAuth],
+  ];
+
+  test.each(switches)('%s', (name, read) => {
+    expect(read({})).toBe(false);
+    expect(read({ [name]: '' })).toBe(false);
+    expect(read({ [name]: 'false' })).toBe(false);
+    expect(read({ [name]: 'TRUE' })).toBe(true);
+    expect(() => read({ [name]: 'yes' })).toThrow(new RegExp(name));
+    expect(() => read({ [name]: '1' })).toThrow(new RegExp(name));
+  });
+});
+
+describe('approvalSettings', () => {
+  test('gathers what an approval policy is made from', () => {
+    expect(
+      approvalSettings({
+        APPROVAL_ALLOW_SELF: 'true',
+        SLACK_APPROVERS: 'U0A1',
+        SLACK_TEAM_ID: 'T0CONTOSO',
+      }),
+    ).toEqual({
+      allowSelf: true,
+      restForChat: false,
+      slackApprovers: new Set(['U0A1']),
+      slackTeamId: 'T0CONTOSO',
+    });
+    expect(approvalSettings({})).toEqual({ allowSelf: false, restForChat: false, slackApprovers: new Set() });
+  });
+});
+
+describe('the private-link role the app may assign itself', () => {
+  const sub = '/subscriptions/11111111-2222-3333-4444-555555555555';
+  const guid = '2f1a8c3e-5b7d-4e9f-a1c3-6d8e0f2b4a97';
+
+  test('HEAL_ROLE_DEFINITION_ID takes the GUID, or a subscription or tenant role definition id', () => {
+    const assign = { kind: 'assign', roleDefinitionGuid: guid };
+    expect(privateLinkRoleSource({ HEAL_ROLE_DEFINITION_ID: ` ${guid.toUpperCase()} ` })).toEqual(assign);
+    expect(
+      privateLinkRoleSource({
+        HEAL_ROLE_DEFINITION_ID: `${sub}/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
+      }),
+    ).toEqual(assign);
+    expect(
+      privateLinkRoleSource({
+        HEAL_ROLE_DEFINITION_ID: `/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
+      }),
+    ).toEqual(assign);
+    for (const bad of ['Private Link Proxy Writer', `${sub}/roleDefinitions/${guid}`, `${guid}x`]) {
+      expect(() => privateLinkRoleSource({ HEAL_ROLE_DEFINITION_ID: bad })).toThrow(
+        /HEAL_ROLE_DEFINITION_ID/,
+      );
+    }
+  });
+
+  test('creating a role is an explicit opt-in, with HEAL_ROLE_SCOPE meaning only where it is assignable', () => {
+    expect(privateLinkRoleSource({})).toEqual({ kind: 'none' });
+    expect(privateLinkRoleSource({ HEAL_ROLE_CREATE: 'false' })).toEqual({ kind: 'none' });
+    expect(privateLinkRoleSource({ HEAL_ROLE_CREATE: 'TRUE' })).toEqual({ kind: 'create' });
+    expect(
+      privateLinkRoleSource({ HEAL_ROLE_CREATE: 'true', HEAL_ROLE_SCOPE: `${sub}/resourceGroups/rg-net/` }),
+    ).toEqual({ kind: 'create', assignableScope: `${sub}/resourceGroups/rg-net` });
+    expect(() => privateLinkRoleSource({ HEAL_ROLE_CREATE: 'yes' })).toThrow(/HEAL_ROLE_CREATE/);
+    expect(() => privateLinkRoleSource({ HEAL_ROLE_CREATE: 'true', HEAL_ROLE_SCOPE: 'rg-net' })).toThrow(
+      /HEAL_ROLE_SCOPE must be a subscription or resource group id/,
+    );
+  });
+
+  test('refuses settings that contradict each other rather than picking one', () => {
+    expect(() => privateLinkRoleSource({ HEAL_ROLE_DEFINITION_ID: guid, HEAL_ROLE_CREATE: 'true' })).toThrow(
+      /exclude each other/,
+    );
+    expect(() => privateLinkRoleSource({ HEAL_ROLE_SCOPE: sub })).toThrow(/only with HEAL_ROLE_CREATE=true/);
+    expect(() => privateLinkRoleSource({ HEAL_ROLE_DEFINITION_ID: guid, HEAL_ROLE_SCOPE: sub })).toThrow(
+      /only with HEAL_ROLE_CREATE=true/,
+    );
+  });
+});
+
+describe('secrets from Key Vault references', () => {
+  const unresolved = '@Microsoft.KeyVault(VaultName=kv-guard;SecretName=slack-signing-secret)';
+
+  test('a reference the platform did not resolve counts as unset, never as the secret', () => {
+    expect(slackSigningSecret({ SLACK_SIGNING_SECRET: unresolved })).toBeUndefined();
+    expect(teamsWebhookSecret({ TEAMS_WEBHOOK_SECRET: ` ${unresolved.toLowerCase()}` })).toBeUndefined();
+    expect(notifyWebhookUrl({ SLACK_NOTIFY_WEBHOOK_URL: unresolved })).toBeUndefined();
+  });
+
+  test('a resolved value is used as it is', () => {
+    expect(slackSigningSecret({ SLACK_SIGNING_SECRET: ' s3cret ' })).toBe('s3cret');
+    expect(teamsWebhookSecret({ TEAMS_WEBHOOK_SECRET: 'dG9rZW4=' })).toBe('dG9rZW4=');
+  });
+});
+
+describe('auditSigningKey', () => {
+  const key = Buffer.alloc(32, 9);
+
+  test('is absent when unset or blank: the trail is kept unkeyed', () => {
+    expect(auditSigningKey({})).toBeUndefined();
+    expect(auditSigningKey({ AUDIT_SIGNING_KEY: '  ' })).toBeUndefined();
+  });
+
+  test('reads base64 of 32 bytes or more', () => {
+    expect(auditSigningKey({ AUDIT_SIGNING_KEY: key.toString('base64') })).toEqual(key);
+    expect(auditSigningKey({ AUDIT_SIGNING_KEY: Buffer.alloc(64, 1).toString('base64') })?.length).toBe(64);
+  });
+
+  test.each([
+    ['a key of 31 bytes', Buffer.alloc(31, 1).toString('base64')],
+    ['an unresolved Key Vault reference', '@Microsoft.KeyVault(VaultName=kv;SecretName=audit-signing-key)'],
+    ['base64url instead of base64', Buffer.alloc(32, 0xfb).toString('base64url')],
+    ['a passphrase', 'correct horse battery staple correct horse'],
+  ])('refuses %s, naming the setting and not the value', (_name, value) => {
+    expect(() => auditSigningKey({ AUDIT_SIGNING_KEY: value })).toThrow(/^AUDIT_SIGNING_KEY must be base64/);
+    expect(() => auditSigningKey({ AUDIT_SIGNING_KEY: value })).not.toThrow(value);
   });
 });

@@ -1,37 +1,11 @@
 import {
-  GENESIS_HASH,
-  auditHash,
   auditPartition,
   auditRowKey,
   auditRowKeyRange,
   boundedDetail,
   canonicalJson,
   toKeySafe,
-  verifyChain,
 } from '../../src/domain/audit';
-import type { AuditEntry } from '../../src/domain/audit';
-
-function chain(count: number): AuditEntry[] {
-  const entries: AuditEntry[] = [];
-  let previousHash = GENESIS_HASH;
-  for (let sequence = 1; sequence <= count; sequence += 1) {
-    const unsigned = {
-      entryId: `e${sequence}`,
-      sequence,
-      time: new Date(Date.UTC(2026, 0, 1, 0, sequence)).toISOString(),
-      actor: { id: 'a' },
-      channel: 'api' as const,
-      operation: 'create',
-      target: 't',
-      step: 's',
-      outcome: 'accepted' as const,
-    };
-    const hash = auditHash(previousHash, unsigned);
-    entries.push({ ...unsigned, previousHash, hash });
-    previousHash = hash;
-  }
-  return entries;
-}
 
 describe('audit row keys', () => {
   test('sort newer entries before older ones', () => {
@@ -78,38 +52,6 @@ describe('audit partitions', () => {
 
   test('key-unsafe characters are encoded', () => {
     expect(toKeySafe('a/b\\c#d?e%f\u0001')).toBe('a%2fb%5cc%23d%3fe%25f%01');
-  });
-});
-
-describe('hash chain verification', () => {
-  test('an untouched chain is intact', () => {
-    expect(verifyChain(chain(5), 5)).toEqual({ intact: true, entries: 5 });
-  });
-
-  test('a changed field breaks the chain at that entry', () => {
-    const entries = chain(4);
-    entries[2] = { ...entries[2]!, outcome: 'failed' };
-    expect(verifyChain(entries, 4).firstBreak).toEqual({ kind: 'changed', sequence: 3, entryId: 'e3' });
-  });
-
-  test('a removed entry in the middle or at the end is reported as missing', () => {
-    const entries = chain(4);
-    expect(verifyChain([entries[0]!, entries[2]!, entries[3]!], 4).firstBreak).toEqual({
-      kind: 'missing',
-      sequence: 2,
-    });
-    expect(verifyChain(entries.slice(0, 3), 4).firstBreak).toEqual({ kind: 'missing', sequence: 4 });
-  });
-
-  test('a re-signed entry that no longer points at its predecessor is reported as relinked', () => {
-    const entries = chain(3);
-    const forged = { ...entries[1]!, previousHash: GENESIS_HASH };
-    forged.hash = auditHash(forged.previousHash, forged);
-    expect(verifyChain([entries[0]!, forged, entries[2]!], 3).firstBreak).toEqual({
-      kind: 'relinked',
-      sequence: 2,
-      entryId: 'e2',
-    });
   });
 });
 

@@ -1,7 +1,9 @@
 import {
   collectErrors,
   fieldErrorsOf,
+  listErrors,
   MAX_ECHOED_VALUE_LENGTH,
+  MAX_LISTED_ERRORS,
   throwIfAny,
   truncate,
   ValidationError,
@@ -154,5 +156,32 @@ describe('throwIfAny', () => {
     const error = thrown(() => throwIfAny(errors));
     expect(error).toBeInstanceOf(ValidationErrors);
     expect((error as ValidationErrors).errors).toStrictEqual(errors);
+  });
+});
+
+describe('listErrors', () => {
+  const errors = (count: number) =>
+    Array.from({ length: count }, (_, i) => ({ field: `f${i}`, reason: 'unknown field' }));
+
+  test.each([
+    [0, 0, undefined],
+    [1, 1, undefined],
+    [MAX_LISTED_ERRORS, MAX_LISTED_ERRORS, undefined],
+    [MAX_LISTED_ERRORS + 1, MAX_LISTED_ERRORS, 1],
+    [10_000, MAX_LISTED_ERRORS, 10_000 - MAX_LISTED_ERRORS],
+  ])('%i errors list %i and leave out %s', (total, listed, omitted) => {
+    const result = listErrors(errors(total));
+    expect(result.errors).toHaveLength(listed);
+    expect(result.omittedErrors).toBe(omitted);
+    expect(result.errors[0]?.field).toBe(total === 0 ? undefined : 'f0');
+  });
+
+  test('field names, reasons and echoed values are shortened', () => {
+    const [listed] = listErrors([
+      { field: 'f'.repeat(10_000), reason: 'r'.repeat(10_000), value: 'v'.repeat(10_000) },
+    ]).errors;
+    expect(listed!.field.length).toBeLessThanOrEqual(301);
+    expect(listed!.reason.length).toBeLessThanOrEqual(301);
+    expect(listed!.value!.length).toBeLessThanOrEqual(MAX_ECHOED_VALUE_LENGTH + 1);
   });
 });

@@ -4,8 +4,6 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { TableClient } from '@azure/data-tables';
-
 import { startDevHost } from '@acr-replica-guard/devhost';
 import type { DevHostProcess } from '@acr-replica-guard/devhost';
 import { call, storageConnectionString, uniqueHub } from '@acr-replica-guard/devhost/testing';
@@ -14,7 +12,9 @@ import type { SandboxOptions, SeedDocument, SeedRegistry } from '@acr-replica-gu
 import { startTestSandbox } from '@acr-replica-guard/sandbox/testing';
 import type { TestSandbox } from '@acr-replica-guard/sandbox/testing';
 import { AuditStore } from '../../src/azure/auditStore';
+import { auditSigningKey } from '../../src/config/settings';
 import { APP_IDENTITY } from '../support/appFleet';
+import { PATIENCE_MS } from '../support/patience';
 import { REPO_ROOT } from '../support/repoRoot';
 import { uniqueTableName } from '../support/storage';
 
@@ -25,6 +25,8 @@ export interface AppHarness {
   sandbox: TestSandbox;
   host: DevHostProcess;
   audit: AuditStore;
+  /** The audit trail's table, for tests that reach into storage as someone with write access would. */
+  auditTable: string;
   registryId(resourceGroup: string, name: string): string;
   api(
     pathAndQuery: string,
@@ -38,6 +40,8 @@ export interface AppHarness {
    * was, as Azure would; without one, from its seed.
    */
   restartSandbox(): Promise<void>;
+  /** Stops the devhost and starts it again on the same port and task hub, with these settings changed. */
+  restartWith(settings: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -50,6 +54,16 @@ export interface OperationView {
   result?: { outcome: string; phase: string; reason?: string; evidence?: Record<string, unknown> };
 }
 
+/** ARM writes (anything but GET) the sandbox answered for a resource or anything below it. */
+export async function armWritesTo(
+  app: AppHarness,
+  resourceId: string,
+): Promise<{ at: string; method: string; operation: string; status: number }[]> {
+  const { requests } = await app.sandbox.admin.requests(app.subscriptionId);
+  const id = resourceId.toLowerCase();
+  return requests.filter((r) => r.method !== 'GET' && r.path.toLowerCase().startsWith(id));
+}
+
 export async function startApp(
   registries: (
     registryId: (resourceGroup: string, name: string) => string,
@@ -59,8 +73,13 @@ export async function startApp(
     sandbox?: Omit<SandboxOptions, 'seed' | 'tlsDir'>;
     /** Settings for the app (a function gets the subscription id). */
     env?: Record<string, string> | ((subscriptionId: string) => Record<string, string>);
-    /** More to seed: principals, subscriptions, roles, registries (a function gets the subscription id). */
+    /** More to seed: principals, subscriptions, role definitions and assignments, registries (a function gets the subscription id). */
     seed?: SeedDocument | ((subscriptionId: string) => SeedDocument);
+    /**
+     * Whether the app gets the harness's broad role over the subscription (registries, and every read);
+     * false when the seed grants exactly the access under test.
+     */
+    broadAppRole?: boolean;
   } = {},
 ): Promise<AppHarness> {
   const entry = path.join(REPO_ROOT, 'dist', 'src', 'index.js');
@@ -72,19 +91,26 @@ export async function startApp(
     `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${name}`;
   const role = `Registry replica operator ${subscriptionId}`;
   const extra = typeof options.seed === 'function' ? options.seed(subscriptionId) : (options.seed ?? {});
+  const broad = options.broadAppRole ?? true;
   const seedDocument: SeedDocument = {
     principals: [APP_IDENTITY, ...(extra.principals ?? [])],
     subscriptions: [{ subscriptionId, locations: LOCATIONS }, ...(extra.subscriptions ?? [])],
     roleDefinitions: [
-      {
-        roleName: role,
-        permissions: [{ actions: ['Microsoft.ContainerRegistry/*', '*/read'] }],
-        assignableScopes: [`/subscriptions/${subscriptionId}`],
-      },
+      ...(broad
+        ? [
+            {
+              roleName: role,
+              permissions: [{ actions: ['Microsoft.ContainerRegistry/*', '*/read'] }],
+              assignableScopes: [`/subscriptions/${subscriptionId}`],
+            },
+          ]
+        : []),
       ...(extra.roleDefinitions ?? []),
     ],
     roleAssignments: [
-      { principalId: APP_IDENTITY.objectId, role, scope: `/subscriptions/${subscriptionId}` },
+      ...(broad
+        ? [{ principalId: APP_IDENTITY.objectId, role, scope: `/subscriptions/${subscriptionId}` }]
+        : []),
       ...(extra.roleAssignments ?? []),
     ],
     registries: [...registries(registryId, subscriptionId), ...(extra.registries ?? [])],
@@ -108,14 +134,19 @@ export async function startApp(
     // No sweep on the clock: a quarter-hour tick would meet the test's own operations. Tests that
     // want one run the timer through the admin endpoint.
     AzureWebJobs__healSchedule__Disabled: 'true',
+    // local.settings.json names the demo fleet's private-link role; each test says which role, if any,
+    // the app may assign (an empty value keeps the file's from applying).
+    HEAL_ROLE_DEFINITION_ID: '',
     ...(typeof options.env === 'function' ? options.env(subscriptionId) : options.env),
   };
   let host = await startDevHost({ appRoot: REPO_ROOT, env: hostEnv });
-  const audit = new AuditStore(
-    TableClient.fromConnectionString(storageConnectionString(), auditTable, {
-      allowInsecureConnection: true,
-    }),
-  );
+  let settings: Record<string, string> = hostEnv;
+  // The app's own view of its trail: the same table, anchors' container and key (the launcher's, unless
+  // the test sets another).
+  const signingKey = auditSigningKey({ ...process.env, ...hostEnv });
+  const audit = AuditStore.fromConnectionString(storageConnectionString(), auditTable, {
+    ...(signingKey === undefined ? {} : { signingKey }),
+  });
 
   const api: AppHarness['api'] = async (pathAndQuery, init = {}) =>
     call(`${host.url}${pathAndQuery}`, {
@@ -126,7 +157,7 @@ export async function startApp(
       headers: { 'content-type': 'application/json', ...init.headers },
     });
 
-  const waitForOperation = async (location: string, timeoutMs = 30_000): Promise<OperationView> => {
+  const waitForOperation = async (location: string, timeoutMs = PATIENCE_MS): Promise<OperationView> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const view = (await api(location)).json<OperationView>();
@@ -146,13 +177,20 @@ export async function startApp(
       return host;
     },
     audit,
+    auditTable,
     registryId,
     api,
     waitForOperation,
     restartHost: async () => {
       const port = host.port;
       await host.kill();
-      host = await startDevHost({ appRoot: REPO_ROOT, port, env: hostEnv });
+      host = await startDevHost({ appRoot: REPO_ROOT, port, env: settings });
+    },
+    restartWith: async (changed) => {
+      const port = host.port;
+      await host.stop();
+      settings = { ...settings, ...changed };
+      host = await startDevHost({ appRoot: REPO_ROOT, port, env: settings });
     },
     restartSandbox: async () => {
       const port = sandbox.port;

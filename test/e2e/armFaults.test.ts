@@ -1,21 +1,30 @@
 // ARM throttles (429 with Retry-After) and fails transiently (500, 503) in real life. With the sandbox
 // injecting such faults into the calls a replica operation makes, create, update and delete still
 // succeed, ARM receives each change once, and the audit trail records each step once, as without faults.
+// The sandbox's clock barely moves on its own: ARM's operations end when the test moves it, once the
+// orchestration's polls have met every fault meant for them.
 import type { FaultRule } from '@acr-replica-guard/sandbox';
+import { eventually } from '@acr-replica-guard/devhost/testing';
 import { startApp } from './appHarness';
 import type { AppHarness, OperationView } from './appHarness';
 
 const RG = 'rg-faults';
 type Kind = 'create' | 'update' | 'delete';
 
+/** More than any replica operation here takes (a create of an empty registry takes 20 s). */
+const OPERATION_SECONDS = 60;
+
 let app: AppHarness;
 
 beforeAll(async () => {
-  app = await startApp((id) => [
-    // A create takes about a second of wall time (speed 1000), so it is polled while faults are active.
-    { id: id(RG, 'crcalm01'), location: 'westeurope', sku: 'Premium', sizeGiB: 300 },
-    { id: id(RG, 'crstorm01'), location: 'westeurope', sku: 'Premium', sizeGiB: 300 },
-  ]);
+  app = await startApp(
+    (id) => [
+      { id: id(RG, 'crcalm01'), location: 'westeurope', sku: 'Premium' },
+      { id: id(RG, 'crstorm01'), location: 'westeurope', sku: 'Premium' },
+    ],
+    // A thousand times slower than Azure: no operation ends before the test moves the clock.
+    { sandbox: { speed: 0.001 } },
+  );
 });
 
 afterAll(async () => {
@@ -51,7 +60,7 @@ const nextCalls = (operation: string, count: number, fault: Fault): FaultRule =>
   count,
   match: { subscriptionId: app.subscriptionId, operation },
 });
-/** A share of the calls of `operation` fail with `fault`, at random. */
+/** A share of the calls of `operation` fail with `fault`, at random (for calls the app is not meant to make). */
 const someCalls = (operation: string, rate: number, fault: Fault): FaultRule => ({
   ...fault,
   rate,
@@ -81,25 +90,47 @@ const NEXT_FAULTS: Record<Kind, () => FaultRule[]> = {
   ],
 };
 
-// Random faults while the orchestration polls: its reads run in activities with Durable retries, which
-// take over should the SDK's retries run out. The app watches the replica itself rather than ARM's
-// operation URLs; those get faults as well, so a client that starts polling them meets them too.
+// Faults while the orchestration polls: its reads run in activities with Durable retries, which take over
+// should the SDK's retries run out. The app watches the replica itself rather than ARM's operation URLs;
+// those get faults as well, so a client that starts polling them meets them too.
 const POLLING_FAULTS = (): FaultRule[] => [
-  someCalls('Replications_Get', 0.4, THROTTLE_NOW),
-  someCalls('Replications_Get', 0.2, UNAVAILABLE),
+  nextCalls('Replications_Get', 2, THROTTLE_NOW),
+  nextCalls('Replications_Get', 1, UNAVAILABLE),
   someCalls('Replications_GetOperationStatus', 0.5, UNAVAILABLE),
   someCalls('Replications_GetOperationResult', 0.5, SERVER_ERROR),
 ];
 
-async function installFaults(rules: FaultRule[]): Promise<string[]> {
+type Installed = Pick<FaultRule, 'id' | 'count'>;
+
+async function installFaults(rules: FaultRule[]): Promise<Installed[]> {
   if (rules.length === 0) return [];
-  const answer = await app.sandbox.admin.call<{ rules: { id: string }[] }>('POST', '/faults', rules);
+  const answer = await app.sandbox.admin.call<{ rules: Installed[] }>('POST', '/faults', rules);
   expect(answer.status).toBe(201);
-  return answer.body.rules.map((rule) => rule.id);
+  return answer.body.rules;
 }
 
-async function removeFaults(ids: string[]): Promise<void> {
-  for (const id of ids) await app.sandbox.admin.call('DELETE', `/faults/${id}`);
+async function removeFaults(rules: Installed[]): Promise<void> {
+  for (const rule of rules) await app.sandbox.admin.call('DELETE', `/faults/${rule.id!}`);
+}
+
+/** Waits until every counted rule has been used up (the sandbox then drops it). */
+async function usedUp(rules: Installed[]): Promise<void> {
+  const counted = new Set(rules.filter((rule) => rule.count !== undefined).map((rule) => rule.id));
+  await eventually('the injected faults to be met', async () => {
+    const { body } = await app.sandbox.admin.call<{ rules: Installed[] }>('GET', '/faults');
+    return body.rules.some((rule) => counted.has(rule.id)) ? undefined : true;
+  });
+}
+
+/** What the sandbox logs when it accepts a write of each kind. */
+const ACCEPTED: Record<Kind, string> = {
+  create: 'Replications_Create 201',
+  update: 'Replications_Update 201',
+  delete: 'Replications_Delete 202',
+};
+
+async function acceptedWrites(kind: Kind): Promise<number> {
+  return (await app.sandbox.admin.requests(app.subscriptionId)).counts[ACCEPTED[kind]] ?? 0;
 }
 
 interface Outcome {
@@ -113,12 +144,20 @@ async function runOperation(
   faults: { next: FaultRule[]; polling: FaultRule[] },
 ): Promise<Outcome> {
   await installFaults(faults.next);
+  const writesBefore = await acceptedWrites(kind);
   const { method, path, body } = REQUESTS[kind](registry);
   const accepted = await app.api(path, { method, ...(body === undefined ? {} : { body }) });
   expect(accepted.status).toBe(202);
+  // ARM has the operation now, and it will not end until the clock moves: every poll fault is met.
+  await eventually(`ARM to accept the ${kind}`, async () =>
+    (await acceptedWrites(kind)) > writesBefore ? true : undefined,
+  );
   const polling = await installFaults(faults.polling);
   try {
-    const done = await app.waitForOperation(accepted.headers.get('location')!, 50_000);
+    await usedUp(polling);
+    const moved = await app.sandbox.admin.call('POST', '/clock', { advanceSeconds: OPERATION_SECONDS });
+    expect(moved.status).toBe(200);
+    const done = await app.waitForOperation(accepted.headers.get('location')!);
     const trail = await app.audit.listByInstance(app.registryId(RG, registry), done.operationId);
     // One instance id serves every operation on the replica; this operation's entries are the latest run.
     const requestedAt = trail.filter((e) => e.step === 'requested').at(-1)!.time;
@@ -171,7 +210,10 @@ describe('with ARM throttling and failing now and then', () => {
   test('the faults were injected, and each change reached ARM exactly once', async () => {
     const { counts } = await app.sandbox.admin.requests(app.subscriptionId);
 
+    // Reads: two before the create and two before the delete, then three while each operation polled.
     expect(counts).toMatchObject({
+      'Replications_Get 429': 2 + 3 * 2,
+      'Replications_Get 503': 2 + 3 * 1,
       'Registries_Get 429': 1,
       'Subscriptions_ListLocations 500': 1,
       'Replications_Create 429': 1,
@@ -186,8 +228,5 @@ describe('with ARM throttling and failing now and then', () => {
     expect(counts['Replications_Create 201']).toBe(2);
     expect(counts['Replications_Update 201']).toBe(2);
     expect(counts['Replications_Delete 202']).toBe(2);
-    // Random faults during polling come on top of the deterministic ones before it.
-    const readFaults = (counts['Replications_Get 429'] ?? 0) + (counts['Replications_Get 503'] ?? 0);
-    expect(readFaults).toBeGreaterThan(2 + 2);
   });
 });

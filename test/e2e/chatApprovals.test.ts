@@ -9,10 +9,10 @@ import type { AddressInfo } from 'node:net';
 import type { HealResult } from '../../src/domain';
 import type { HttpResult } from '@acr-replica-guard/devhost/testing';
 import { call } from '@acr-replica-guard/devhost/testing';
-import { rbacAdministration } from '../support/rbacAdministration';
+import { CREATE_OWN_ROLE, rbacAdministration } from '../support/rbacAdministration';
 import { nowSeconds, slackHeaders as signedSlackHeaders } from '../support/slack';
-import { startApp } from './appHarness';
-import { healRequest, healResult, startHeal, statusOf } from './healHarness';
+import { armWritesTo, startApp } from './appHarness';
+import { healRequest, healResult, startHeal, statusOf, untilPhase } from './healHarness';
 import type { AppHarness } from './appHarness';
 
 const SLACK_SECRET = randomBytes(16).toString('hex');
@@ -56,6 +56,7 @@ beforeAll(async () => {
       // Healing grants a role, so the app's identity may write role definitions and assignments.
       seed: rbacAdministration,
       env: {
+        ...CREATE_OWN_ROLE,
         SLACK_SIGNING_SECRET: SLACK_SECRET,
         SLACK_APPROVERS: `U0SOMEONE, ${APPROVER}`,
         // The test's own receiver stands in for Slack's follow-up host.
@@ -75,22 +76,24 @@ beforeEach(() => {
 });
 
 async function startWaitingHeal(replica: string, instanceId: string): Promise<void> {
+  // As a sweep started from Slack records it: decided by a click of an approver in the workspace.
+  const requester = { id: `slack:${TEAM}:U0REQUESTER`, name: 'requester' };
   const request = healRequest(`${app.registryId(RG, REGISTRY)}/replications/${replica}`, {
     policy: 'approve',
+    actor: requester,
+    channel: 'chat',
+    approvalPolicy: {
+      requestedBy: requester,
+      allowSelf: false,
+      rest: false,
+      slack: { teamId: TEAM, approvers: ['U0SOMEONE', APPROVER] },
+    },
   });
   await startHeal(app, request, instanceId);
   await phaseOf(instanceId, 'awaiting-approval');
 }
 
-async function phaseOf(instanceId: string, phase: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await statusOf(app, instanceId);
-    if (status.runtimeStatus === 'Running' && status.customStatus?.phase === phase) return;
-    if (Date.now() > deadline) throw new Error(`not ${phase}: ${JSON.stringify(status)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const phaseOf = (instanceId: string, phase: string): Promise<void> => untilPhase(app, instanceId, phase);
 
 const resultOf = (instanceId: string): Promise<HealResult> => healResult(app, instanceId);
 
@@ -209,8 +212,7 @@ test('a click from a user not on the allow-list is refused and audited, and the 
   expect(refused).toMatchObject({ response_type: 'ephemeral', replace_original: false });
   expect(refused.text).toMatch(/not allowed/);
   expect(updates).toEqual([]);
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  await phaseOf('slack-outsider', 'awaiting-approval', 1000);
+  await phaseOf('slack-outsider', 'awaiting-approval');
   expect(await replicaState('northeurope')).toBe('Failed');
   const attempt = (await entriesOf('slack-outsider')).find((e) => e.operation === 'chat-approval');
   expect(attempt).toMatchObject({
@@ -220,8 +222,22 @@ test('a click from a user not on the allow-list is refused and audited, and the 
     detail: { refusal: 'not-an-approver' },
   });
 
+  const approvedAt = new Date().toISOString();
   await click('approve', 'slack-outsider');
   expect(await resultOf('slack-outsider')).toMatchObject({ outcome: 'healed' });
+  // The outsider's click let nothing through: the approver's did, and ARM saw no write before it.
+  const approvals = (await entriesOf('slack-outsider')).filter((e) => e.step === 'approval');
+  expect(approvals).toEqual([
+    expect.objectContaining({
+      outcome: 'accepted',
+      detail: expect.objectContaining({
+        approver: expect.objectContaining({ id: `slack:${TEAM}:${APPROVER}` }) as unknown,
+      }) as unknown,
+    }),
+  ]);
+  const writes = await armWritesTo(app, `${app.registryId(RG, REGISTRY)}/replications/northeurope`);
+  expect(writes.length).toBeGreaterThan(0);
+  expect(writes.filter((w) => w.at < approvedAt)).toEqual([]);
 });
 
 test('a click on an operation that no longer waits, or never existed, gets a friendly answer that changes nothing', async () => {

@@ -1,11 +1,13 @@
 // Chat-started work reports back where it came from: Slack's response_url gets the final result, and a
-// `remove` waits for an approver's click on the buttons it posts there before anything is deleted.
+// `remove` waits for an approver's click on the buttons it posts there before anything is deleted. The
+// approval timeout is the default hour, so no click races it, except in the last test, which restarts
+// the app with a short one and clicks nothing.
 import { randomBytes } from 'node:crypto';
 
 import { call } from '@acr-replica-guard/devhost/testing';
 import { buttonClickBody, slackHeaders, slashCommandBody, startResponseUrlReceiver } from '../support/slack';
 import type { ResponseUrlReceiver } from '../support/slack';
-import { startApp } from './appHarness';
+import { armWritesTo, startApp } from './appHarness';
 import type { AppHarness } from './appHarness';
 
 const SECRET = randomBytes(16).toString('hex');
@@ -38,9 +40,9 @@ beforeAll(async () => {
       env: {
         SLACK_SIGNING_SECRET: SECRET,
         SLACK_APPROVERS: APPROVER.id,
+        SLACK_HEALERS: OPERATOR.id,
         // The test's receiver stands in for Slack's follow-up host.
         CHAT_REPLY_HOSTS: '127.0.0.1',
-        APPROVAL_TIMEOUT: '0.05',
       },
     },
   );
@@ -98,9 +100,9 @@ test('a `remove` asks for approval with buttons, deletes only after an approver 
   await slash('remove crfollow01 eastus', '/remove');
   const [request] = await receiver.next('/remove', 1);
   expect(String(request!.text)).toMatch(/^Approval needed/);
-  await new Promise((resolve) => setTimeout(resolve, 300));
   expect(await replicaNames()).toContain('eastus');
 
+  const approvedAt = new Date().toISOString();
   await clickOn(request!, 'approve', '/remove-click');
   const messages = await receiver.next('/remove', 2);
 
@@ -111,20 +113,19 @@ test('a `remove` asks for approval with buttons, deletes only after an approver 
     outcome: 'accepted',
     detail: { approver: { id: `slack:${APPROVER.team}:${APPROVER.id}` } },
   });
+  const writes = await armWritesTo(app, `${app.registryId(RG, 'crfollow01')}/replications/eastus`);
+  expect(writes.map((w) => w.operation)).toEqual(['Replications_Delete']);
+  expect(writes.filter((w) => w.at < approvedAt)).toEqual([]);
 });
 
-test('a rejected or unanswered `remove` changes nothing and says so', async () => {
+test('a rejected `remove` changes nothing and says so', async () => {
   await slash('remove crfollow01 westus2', '/reject');
   const [request] = await receiver.next('/reject', 1);
   await clickOn(request!, 'reject', '/reject-click');
   const rejected = await receiver.next('/reject', 2);
   expect(String(rejected[1]!.text)).toMatch(/^❌ Delete of .*westus2 refused .*rejected by/);
 
-  await slash('remove crfollow01 eastus2', '/timeout');
-  const timedOut = await receiver.next('/timeout', 2);
-  expect(String(timedOut[1]!.text)).toMatch(/no approval before the timeout/);
-
-  expect(await replicaNames()).toEqual(expect.arrayContaining(['westus2', 'eastus2']));
+  expect(await replicaNames()).toContain('westus2');
 });
 
 test('a `heal` of a registry under the approve policy asks in Slack, heals after the click, and reports the sweep', async () => {
@@ -141,4 +142,17 @@ test('a `heal` of a registry under the approve policy asks in Slack, heals after
   expect(answer.json<{ value: { name: string; provisioningState: string }[] }>().value).toContainEqual(
     expect.objectContaining({ name: 'northeurope', provisioningState: 'Succeeded' }),
   );
+});
+
+test('an unanswered `remove` changes nothing and says so once the approval times out', async () => {
+  // About a second: with nobody clicking, only the timeout can end the wait.
+  await app.restartWith({ APPROVAL_TIMEOUT: '0.02' });
+
+  await slash('remove crfollow01 eastus2', '/timeout');
+  const timedOut = await receiver.next('/timeout', 2);
+  expect(String(timedOut[0]!.text)).toMatch(/^Approval needed/);
+  expect(String(timedOut[1]!.text)).toMatch(/no approval before the timeout/);
+
+  expect(await replicaNames()).toContain('eastus2');
+  expect(await armWritesTo(app, `${app.registryId(RG, 'crfollow01')}/replications/eastus2`)).toEqual([]);
 });

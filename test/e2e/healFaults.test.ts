@@ -1,26 +1,29 @@
 // Healing under adversity: Azure throttling and failing during every remediation step, and the host
 // killed mid-remediation. Either way the replica ends healthy with exactly one role assignment.
 import type { HealRequest, HealResult } from '../../src/domain';
+import { eventually } from '@acr-replica-guard/devhost/testing';
 import { APP_IDENTITY } from '../support/appFleet';
-import { rbacAdministration } from '../support/rbacAdministration';
+import { CREATE_OWN_ROLE, rbacAdministration } from '../support/rbacAdministration';
 import { SandboxTokenCredential, authorizationClient } from '@acr-replica-guard/sandbox/testing';
 import { startApp } from './appHarness';
 import { durable, healRequest as baseHealRequest, healResult, statusOf } from './healHarness';
 import type { AppHarness } from './appHarness';
 
 const RG = 'rg-faults';
+/** Sizes: a create of the first takes a couple of seconds at the sandbox's speed, of the second an hour. */
+const SIZE_GIB = { crthrottled01: 1000, crrestart01: 1_000_000 };
+const CREATE_SECONDS_OF_RESTART = 20 + 3 * SIZE_GIB.crrestart01;
 
 let app: AppHarness;
 
 beforeAll(async () => {
   app = await startApp(
     (id, subscriptionId) =>
-      ['crthrottled01', 'crrestart01'].map((name) => ({
+      (['crthrottled01', 'crrestart01'] as const).map((name) => ({
         id: id(RG, name),
         location: 'westeurope',
         sku: 'Premium' as const,
-        // Big enough that a create takes a couple of seconds at the sandbox's speed.
-        sizeGiB: 1000,
+        sizeGiB: SIZE_GIB[name],
         privateEndpoints: [
           `/subscriptions/${subscriptionId}/resourceGroups/rg-net/providers/Microsoft.Network/privateEndpoints/pe-${name}`,
         ],
@@ -32,7 +35,7 @@ beforeAll(async () => {
           },
         ],
       })),
-    { seed: rbacAdministration },
+    { seed: rbacAdministration, env: CREATE_OWN_ROLE },
   );
 });
 
@@ -47,7 +50,7 @@ function healRequest(registry: string): HealRequest {
   });
 }
 
-const resultOf = (instanceId: string): Promise<HealResult> => healResult(app, instanceId, 60_000);
+const resultOf = (instanceId: string): Promise<HealResult> => healResult(app, instanceId);
 
 async function grantsAt(registry: string): Promise<number> {
   const authorization = authorizationClient(
@@ -129,13 +132,19 @@ test('a host killed in the middle of a remediation resumes it, ending with one h
     body: healRequest('crrestart01'),
   });
   expect(started.status).toBe(202);
-  for (;;) {
-    const phase = (await statusOf(app, 'heal-restart')).customStatus?.phase;
-    if (phase === 'creating') break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  // The recreate is under way at ARM, and cannot finish before the clock moves.
+  await eventually('the recreate to reach ARM', async () => {
+    const { requests } = await app.sandbox.admin.requests(app.subscriptionId);
+    const created = requests.some(
+      (r) => r.operation === 'Replications_Create' && r.status === 201 && r.path.includes('/crrestart01/'),
+    );
+    return created ? true : undefined;
+  });
+  expect((await statusOf(app, 'heal-restart')).customStatus?.phase).toBe('creating');
 
   await app.restartHost();
+  const moved = await app.sandbox.admin.call('POST', '/clock', { advanceSeconds: CREATE_SECONDS_OF_RESTART });
+  expect(moved.status).toBe(200);
 
   expect(await resultOf('heal-restart')).toMatchObject({ outcome: 'healed', attempts: 1 });
   expect(await replicaState('crrestart01')).toMatchObject({

@@ -2,7 +2,7 @@
 // ARM answers 201 to a PUT of an assignment that already exists under the same name, so the answer
 // alone cannot tell; a second heal of a replica whose grant never took effect finds the first heal's.
 import { APP_IDENTITY } from '../support/appFleet';
-import { rbacAdministration } from '../support/rbacAdministration';
+import { CREATE_OWN_ROLE, rbacAdministration } from '../support/rbacAdministration';
 import { startApp } from './appHarness';
 import type { AppHarness } from './appHarness';
 import { healRequest, healResult, startHeal } from './healHarness';
@@ -24,7 +24,11 @@ beforeAll(async () => {
       },
     ],
     // The grant never takes effect, so each heal stops after granting and the replica stays stuck.
-    { seed: rbacAdministration, sandbox: { rbacPropagationSeconds: 1_000_000_000 } },
+    {
+      seed: rbacAdministration,
+      env: CREATE_OWN_ROLE,
+      sandbox: { rbacPropagationSeconds: 1_000_000_000 },
+    },
   );
 });
 

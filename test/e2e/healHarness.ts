@@ -2,6 +2,7 @@
 // Functions host exposes (the production entry points that start it are tested with the sweep).
 import { DEFAULT_POLLING } from '../../src/domain';
 import type { HealRequest, HealResult } from '../../src/domain';
+import { PATIENCE_MS } from '../support/patience';
 import type { AppHarness } from './appHarness';
 
 export const durable = (path: string): string => `/runtime/webhooks/durabletask/${path}`;
@@ -20,6 +21,8 @@ export function healRequest(replicaId: string, overrides: Partial<HealRequest> =
     firstSeenAt: '2026-01-01T00:00:00.000Z',
     maxAttempts: 2,
     approvalTimeoutMinutes: 60,
+    // As the schedule records it: decided over the REST API.
+    approvalPolicy: { requestedBy: { id: 'schedule' }, allowSelf: false, rest: true },
     ...overrides,
   };
 }
@@ -42,11 +45,27 @@ export async function statusOf(app: AppHarness, instanceId: string): Promise<Ins
   return (await app.api(durable(`instances/${encodeURIComponent(instanceId)}`))).json<InstanceStatus>();
 }
 
+/** Waits until the heal is running in `phase` (e.g. waiting for its approval). */
+export async function untilPhase(
+  app: AppHarness,
+  instanceId: string,
+  phase: string,
+  timeoutMs = PATIENCE_MS,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await statusOf(app, instanceId);
+    if (status.runtimeStatus === 'Running' && status.customStatus?.phase === phase) return;
+    if (Date.now() > deadline) throw new Error(`not ${phase}: ${JSON.stringify(status)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** The heal's result once it completes; a failed instance or the timeout fails the test. */
 export async function healResult(
   app: AppHarness,
   instanceId: string,
-  timeoutMs = 30_000,
+  timeoutMs = PATIENCE_MS,
 ): Promise<HealResult> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

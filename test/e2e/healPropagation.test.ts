@@ -1,13 +1,17 @@
 // Role assignments take a while to become effective in Azure. The sandbox models that delay; the heal
-// waits for it, and when the permission never becomes effective it stops before deleting anything.
-import type { HealResult } from '../../src/domain';
+// waits for it, and when the permission never becomes effective it stops before deleting anything. The
+// grant takes effect only when the test moves the sandbox's clock, after the heal has seen it missing.
+import type { PollingPolicy } from '../../src/domain';
 import { APP_IDENTITY } from '../support/appFleet';
-import { rbacAdministration } from '../support/rbacAdministration';
+import { CREATE_OWN_ROLE, rbacAdministration } from '../support/rbacAdministration';
+import { eventually } from '@acr-replica-guard/devhost/testing';
 import { startApp } from './appHarness';
 import { healRequest, healResult, startHeal } from './healHarness';
 import type { AppHarness } from './appHarness';
 
 const RG = 'rg-propagation';
+/** Over a quarter of an hour of wall time at the test sandbox's speed: only the test ends the wait. */
+const PROPAGATION_SECONDS = 1_000_000;
 
 async function stuckFleet(rbacPropagationSeconds: number): Promise<AppHarness> {
   return startApp(
@@ -22,17 +26,26 @@ async function stuckFleet(rbacPropagationSeconds: number): Promise<AppHarness> {
         replicas: [{ location: 'northeurope', creating: { createdBy: APP_IDENTITY.objectId } }],
       },
     ],
-    { seed: rbacAdministration, sandbox: { rbacPropagationSeconds } },
+    { seed: rbacAdministration, env: CREATE_OWN_ROLE, sandbox: { rbacPropagationSeconds } },
   );
 }
 
-async function heal(app: AppHarness): Promise<HealResult> {
+async function startHealing(app: AppHarness, polling: Partial<PollingPolicy> = {}): Promise<void> {
   const request = healRequest(`${app.registryId(RG, 'crprop01')}/replications/northeurope`, {
     thresholdMinutes: 1,
     maxAttempts: 1,
   });
+  request.polling = { ...request.polling, ...polling };
   await startHeal(app, request, 'heal-prop');
-  return healResult(app, 'heal-prop');
+}
+
+/** Whether the app has checked its permissions since it granted itself the role. */
+async function checkedAfterGrant(app: AppHarness): Promise<boolean> {
+  const operations = (await app.sandbox.admin.requests(app.subscriptionId)).requests.map(
+    (r) => `${r.operation} ${r.status}`,
+  );
+  const granted = operations.indexOf('RoleAssignments_Create 201');
+  return granted >= 0 && operations.slice(granted).includes('Permissions_List 200');
 }
 
 async function replicaState(app: AppHarness): Promise<string | undefined> {
@@ -43,10 +56,19 @@ async function replicaState(app: AppHarness): Promise<string | undefined> {
 }
 
 test('a grant that takes a while to propagate is waited for, and the replica is healed', async () => {
-  // About a second and a half of wall time at the test sandbox's speed.
-  const app = await stuckFleet(1500);
+  const app = await stuckFleet(PROPAGATION_SECONDS);
   try {
-    expect(await heal(app)).toMatchObject({ outcome: 'healed' });
+    // Re-checks back off to half a minute, so the heal keeps checking for over a minute.
+    await startHealing(app, { maxSeconds: 30 });
+    await eventually('a permission check after the grant', async () =>
+      (await checkedAfterGrant(app)) ? true : undefined,
+    );
+    const propagated = await app.sandbox.admin.call('POST', '/clock', {
+      advanceSeconds: PROPAGATION_SECONDS,
+    });
+    expect(propagated.status).toBe(200);
+
+    expect(await healResult(app, 'heal-prop')).toMatchObject({ outcome: 'healed' });
     expect(await replicaState(app)).toBe('Succeeded');
     const effective = (await app.audit.listByInstance(app.registryId(RG, 'crprop01'), 'heal-prop')).find(
       (e) => e.step === 'permission-effective',
@@ -61,7 +83,8 @@ test('a grant that takes a while to propagate is waited for, and the replica is 
 test('a grant that never takes effect stops the heal before the replica is deleted, and escalates', async () => {
   const app = await stuckFleet(1_000_000_000);
   try {
-    const result = await heal(app);
+    await startHealing(app);
+    const result = await healResult(app, 'heal-prop');
 
     expect(result).toMatchObject({ outcome: 'escalated' });
     expect(result.reason).toMatch(/did not become effective/);

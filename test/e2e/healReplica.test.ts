@@ -3,10 +3,16 @@ import type { AddressInfo } from 'node:net';
 
 import type { HealRequest, HealResult } from '../../src/domain';
 import { APP_IDENTITY } from '../support/appFleet';
-import { rbacAdministration } from '../support/rbacAdministration';
+import { CREATE_OWN_ROLE, rbacAdministration } from '../support/rbacAdministration';
 import { SandboxTokenCredential, authorizationClient } from '@acr-replica-guard/sandbox/testing';
-import { startApp } from './appHarness';
-import { durable, healRequest as baseHealRequest, healResult, startHeal as startHealOn } from './healHarness';
+import { armWritesTo, startApp } from './appHarness';
+import {
+  durable,
+  healRequest as baseHealRequest,
+  healResult,
+  startHeal as startHealOn,
+  untilPhase,
+} from './healHarness';
 import type { AppHarness } from './appHarness';
 
 // The heal orchestration runs on the devhost against an ARM sandbox of this test's own. It is started
@@ -85,7 +91,7 @@ beforeAll(async () => {
     {
       // Healing grants a role, so the app's identity may write role definitions and assignments.
       seed: rbacAdministration,
-      env: { SLACK_NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${port}/notify` },
+      env: { ...CREATE_OWN_ROLE, SLACK_NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${port}/notify` },
     },
   );
 });
@@ -188,10 +194,12 @@ test('a dry run diagnoses and plans but changes nothing', async () => {
 });
 
 test('under the approve policy it waits for the approval event, then heals', async () => {
+  const replicaId = `${app.registryId(RG, 'crappr01')}/replications/westus2`;
   await startHeal(healRequest('crappr01', 'westus2', { policy: 'approve' }), 'heal-approve');
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await untilPhase(app, 'heal-approve', 'awaiting-approval');
   expect(await replica('crappr01', 'westus2')).toMatchObject({ provisioningState: 'Failed' });
 
+  const approvedAt = new Date().toISOString();
   const raised = await app.api(durable('instances/heal-approve/raiseEvent/HealApproval'), {
     method: 'POST',
     body: { approved: true, approver: { id: 'U123', name: 'carol' } },
@@ -203,6 +211,10 @@ test('under the approve policy it waits for the approval event, then heals', asy
     (e) => e.step === 'approval',
   );
   expect(approval).toMatchObject({ outcome: 'accepted', detail: { approver: { id: 'U123' } } });
+  // ARM saw the heal's delete and create only after the approval.
+  const writes = await armWritesTo(app, replicaId);
+  expect(writes.map((w) => w.operation)).toEqual(['Replications_Delete', 'Replications_Create']);
+  expect(writes.filter((w) => w.at < approvedAt)).toEqual([]);
 });
 
 test('under the approve policy a rejection or a timeout leaves the replica untouched', async () => {

@@ -6,8 +6,9 @@ import type { RoleAssignment } from '@azure/arm-authorization';
 
 import { PRIVATE_LINK_ACTION } from '../../src/domain';
 import { APP_IDENTITY } from '../support/appFleet';
-import { grantRbacAdministration } from '../support/rbacAdministration';
+import { CREATE_OWN_ROLE, grantRbacAdministration } from '../support/rbacAdministration';
 import { SandboxTokenCredential, authorizationClient } from '@acr-replica-guard/sandbox/testing';
+import type { RequestLogView } from '@acr-replica-guard/sandbox/testing';
 import { startApp } from './appHarness';
 import type { AppHarness } from './appHarness';
 
@@ -16,25 +17,28 @@ let app: AppHarness;
 let endpointOf: (registry: string) => string;
 
 beforeAll(async () => {
-  app = await startApp((id, subscriptionId) => {
-    endpointOf = (registry) =>
-      `/subscriptions/${subscriptionId}/resourceGroups/rg-network/providers/Microsoft.Network/privateEndpoints/pe-${registry}`;
-    return [
-      {
-        id: id(RG, 'crauto01'),
-        location: 'westeurope',
-        sku: 'Premium',
-        privateEndpoints: [endpointOf('crauto01')],
-      },
-      {
-        id: id(RG, 'crreport01'),
-        location: 'westeurope',
-        sku: 'Premium',
-        tags: { 'replica-heal-policy': 'report' },
-        privateEndpoints: [endpointOf('crreport01')],
-      },
-    ];
-  });
+  app = await startApp(
+    (id, subscriptionId) => {
+      endpointOf = (registry) =>
+        `/subscriptions/${subscriptionId}/resourceGroups/rg-network/providers/Microsoft.Network/privateEndpoints/pe-${registry}`;
+      return [
+        {
+          id: id(RG, 'crauto01'),
+          location: 'westeurope',
+          sku: 'Premium',
+          privateEndpoints: [endpointOf('crauto01')],
+        },
+        {
+          id: id(RG, 'crreport01'),
+          location: 'westeurope',
+          sku: 'Premium',
+          tags: { 'replica-heal-policy': 'report' },
+          privateEndpoints: [endpointOf('crreport01')],
+        },
+      ];
+    },
+    { env: CREATE_OWN_ROLE },
+  );
   await grantRbacAdministration(app.sandbox.admin, app.subscriptionId);
 });
 
@@ -42,16 +46,8 @@ afterAll(async () => {
   await app?.stop();
 });
 
-interface LoggedRequest {
-  method: string;
-  path: string;
-  operation: string;
-  status: number;
-}
-
-async function requestLog(): Promise<LoggedRequest[]> {
-  const view = await app.sandbox.admin.requests(app.subscriptionId);
-  return view.requests as unknown as LoggedRequest[];
+async function requestLog(): Promise<RequestLogView['requests']> {
+  return (await app.sandbox.admin.requests(app.subscriptionId)).requests;
 }
 
 async function appAssignmentsAt(scope: string): Promise<RoleAssignment[]> {
@@ -123,7 +119,8 @@ describe('creating a replica on a registry with private endpoints', () => {
       (e) => e.step !== 'dry-run',
     );
     const steps = trail.map((e) => `${e.step}:${e.outcome}`);
-    expect(steps.slice(0, 6)).toEqual([
+    expect(steps.slice(0, 7)).toEqual([
+      'received:progress',
       'requested:accepted',
       'preflight:succeeded',
       'permission-checked:succeeded',
@@ -132,8 +129,8 @@ describe('creating a replica on a registry with private endpoints', () => {
       'arm-started:started',
     ]);
     expect(steps.at(-1)).toBe('completed:succeeded');
-    expect(trail[2]!.detail).toMatchObject({ missingAt: [endpoint], principalId: APP_IDENTITY.objectId });
-    const granted = trail[3]!.detail as {
+    expect(trail[3]!.detail).toMatchObject({ missingAt: [endpoint], principalId: APP_IDENTITY.objectId });
+    const granted = trail[4]!.detail as {
       roleDefinitionId: string;
       roleCreated: boolean;
       assignments: { scope: string; assignmentId: string; created: boolean }[];

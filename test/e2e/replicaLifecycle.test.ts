@@ -5,12 +5,16 @@ let app: AppHarness;
 const RG = 'rg-life';
 
 beforeAll(async () => {
-  app = await startApp((id) => [
-    { id: id(RG, 'crlife01'), location: 'westeurope', sku: 'Premium', replicas: [{ location: 'eastus' }] },
-    { id: id(RG, 'crbasic01'), location: 'westeurope', sku: 'Standard' },
-    // Provisioning takes long here, so an operation on it is still running when a second request comes.
-    { id: id(RG, 'crhuge01'), location: 'westeurope', sku: 'Premium', sizeGiB: 1_000_000 },
-  ]);
+  app = await startApp(
+    (id) => [
+      { id: id(RG, 'crlife01'), location: 'westeurope', sku: 'Premium', replicas: [{ location: 'eastus' }] },
+      { id: id(RG, 'crbasic01'), location: 'westeurope', sku: 'Standard' },
+      // Provisioning takes long here, so an operation on it is still running when a second request comes.
+      { id: id(RG, 'crhuge01'), location: 'westeurope', sku: 'Premium', sizeGiB: 1_000_000 },
+    ],
+    // As behind App Service authentication: the principal headers name the caller.
+    { env: { TRUST_APP_SERVICE_AUTH: 'true' } },
+  );
 });
 
 afterAll(async () => {
@@ -47,10 +51,11 @@ describe('replica lifecycle through the REST API', () => {
     });
     const trail = await app.audit.listByInstance(app.registryId(RG, 'crlife01'), done.operationId);
     expect(trail.map((e) => `${e.step}:${e.outcome}`)).toEqual([
+      'received:progress',
       'requested:accepted',
       'preflight:succeeded',
       'arm-started:started',
-      ...trail.slice(3, -1).map((e) => `${e.step}:${e.outcome}`),
+      ...trail.slice(4, -1).map((e) => `${e.step}:${e.outcome}`),
       'completed:succeeded',
     ]);
     expect(trail.every((e) => e.actor.id === 'oid-alice' && e.channel === 'api')).toBe(true);

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { APP_IDENTITY } from '../support/appFleet';
-import { rbacAdministration } from '../support/rbacAdministration';
+import { CREATE_OWN_ROLE, rbacAdministration } from '../support/rbacAdministration';
 import { startApp } from './appHarness';
 import type { AppHarness } from './appHarness';
 import { healRequest, healResult, startHeal } from './healHarness';
@@ -33,6 +33,7 @@ beforeAll(async () => {
     ],
     {
       seed: rbacAdministration,
+      env: CREATE_OWN_ROLE,
       // The grant takes about a second and a half of wall time to take effect: the restart falls inside.
       sandbox: { rbacPropagationSeconds: 1500, statePath: path.join(dir, 'sandbox-state.json') },
     },

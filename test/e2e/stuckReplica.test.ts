@@ -57,6 +57,7 @@ describe('a create that never finishes provisioning', () => {
     const registry = app.registryId(RG, 'crlarge01');
     const trail = await app.audit.listByInstance(registry, done.operationId);
     expect(trail.map((e) => `${e.step}:${e.outcome}`)).toEqual([
+      'received:progress',
       'requested:accepted',
       'preflight:succeeded',
       'arm-started:started',

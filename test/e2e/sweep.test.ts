@@ -2,16 +2,21 @@
 // private-endpoint registry, a slow replica of a very large registry, healthy registries and a Standard
 // one. Sweeps run from the schedule (the devhost's admin endpoint runs the timer now) and from
 // POST /api/heal; each confirmed suspect goes to the heal orchestration under the replica's instance id.
+// Time is the app's own: instead of waiting out the stuck threshold, the test moves the first-seen times
+// the sweeps keep in the watch table back by more than the threshold.
+import { TableClient } from '@azure/data-tables';
+
 import { SWEEP_INSTANCE_ID, parseRegistryId, parseReplicaId, replicaInstanceId } from '../../src/domain';
 import type { SweepSummary } from '../../src/domain';
 import { APP_IDENTITY } from '../support/appFleet';
-import { rbacAdministration } from '../support/rbacAdministration';
+import { CREATE_OWN_ROLE, rbacAdministration } from '../support/rbacAdministration';
+import { PATIENCE_MS } from '../support/patience';
+import { storageConnectionString, uniqueTableName } from '../support/storage';
 import { startApp } from './appHarness';
 import type { AppHarness } from './appHarness';
 
-/** Six seconds: long enough for the first two tests to run before anything is overdue. */
-const STUCK_AFTER_MINUTES = 0.1;
-let watchingSince = 0;
+const STUCK_AFTER_MINUTES = 60;
+const WATCH_TABLE = uniqueTableName('watch');
 
 let app: AppHarness;
 let stuck: string;
@@ -67,7 +72,12 @@ beforeAll(async () => {
       { id: id('rg-app', 'crstandard01'), location: 'westeurope', sku: 'Standard' },
     ],
     {
-      env: { STUCK_AFTER_MINUTES: String(STUCK_AFTER_MINUTES), HEAL_PARALLELISM: '2' },
+      env: {
+        ...CREATE_OWN_ROLE,
+        STUCK_AFTER_MINUTES: String(STUCK_AFTER_MINUTES),
+        HEAL_PARALLELISM: '2',
+        WATCH_TABLE,
+      },
       // Healing grants the private-link permission, so the app's identity may write roles and assignments.
       seed: rbacAdministration,
     },
@@ -81,7 +91,7 @@ afterAll(async () => {
 });
 
 /** The sweep requested after `previous` (its request time), once it has finished. */
-async function finishedSweep(previous: string | undefined, timeoutMs = 30_000): Promise<SweepView> {
+async function finishedSweep(previous: string | undefined, timeoutMs = PATIENCE_MS): Promise<SweepView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const answer = await app.api(`/api/operations/${SWEEP_INSTANCE_ID}`);
@@ -93,6 +103,24 @@ async function finishedSweep(previous: string | undefined, timeoutMs = 30_000): 
     if (Date.now() > deadline) throw new Error(`no finished sweep after ${timeoutMs} ms: ${answer.text}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Makes every watched replica look as if the sweeps had first seen it in its state twice the threshold ago. */
+async function watchedSinceLongAgo(): Promise<void> {
+  const table = TableClient.fromConnectionString(storageConnectionString(), WATCH_TABLE, {
+    allowInsecureConnection: true,
+  });
+  const since = new Date(Date.now() - 2 * STUCK_AFTER_MINUTES * 60_000).toISOString();
+  let rows = 0;
+  for await (const row of table.listEntities()) {
+    await table.updateEntity(
+      { partitionKey: row.partitionKey!, rowKey: row.rowKey!, firstSeenAt: since },
+      'Merge',
+    );
+    rows += 1;
+  }
+  // The stuck and the slow replica.
+  expect(rows).toBe(2);
 }
 
 async function runScheduleNow(): Promise<void> {
@@ -109,8 +137,6 @@ describe('the scheduled sweep', () => {
   test('scans each Premium registry with one list and starts watching provisioning replicas, suspecting none yet', async () => {
     await runScheduleNow();
     firstSweep = await finishedSweep(undefined);
-    // The sweep saw the provisioning replicas before it finished: their clock started before now.
-    watchingSince = Date.now();
 
     expect(firstSweep).toMatchObject({ runtimeStatus: 'Completed', phase: 'completed' });
     const summary = firstSweep.result!;
@@ -131,12 +157,14 @@ describe('the scheduled sweep', () => {
   });
 
   test('a second sweep while one runs is refused over the API and skipped (and audited) on the schedule', async () => {
-    const slowLists = await app.sandbox.admin.call<{ rules: { id: string }[] }>('POST', '/faults', {
-      kind: 'latency',
-      latencyMs: 1500,
+    // ARM throttles every replica list until the rule goes, so the sweep started here cannot finish
+    // before the test has asked for the second one (its retries outlast the test's timeout).
+    const heldLists = await app.sandbox.admin.call<{ rules: { id: string }[] }>('POST', '/faults', {
+      kind: 'throttle',
+      retryAfterSeconds: 1,
       match: { subscriptionId: app.subscriptionId, operation: 'Replications_List' },
     });
-    expect(slowLists.status).toBe(201);
+    expect(heldLists.status).toBe(201);
     try {
       const started = await app.api('/api/heal', { method: 'POST' });
       expect(started.status).toBe(202);
@@ -150,13 +178,13 @@ describe('the scheduled sweep', () => {
         operationLocation: '/api/operations/sweep',
       });
       await runScheduleNow();
-
-      const done = await finishedSweep(firstSweep.requestedAt);
-      expect(done.runtimeStatus).toBe('Completed');
-      firstSweep = done;
     } finally {
-      for (const rule of slowLists.body.rules) await app.sandbox.admin.call('DELETE', `/faults/${rule.id}`);
+      for (const rule of heldLists.body.rules) await app.sandbox.admin.call('DELETE', `/faults/${rule.id}`);
     }
+    const done = await finishedSweep(firstSweep.requestedAt);
+    expect(done.runtimeStatus).toBe('Completed');
+    firstSweep = done;
+
     const trail = await app.audit.listByInstance(SWEEP_INSTANCE_ID, SWEEP_INSTANCE_ID);
     const steps = trail.map((e) => `${e.step}:${e.outcome}:${e.channel}`);
     expect(steps).toEqual(expect.arrayContaining(['requested:refused:api', 'requested:skipped:schedule']));
@@ -167,8 +195,7 @@ describe('the scheduled sweep', () => {
   });
 
   test('past the threshold, GET-confirmed suspects each go to one heal under their replica instance id, with the dry run passed on', async () => {
-    const overdue = watchingSince + STUCK_AFTER_MINUTES * 60_000 + 500 - Date.now();
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, overdue)));
+    await watchedSinceLongAgo();
     await app.sandbox.admin.call('DELETE', '/requests');
 
     const started = await app.api('/api/heal?dryRun=true', { method: 'POST' });
@@ -225,7 +252,7 @@ describe('the scheduled sweep', () => {
     await app.sandbox.admin.call('DELETE', '/requests');
 
     await runScheduleNow();
-    const done = await finishedSweep(firstSweep.requestedAt, 60_000);
+    const done = await finishedSweep(firstSweep.requestedAt);
     firstSweep = done;
 
     const outcomes = Object.fromEntries(done.result!.results.map((r) => [r.replicaId, r.outcome]));

@@ -1,10 +1,13 @@
+import { format } from 'node:util';
+
 import { TableClient } from '@azure/data-tables';
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import type { HttpResponseInit } from '@azure/functions';
 
 import { AuditStore } from '../../src/azure/auditStore';
+import { auditPartition, canonicalJson, digest, parseAuditExport } from '../../src/domain';
 import type { AuditRecord } from '../../src/domain/audit';
-import { listAudit, verifyAudit } from '../../src/functions/audit';
+import { exportAudit, listAudit, verifyAudit } from '../../src/functions/audit';
 import { withProblems } from '../../src/http/handler';
 import { storageConnectionString, uniqueTableName } from '../support/storage';
 
@@ -17,6 +20,7 @@ const CONTOSO = registryIdOf('contosoacr');
 const FABRIKAM = registryIdOf('fabrikamacr');
 const PAGED = registryIdOf('pagedacr');
 const TAMPERED = registryIdOf('tamperedacr');
+const DAMAGED = registryIdOf('damagedacr');
 
 function at(minute: number): string {
   return new Date(Date.UTC(2026, 10, 25, 10, minute)).toISOString();
@@ -81,6 +85,8 @@ interface Answer {
   status: number;
   body: Body;
   headers: Record<string, string>;
+  /** What the handler logged through its invocation context, as the host would record it. */
+  logs: { level: string; message: string }[];
 }
 
 type HandlerFactory = typeof listAudit;
@@ -91,12 +97,17 @@ async function call(factory: HandlerFactory, url: string, auditStore = store): P
     method: 'GET',
     url: url.startsWith('http') ? url : `http://localhost${url}`,
   });
-  const response = (await handler(request, new InvocationContext())) as HttpResponseInit;
+  const logs: Answer['logs'] = [];
+  const context = new InvocationContext({
+    logHandler: (level, ...args) => logs.push({ level, message: format(...args) }),
+  });
+  const response = (await handler(request, context)) as HttpResponseInit;
   const body = (response.jsonBody ?? JSON.parse(response.body as string)) as Body;
   return {
     status: response.status ?? 200,
     body,
     headers: (response.headers ?? {}) as Record<string, string>,
+    logs,
   };
 }
 
@@ -208,6 +219,56 @@ describe('GET /api/audit', () => {
     expect(body.errors?.map((e) => e.field)).toEqual(['continuationToken']);
   });
 
+  /** A token whose outer check is right but whose store token is not one the table service issued. */
+  const wrapped = (storeToken: string, query: Record<string, unknown> = {}): string =>
+    Buffer.from(
+      JSON.stringify({
+        v: 1,
+        s: storeToken,
+        c: digest(`${canonicalJson(query)}\n${storeToken}`).slice(0, 32),
+      }),
+      'utf8',
+    ).toString('base64url');
+  const base64 = (value: unknown): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64');
+
+  test.each([
+    ['a store token that is not base64', wrapped('***')],
+    ['a store token that is not JSON', wrapped(Buffer.from('{not json', 'utf8').toString('base64'))],
+    ['a store token that is a JSON array', wrapped(base64([1, 2]))],
+    ['a store token without a partition key', wrapped(base64({ nextRowKey: 'x' }))],
+    ['a store token with a key Table Storage forbids', wrapped(base64({ nextPartitionKey: 'a/b' }))],
+    [
+      'a store token with a key too long for Table Storage',
+      wrapped(base64({ nextPartitionKey: 'k'.repeat(600) })),
+    ],
+    [
+      'a store token with a control character in its row key',
+      wrapped(base64({ nextPartitionKey: 'p', nextRowKey: 'x\u0001' })),
+    ],
+    [
+      'a store token with members the service never sends',
+      wrapped(base64({ nextPartitionKey: 'p', extra: 1 })),
+    ],
+  ])('%s is a 400 problem, not a storage failure', async (_scenario, token) => {
+    const { status, body, headers } = await call(listAudit, listUrl({ continuationToken: token }));
+    expect(status).toBe(400);
+    expect(headers['content-type']).toBe('application/problem+json');
+    expect(body.errors?.map((e) => e.field)).toEqual(['continuationToken']);
+  });
+
+  test('a well-formed store token still pages, whoever wraps it', async () => {
+    const first = await call(listAudit, listUrl({ registry: PAGED, pageSize: '3' }));
+    const inner = JSON.parse(Buffer.from(first.body.continuationToken!, 'base64url').toString('utf8')) as {
+      s: string;
+    };
+    const { status, body } = await call(
+      listAudit,
+      listUrl({ registry: PAGED, pageSize: '3', continuationToken: wrapped(inner.s, { target: PAGED }) }),
+    );
+    expect(status).toBe(200);
+    expect(ids(body)).toEqual(['p4', 'p3', 'p2']);
+  });
+
   const tooLong = 'x'.repeat(257);
   test.each([
     ['a malformed registry id', { registry: '/subscriptions/nope' }, 'registry'],
@@ -276,13 +337,15 @@ describe('GET /api/audit/verify', () => {
       partition: `${SUBSCRIPTION}|rg-prod|tamperedacr`,
       intact: true,
       entries: 3,
+      protection: 'unkeyed',
+      anchors: { count: 0, unanchoredEntries: 3 },
     });
     expect(after.status).toBe(200);
     expect(after.body).toMatchObject({
       registry: TAMPERED,
       intact: false,
       entries: 3,
-      firstBreak: { kind: 'changed', sequence: 2, entryId: 't2' },
+      firstBreak: { kind: 'changed', sequence: 2, entryId: 't2', reason: expect.any(String) as unknown },
     });
   });
 
@@ -297,6 +360,8 @@ describe('GET /api/audit/verify', () => {
       partition: `${SUBSCRIPTION}|rg-prod|contosoacr`,
       intact: true,
       entries: 4,
+      protection: 'unkeyed',
+      anchors: { count: 0, unanchoredEntries: 4 },
     });
   });
 
@@ -308,6 +373,113 @@ describe('GET /api/audit/verify', () => {
     const { status, body } = await call(verifyAudit, `/api/audit/verify${query}`);
     expect(status).toBe(400);
     expect(body.errors?.map((e) => e.field)).toEqual([field]);
+  });
+});
+
+describe('a damaged row', () => {
+  beforeAll(async () => {
+    for (const i of [1, 2, 3]) {
+      await store.append(
+        record({ time: at(40 + i), target: DAMAGED, detail: { n: i }, actor: { id: 'oid-dora' } }),
+        `d${i}`,
+      );
+    }
+    for await (const row of table.listEntities({ queryOptions: { filter: "entryId eq 'd2'" } })) {
+      await table.updateEntity(
+        { partitionKey: row.partitionKey!, rowKey: row.rowKey!, detail: '{"n": 2, cut off' },
+        'Merge',
+      );
+    }
+  });
+
+  test('is listed with what can be read, marked damaged', async () => {
+    const { status, body } = await call(listAudit, listUrl({ registry: DAMAGED }));
+
+    expect(status).toBe(200);
+    expect(ids(body)).toEqual(['d3', 'd2', 'd1']);
+    expect(body.value[1]).toEqual({
+      time: at(42),
+      actor: { id: 'oid-dora' },
+      channel: 'api',
+      operation: 'create',
+      target: DAMAGED,
+      step: 'requested',
+      outcome: 'accepted',
+      sequence: 2,
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown,
+      previousHash: body.value[2]!.hash,
+      entryId: 'd2',
+      damaged: ['detail'],
+    });
+    expect(body.value[0]!.detail).toEqual({ n: 3 });
+  });
+
+  test('is reported by verify as changed, with an answer rather than an error', async () => {
+    const { status, body } = await call(
+      verifyAudit,
+      `/api/audit/verify?registry=${encodeURIComponent(DAMAGED)}`,
+    );
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      intact: false,
+      entries: 3,
+      firstBreak: { kind: 'changed', sequence: 2, entryId: 'd2' },
+    });
+  });
+
+  test('does not stop the registry’s trail: listings across registries and new entries go on', async () => {
+    const all = await call(listAudit, listUrl({ actor: 'oid-dora', pageSize: '1000' }));
+    await store.append(record({ time: at(44), target: DAMAGED, actor: { id: 'oid-dora' } }), 'd4');
+    const after = await call(listAudit, listUrl({ registry: DAMAGED }));
+
+    expect(all.status).toBe(200);
+    expect(ids(all.body)).toEqual(['d3', 'd2', 'd1']);
+    expect(ids(after.body)).toEqual(['d4', 'd3', 'd2', 'd1']);
+  });
+});
+
+describe('GET /api/audit/export', () => {
+  test('hands out the registry’s trail as JSON Lines: header, entries in order, head, seal', async () => {
+    const response = (await withProblems(
+      exportAudit(
+        () => store,
+        () => new Date(at(59)),
+      ),
+    )(
+      new HttpRequest({
+        method: 'GET',
+        url: `http://localhost/api/audit/export?registry=${encodeURIComponent(CONTOSO)}`,
+      }),
+      new InvocationContext(),
+    )) as HttpResponseInit;
+    const text = response.body as string;
+    const parsed = parseAuditExport(text);
+
+    expect(response.status).toBe(200);
+    expect((response.headers as Record<string, string>)['content-type']).toBe('application/x-ndjson');
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.header).toMatchObject({
+      format: 'acr-replica-guard-audit-export',
+      version: 1,
+      registry: CONTOSO,
+      partition: auditPartition(CONTOSO),
+      exportedAt: at(59),
+      protection: 'unkeyed',
+    });
+    expect(parsed.evidence.entries.map((e) => e.entryId)).toEqual(['c1', 'c2', 'c3', 'c4']);
+    expect(parsed.evidence.head).toMatchObject({ sequence: 4 });
+    expect(
+      text
+        .trimEnd()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { type: string }).type),
+    ).toEqual(['header', 'entry', 'entry', 'entry', 'entry', 'head', 'seal']);
+  });
+
+  test('needs a registry', async () => {
+    const { status, body } = await call(exportAudit, '/api/audit/export');
+    expect(status).toBe(400);
+    expect(body.errors?.map((e) => e.field)).toEqual(['registry']);
   });
 });
 
@@ -327,11 +499,15 @@ describe('an unreachable audit store', () => {
   test.each([
     ['listing', listAudit, listUrl({ registry: CONTOSO })],
     ['verifying', verifyAudit, `/api/audit/verify?registry=${encodeURIComponent(CONTOSO)}`],
+    ['exporting', exportAudit, `/api/audit/export?registry=${encodeURIComponent(CONTOSO)}`],
   ])('makes %s answer 503 problem', async (_scenario, factory, url) => {
     const { status, body, headers } = await call(factory, url, unreachable());
     expect(status).toBe(503);
     expect(headers['content-type']).toBe('application/problem+json');
+    expect(Number(headers['retry-after'])).toBeGreaterThan(0);
     expect(body.type).toBe('urn:acr-replica-guard:problem:audit-unavailable');
+    // A read that fails changed nothing and was not a write: the answer says so.
+    expect(body.detail).toBe('The audit trail cannot be read just now. Try again later.');
   });
 });
 

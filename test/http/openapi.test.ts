@@ -153,6 +153,13 @@ describe('real answers match the documented statuses, content types and schemas'
         { id: id(RG, 'crbasic01'), location: 'westeurope', sku: 'Standard' },
         // Provisioning takes long here, so its operation can be watched while it runs.
         { id: id(RG, 'crhuge01'), location: 'westeurope', sku: 'Premium', sizeGiB: 1_000_000 },
+        // Its desired replica set is declared, planned, applied and deleted below.
+        {
+          id: id(RG, 'crdeclared01'),
+          location: 'westeurope',
+          sku: 'Premium',
+          replicas: [{ location: 'northeurope' }],
+        },
       ],
       { env: { DEVHOST_FUNCTION_KEY: FUNCTION_KEY } },
     );
@@ -179,7 +186,12 @@ describe('real answers match the documented statuses, content types and schemas'
       return answer.text === '' ? [] : [`status ${status} documents no body, got ${mediaType}`];
     if (content[mediaType] === undefined)
       return [`status ${status} documents ${Object.keys(content).join(', ')}, got "${mediaType}"`];
-    const body = answer.json<Record<string, unknown>>();
+    // Pages, styles and scripts are checked by their media type alone.
+    if (!mediaType.includes('json')) return [];
+    // JSON Lines (the audit export) is one text, not one JSON document.
+    const body = /[/+]json$/.test(mediaType)
+      ? answer.json<Record<string, unknown>>()
+      : (answer.text as unknown as Record<string, unknown>);
     const problems = validator.validate(
       pointer(
         'paths',
@@ -252,7 +264,7 @@ describe('real answers match the documented statuses, content types and schemas'
         .json<{ value: { name: string }[] }>()
         .value.map((r) => r.name)
         .sort(),
-    ).toEqual(['crapi01', 'crbasic01', 'crhuge01']);
+    ).toEqual(['crapi01', 'crbasic01', 'crdeclared01', 'crhuge01']);
   });
 
   test('a replica list, and lists refused as invalid (400), out of scope (403) and not found (404)', async () => {
@@ -396,7 +408,7 @@ describe('real answers match the documented statuses, content types and schemas'
     }
   });
 
-  test('the audit list, its pages, its verification, and their 400s', async () => {
+  test('the audit list, its pages, its verification, its export, and their 400s', async () => {
     const registry = encodeURIComponent(app.registryId(RG, 'crapi01'));
     const page = await exchange('GET', `/api/audit?registry=${registry}&pageSize=2`);
     expect(page.status).toBe(200);
@@ -411,9 +423,12 @@ describe('real answers match the documented statuses, content types and schemas'
 
     const verdict = await exchange('GET', `/api/audit/verify?registry=${registry}`);
     expect(verdict.json()).toMatchObject({ intact: true });
+    const exported = await exchange('GET', `/api/audit/export?registry=${registry}`);
+    expect(exported.text.split('\n')[0]).toContain('"type":"header"');
 
     expect((await exchange('GET', '/api/audit?colour=blue')).status).toBe(400);
     expect((await exchange('GET', '/api/audit/verify')).status).toBe(400);
+    expect((await exchange('GET', '/api/audit/export')).status).toBe(400);
   });
 
   test('the chat endpoints refuse unsigned requests with a bare 401, without a function key', async () => {
@@ -433,6 +448,89 @@ describe('real answers match the documented statuses, content types and schemas'
       headers: anonymous,
     });
     expect([teams.status, teams.text]).toEqual([401, '']);
+  });
+
+  test('desired replica sets: declare, read, history, plan, dry run, apply, import, delete, and their refusals', async () => {
+    const set = (registry: string, subscriptionId = app.subscriptionId): string =>
+      `/api/registries/${subscriptionId}/${RG}/${registry}/desired-replicas`;
+    const declared = {
+      replicas: [{ location: 'northeurope' }, { location: 'eastus2', zoneRedundancy: 'Enabled' }],
+    };
+
+    expect((await exchange('PUT', set('crdeclared01'), { body: declared })).status).toBe(201);
+    const read = await exchange('GET', set('crdeclared01'));
+    const etag = read.headers.get('etag') ?? '';
+    expect([read.status, etag]).toEqual([200, '"v1"']);
+    expect((await exchange('PUT', set('crdeclared01'), { body: declared })).status).toBe(412);
+    expect((await exchange('PUT', set('crdeclared01'), { body: '{' })).status).toBe(400);
+    expect(
+      (await exchange('PUT', set('crdeclared01'), { body: { replicas: [], padding: 'x'.repeat(40_000) } }))
+        .status,
+    ).toBe(413);
+    const home = { replicas: [{ location: 'westeurope', tags: {} }] };
+    expect(
+      (await exchange('PUT', set('crdeclared01'), { body: home, headers: { 'if-match': etag } })).status,
+    ).toBe(422);
+    expect((await exchange('PUT', set('crbasic01'), { body: declared })).status).toBe(422);
+    expect((await exchange('GET', set('crapi01', '00000000-0000-0000-0000-00000000abcd'))).status).toBe(403);
+    expect((await exchange('GET', `${set('crdeclared01')}/history`)).status).toBe(200);
+
+    const plan = await exchange('GET', `${set('crdeclared01')}/plan`);
+    expect(plan.json<{ steps: { kind: string }[] }>().steps.map((s) => s.kind)).toEqual([
+      'create',
+      'none',
+      'none',
+    ]);
+    expect((await exchange('GET', `${set('crdeclared01')}/plan?colour=blue`)).status).toBe(400);
+    expect((await exchange('GET', `${set('crapi01')}/plan`)).status).toBe(404);
+    expect((await exchange('POST', `${set('crdeclared01')}/apply?dryRun=true`)).status).toBe(200);
+    const accepted = await exchange('POST', `${set('crdeclared01')}/apply`);
+    expect(accepted.status).toBe(202);
+    const done = await settled(accepted.headers.get('location') ?? '');
+    expect(done.json()).toMatchObject({ runtimeStatus: 'Completed', result: { outcome: 'applied' } });
+
+    expect((await exchange('POST', `${set('crhuge01')}/import`)).status).toBe(201);
+    expect((await exchange('POST', `${set('crhuge01')}/import`, { body: { drift: 'auto' } })).status).toBe(
+      412,
+    );
+
+    expect((await exchange('DELETE', set('crdeclared01'))).status).toBe(428);
+    expect((await exchange('DELETE', set('crdeclared01'), { headers: { 'if-match': '"v9"' } })).status).toBe(
+      412,
+    );
+    expect((await exchange('DELETE', set('crdeclared01'), { headers: { 'if-match': etag } })).status).toBe(
+      204,
+    );
+    expect((await exchange('GET', set('crdeclared01'))).status).toBe(404);
+  });
+
+  test('the operation list, its pages and its 400s; the dashboard, the API explorer and their files', async () => {
+    const all = await exchange('GET', '/api/operations');
+    expect(all.json<{ value: unknown[] }>().value.length).toBeGreaterThan(1);
+    const page = await exchange('GET', '/api/operations?status=all&pageSize=1');
+    const token = page.json<{ continuationToken?: string }>().continuationToken;
+    expect(typeof token).toBe('string');
+    const next = await exchange(
+      'GET',
+      `/api/operations?status=all&pageSize=1&continuationToken=${encodeURIComponent(token ?? '')}`,
+    );
+    expect(next.status).toBe(200);
+    expect((await exchange('GET', '/api/operations?status=active')).status).toBe(200);
+    expect((await exchange('GET', '/api/operations?status=sleeping')).status).toBe(400);
+    expect(
+      (await exchange('GET', `/api/operations?status=active&pageSize=1&continuationToken=${token ?? ''}`))
+        .status,
+    ).toBe(400);
+
+    const anonymous = { headers: { 'x-functions-key': '' } };
+    expect((await exchange('GET', '/api/dashboard', anonymous)).status).toBe(401);
+    expect((await exchange('GET', '/api/dashboard')).status).toBe(200);
+    expect((await exchange('GET', '/api/dashboard/app.js', anonymous)).status).toBe(200);
+    expect((await exchange('GET', '/api/dashboard/dashboard.css', anonymous)).status).toBe(200);
+    expect((await exchange('GET', '/api/dashboard/index.ts', anonymous)).status).toBe(404);
+    expect((await exchange('GET', '/api/docs', anonymous)).status).toBe(200);
+    expect((await exchange('GET', '/api/docs/swagger-ui-bundle.js', anonymous)).status).toBe(200);
+    expect((await exchange('GET', '/api/docs/package.json', anonymous)).status).toBe(404);
   });
 
   test('every documented operation was called above', () => {

@@ -12,11 +12,15 @@ const OPTIONAL_SETTINGS: Record<string, string> = {
   AUDIT_STORAGE:
     'a separate audit account by connection string (a key); the audit trail uses the app storage',
   ARM_ENDPOINT: 'points the app at the local ARM sandbox; unset means public Azure',
-  HEAL_ROLE_SCOPE:
-    'where the app would create its own private-link role; the infrastructure creates that role',
+  HEAL_ROLE_CREATE:
+    'lets the app create its own private-link role (roleDefinitions/write); the infrastructure creates it',
+  HEAL_ROLE_SCOPE: 'where a role the app creates itself is assignable; only with HEAL_ROLE_CREATE=true',
+  AzureWebJobsStorage__accountName:
+    'endpoints derived from an account name; the infrastructure sets the service URIs themselves',
   HEAL_REGISTRY_TAG: 'optional filter of the registries a sweep visits; unset means all in REGISTRY_SCOPE',
   STUCK_AFTER_MINUTES: 'tuning; the default (60) suits real registries',
   HEAL_PARALLELISM: 'tuning; the default (8) stays inside ARM read limits',
+  DESIRED_REPLICAS_PARALLELISM: 'tuning; the default (3) replica operations per apply',
   HEAL_MAX_ATTEMPTS: 'tuning; default 3',
   APPROVAL_TIMEOUT: 'tuning; default 60 minutes',
   POLL_INITIAL_SECONDS: 'tuning of replica polling; defaults follow ARM guidance',
@@ -25,20 +29,17 @@ const OPTIONAL_SETTINGS: Record<string, string> = {
   DELETE_CONFIRMATIONS: 'tuning of replica polling',
   POLLS_PER_GENERATION: 'tuning of orchestration history size',
   CHAT_REPLY_HOSTS: "follow-up hosts for chat replies; the default is Slack's",
+  TRUST_APP_SERVICE_AUTH:
+    'the infrastructure does not put App Service authentication in front of the app, so its headers must not be trusted',
+  APPROVAL_ALLOW_SELF: 'off by default: a requester does not approve their own request',
+  APPROVAL_ALLOW_REST_FOR_CHAT: 'off by default: operations started from chat are decided in chat',
 };
 
 /**
- * Set by the infrastructure, read by the app after the identity-storage change (its own tables through
- * AzureWebJobsStorage__*), the change that uses the pre-created private-link role, and the audit chain key.
- * When the app starts reading one, this test says so: move it out of this list.
+ * Set by the infrastructure, read by the app after a change still to come. When the app starts reading
+ * one, this test says so: move it out of this list.
  */
-const READ_BY_THE_APP_AFTER_THE_IDENTITY_STORAGE_CHANGE = [
-  'AzureWebJobsStorage__credential',
-  'AzureWebJobsStorage__clientId',
-  'AzureWebJobsStorage__tableServiceUri',
-  'HEAL_ROLE_DEFINITION_ID',
-  'AUDIT_SIGNING_KEY',
-];
+const READ_BY_THE_APP_AFTER_THE_IDENTITY_STORAGE_CHANGE: string[] = [];
 
 /** Read by the Functions host and its extensions, not by the app's code. */
 const HOST_PREFIXES = ['FUNCTIONS_', 'AzureWebJobs', 'APPLICATIONINSIGHTS_', 'WEBSITE_'];

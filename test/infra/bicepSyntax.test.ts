@@ -11,6 +11,7 @@ describe('Bicep syntax', () => {
       'infra/access/resource-group-role.bicep',
       'infra/access/subscription-role.bicep',
       'infra/app/app-access.bicep',
+      'infra/app/audit-anchors.bicep',
       'infra/app/function-app.bicep',
       'infra/app/secret.bicep',
       'infra/main.bicep',

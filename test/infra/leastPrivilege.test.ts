@@ -45,6 +45,7 @@ const BUILT_IN_ROLES: Record<string, string> = {
 
 const REPLICA_OPERATOR_ACTIONS = [
   'Microsoft.ContainerRegistry/registries/read',
+  'Microsoft.ContainerRegistry/registries/listUsages/read',
   'Microsoft.ContainerRegistry/registries/replications/read',
   'Microsoft.ContainerRegistry/registries/replications/write',
   'Microsoft.ContainerRegistry/registries/replications/delete',

@@ -3,11 +3,19 @@ import { createHmac } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { PATIENCE_MS } from './patience';
+
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /** v0 HMAC-SHA256 over `v0:{timestamp}:{raw body}` with the signing secret, as Slack signs requests. */
-export function slackHeaders(body: string, secret: string, timestamp = nowSeconds()): Record<string, string> {
-  const signature = createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
+export function slackHeaders(
+  body: string | Buffer,
+  secret: string,
+  timestamp = nowSeconds(),
+): Record<string, string> {
+  const signature = createHmac('sha256', secret)
+    .update(Buffer.concat([Buffer.from(`v0:${timestamp}:`), Buffer.from(body)]))
+    .digest('hex');
   return {
     'content-type': 'application/x-www-form-urlencoded',
     'x-slack-request-timestamp': String(timestamp),
@@ -78,7 +86,7 @@ export async function startResponseUrlReceiver(): Promise<ResponseUrlReceiver> {
   return {
     url: (path) => `http://127.0.0.1:${port}${path}`,
     messages,
-    next: async (path, count, timeoutMs = 30_000) => {
+    next: async (path, count, timeoutMs = PATIENCE_MS) => {
       const deadline = Date.now() + timeoutMs;
       while (messages(path).length < count) {
         if (Date.now() > deadline) throw new Error(`${path}: ${messages(path).length} of ${count} messages`);

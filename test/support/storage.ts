@@ -1,4 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+
+import { TableClient } from '@azure/data-tables';
+import { ContainerClient } from '@azure/storage-blob';
+
+import { AuditAnchors, anchorContainerName } from '../../src/azure/auditAnchors';
+import { AuditStore } from '../../src/azure/auditStore';
 
 /** The Azurite connection string the test launcher provides. */
 export function storageConnectionString(): string {
@@ -12,4 +18,39 @@ export function storageConnectionString(): string {
 /** A table name no other test uses (3–63 alphanumerics, starting with a letter). */
 export function uniqueTableName(prefix: string): string {
   return `${prefix}${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+}
+
+/** A fresh audit key, as `AUDIT_SIGNING_KEY` would hold it decoded. */
+export function testAuditKey(): Buffer {
+  return randomBytes(32);
+}
+
+export interface TestAuditStore {
+  store: AuditStore;
+  table: TableClient;
+  anchors: ContainerClient;
+  /** Removes the table and the anchors' container. */
+  remove(): Promise<void>;
+}
+
+/** An audit store on Azurite with its own table and anchors' container, signed with `signingKey`. */
+export function testAuditStore(prefix: string, signingKey?: Uint8Array): TestAuditStore {
+  const tableName = uniqueTableName(prefix);
+  const table = TableClient.fromConnectionString(storageConnectionString(), tableName, {
+    allowInsecureConnection: true,
+  });
+  const anchors = new ContainerClient(storageConnectionString(), anchorContainerName(tableName));
+  const store = new AuditStore(table, {
+    anchors: new AuditAnchors(anchors),
+    ...(signingKey === undefined ? {} : { signingKey }),
+  });
+  return {
+    store,
+    table,
+    anchors,
+    remove: async () => {
+      await table.deleteTable();
+      await anchors.deleteIfExists();
+    },
+  };
 }

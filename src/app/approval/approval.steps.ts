@@ -7,7 +7,7 @@ import { APPROVAL_EVENT } from '../../domain';
 import type { ApprovalDecision } from '../../domain';
 import { CHAT_APPROVAL_REQUEST_ACTIVITY } from '../chatFollowUp/chatFollowUp.contract';
 import type { ChatApprovalRequestInput } from '../chatFollowUp/chatFollowUp.contract';
-import { ACTIVITY_RETRY } from '../shared/activityRetry';
+import { ACTIVITY_RETRY } from '../common/activityRetry';
 
 export type ApprovalOutcome = ApprovalDecision | 'timeout';
 
@@ -34,4 +34,12 @@ export function* awaitApproval(
   if (winner !== answer) return 'timeout';
   timeout.cancel();
   return answer.result as ApprovalDecision;
+}
+
+/** Who decided, and through which channel, as the audit trail records it. */
+export function decisionDetail(decision: ApprovalDecision): Record<string, unknown> {
+  return {
+    approver: decision.approver,
+    ...(decision.channel === undefined ? {} : { channel: decision.channel }),
+  };
 }

@@ -3,7 +3,7 @@
 import type { OrchestrationContext, Task } from 'durable-functions';
 
 import type { AuditActor, AuditChannel, AuditOutcome } from '../../domain';
-import { ACTIVITY_RETRY } from '../shared/activityRetry';
+import { ACTIVITY_RETRY } from '../common/activityRetry';
 import { WRITE_AUDIT_ACTIVITY } from './audit.contract';
 import type { AuditWrite } from './audit.contract';
 

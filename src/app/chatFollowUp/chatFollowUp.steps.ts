@@ -2,7 +2,7 @@
 // follow-up activity, retried like every activity.
 import type { OrchestrationContext, Task } from 'durable-functions';
 
-import { ACTIVITY_RETRY } from '../shared/activityRetry';
+import { ACTIVITY_RETRY } from '../common/activityRetry';
 import { CHAT_REPLY_ACTIVITY } from './chatFollowUp.contract';
 import type { ChatReplyInput } from './chatFollowUp.contract';
 

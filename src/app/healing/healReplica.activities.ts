@@ -10,6 +10,7 @@ import { armClients } from '../../azure/armClients';
 import { ReplicaGateway } from '../../azure/replicas';
 import { notifyWebhookUrl } from '../../config/settings';
 import { parseReplicaId, registryOfReplica } from '../../domain';
+import { isRedirect } from '../../slack/postToResponseUrl';
 import { GATHER_EVIDENCE_ACTIVITY, NOTIFY_ACTIVITY } from './healing.contract';
 import type { HealEvidenceRead, HealNotification } from './healing.contract';
 
@@ -47,12 +48,21 @@ export const notify: ActivityHandler = async (
     context.log(`heal notification (no SLACK_NOTIFY_WEBHOOK_URL set): ${notification.summary}`);
     return false;
   }
+  // Never followed: the webhook is the only place notifications may go. Its URL is a secret, so neither it
+  // nor a redirect's target is logged.
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ text: notificationText(notification) }),
+    redirect: 'manual',
     signal: AbortSignal.timeout(10_000),
   });
+  await response.body?.cancel();
+  if (isRedirect(response.status)) {
+    // Asking again would be redirected again: not delivered, and the audit trail has it anyway.
+    context.warn(`the notification webhook answered a redirect (${response.status}); it was not followed`);
+    return false;
+  }
   if (!response.ok) throw new Error(`the notification webhook answered ${response.status}`);
   return true;
 };

@@ -17,15 +17,22 @@ import type {
   ReplicaOperationRequest,
   ReplicaView,
 } from '../../domain';
-import { askForApproval } from '../approval/approval.steps';
+import { askForApproval, decisionDetail } from '../approval/approval.steps';
 import { auditTrail } from '../audit/audit.steps';
 import type { AuditStep } from '../audit/audit.steps';
 import type { ChatApprovalRequestInput } from '../chatFollowUp/chatFollowUp.contract';
-import type { PrivateLinkCheck, PrivateLinkGrant } from '../privateLink/privateLink.contract';
-import { grantPrivateLink, waitUntilPermissionEffective } from '../privateLink/privateLink.steps';
+import type { PrivateLinkCheck, PrivateLinkGrantResult } from '../privateLink/privateLink.contract';
+import {
+  grantPrivateLink,
+  isGrantRefused,
+  refusalDetail,
+  waitUntilPermissionEffective,
+} from '../privateLink/privateLink.steps';
 import { REPLICA_OPERATION_ORCHESTRATION } from '../replicaOperation/replicaOperation.contract';
-import { ACTIVITY_RETRY } from '../shared/activityRetry';
-import { failureMessage } from '../shared/failureMessage';
+import type { ScopeVerdict } from '../scope/scope.contract';
+import { checkScope } from '../scope/scope.steps';
+import { ACTIVITY_RETRY } from '../common/activityRetry';
+import { failureMessage } from '../common/failureMessage';
 import { GATHER_EVIDENCE_ACTIVITY, HEAL_REPLICA_ORCHESTRATION, NOTIFY_ACTIVITY } from './healing.contract';
 import type { HealEvidenceRead, HealNotification } from './healing.contract';
 
@@ -41,6 +48,10 @@ export type HealPhase =
 
 export function* healReplica(context: OrchestrationContext): Generator<unknown, HealResult, unknown> {
   const heal = beginHeal(context);
+
+  // 0. Only registries the app looks after: the input may not have come through the REST or chat checks.
+  const outside = yield* refuseOutOfScope(heal);
+  if (outside !== undefined) return outside;
 
   // 1. Evidence and diagnosis.
   const found = yield* diagnoseReplica(heal);
@@ -137,6 +148,16 @@ function beginHeal(context: OrchestrationContext): HealRun {
     now,
   };
   return heal;
+}
+
+/** Nothing is read or changed for a replica whose registry is outside REGISTRY_SCOPE. */
+function* refuseOutOfScope(heal: HealRun): Generator<unknown, HealResult | undefined, unknown> {
+  const { context, request, status, audit, finish } = heal;
+  status('diagnosing');
+  const scope = (yield checkScope(context, request.replicaId)) as ScopeVerdict;
+  if (scope.inScope) return undefined;
+  yield audit('scope-checked', 'refused', { refusal: 'out-of-scope', reason: scope.reason });
+  return finish({ outcome: 'skipped', reason: `${scope.reason}: nothing was read or changed` });
 }
 
 /** Reads the replica (settings included), its registry's private endpoints and our permission there, once. */
@@ -248,7 +269,7 @@ function* awaitApprovalOf(
       }),
     };
   }
-  yield audit('approval', decision.approved ? 'accepted' : 'refused', { approver: decision.approver });
+  yield audit('approval', decision.approved ? 'accepted' : 'refused', decisionDetail(decision));
   if (!decision.approved) {
     return {
       ok: false,
@@ -264,18 +285,29 @@ function* awaitApprovalOf(
   return { ok: true, value: undefined };
 }
 
-/** Up to `maxAttempts` remediations, backing off in between; escalates when none of them heals. */
+/** Why an attempt did not heal; `final` when another attempt cannot do better. */
+interface AttemptFailure {
+  reason: string;
+  final: boolean;
+}
+
+/**
+ * Up to `maxAttempts` remediations, backing off in between; escalates when none of them heals, or at once
+ * when one fails in a way trying again cannot change.
+ */
 function* remediateInAttempts(heal: HealRun, findings: Findings): Generator<unknown, HealResult, unknown> {
   const { context, request, status, audit, notify, finish, now } = heal;
   const { captured, evidence, diagnosis, plan } = findings;
-  let lastReason = '';
+  let failure: AttemptFailure = { reason: '', final: false };
   for (heal.attempt = 1; heal.attempt <= request.maxAttempts; heal.attempt += 1) {
-    lastReason = yield* remediate(heal, findings);
-    if (lastReason === '') {
+    const failed = yield* remediate(heal, findings);
+    if (failed === undefined) {
       yield audit('healed', 'succeeded', { attempt: heal.attempt });
       return finish({ diagnosis, outcome: 'healed', evidence, plan });
     }
-    yield audit('attempt-failed', 'failed', { attempt: heal.attempt, reason: lastReason });
+    failure = failed;
+    yield audit('attempt-failed', 'failed', { attempt: heal.attempt, reason: failure.reason });
+    if (failure.final) break;
     if (heal.attempt < request.maxAttempts) {
       status('backing-off', diagnosis);
       yield context.df.createTimer(
@@ -283,7 +315,8 @@ function* remediateInAttempts(heal: HealRun, findings: Findings): Generator<unkn
       );
     }
   }
-  heal.attempt = request.maxAttempts;
+  heal.attempt = Math.min(heal.attempt, request.maxAttempts);
+  const lastReason = failure.reason;
   yield audit('escalated', 'failed', { reason: lastReason, attempts: heal.attempt });
   yield notify(
     'escalated',
@@ -295,22 +328,23 @@ function* remediateInAttempts(heal: HealRun, findings: Findings): Generator<unkn
 
 /**
  * One attempt: grant and wait (wherever the permission is missing: a replica created without it would
- * be stuck too), delete, create. The grant comes first: when it cannot take effect, the replica is not
- * deleted for nothing. The delete and the create work from what the heal read; they do not read it
- * again. Returns why the attempt failed, or '' when healed.
+ * be stuck too), delete, create. The grant comes first: when it cannot take effect, or is refused, the
+ * replica is not deleted for nothing. The delete and the create work from what the heal read; they do
+ * not read it again. Returns why the attempt failed, or undefined when healed.
  */
-function* remediate(heal: HealRun, findings: Findings): Generator<unknown, string, unknown> {
+function* remediate(
+  heal: HealRun,
+  findings: Findings,
+): Generator<unknown, AttemptFailure | undefined, unknown> {
   if (findings.access.missingAt.length > 0 && !heal.granted) {
-    const effective = yield* grantAndWait(heal, findings);
-    if (!effective) {
-      return 'the granted permission did not become effective in time; the replica was left as it was';
-    }
+    const failed = yield* grantAndWait(heal, findings);
+    if (failed !== undefined) return failed;
     heal.granted = true;
   }
   heal.status('deleting', findings.diagnosis);
   const deleted = yield* runOperation(heal, 'delete', {});
   if (deleted.outcome !== 'succeeded' && deleted.evidence?.refusal !== 'replica-not-found') {
-    return `delete ended ${deleted.outcome}: ${deleted.reason ?? ''}`;
+    return { reason: `delete ended ${deleted.outcome}: ${deleted.reason ?? ''}`, final: false };
   }
   heal.status('creating', findings.diagnosis);
   const { captured } = findings;
@@ -322,19 +356,47 @@ function* remediate(heal: HealRun, findings: Findings): Generator<unknown, strin
       tags: captured.tags,
     },
   });
-  return created.outcome === 'succeeded' ? '' : `create ended ${created.outcome}: ${created.reason ?? ''}`;
+  return created.outcome === 'succeeded'
+    ? undefined
+    : { reason: `create ended ${created.outcome}: ${created.reason ?? ''}`, final: false };
 }
 
-/** Grants the permission where it is missing and waits until it is effective; false when it never is. */
-function* grantAndWait(heal: HealRun, { access, diagnosis }: Findings): Generator<unknown, boolean, unknown> {
+/**
+ * Grants the permission where it is missing and waits until it is effective. A refused grant (outside the
+ * scope, a role under the app's role name that holds more than the private-link action, or no role the
+ * app may assign) assigns nothing and is final for this heal: the replica is left as it was.
+ */
+function* grantAndWait(
+  heal: HealRun,
+  { access, diagnosis }: Findings,
+): Generator<unknown, AttemptFailure | undefined, unknown> {
   const { context, request, status, audit } = heal;
   status('granting', diagnosis);
-  const grant = (yield grantPrivateLink(context, access.missingAt)) as PrivateLinkGrant;
+  let grant: PrivateLinkGrantResult;
+  try {
+    grant = (yield grantPrivateLink(context, heal.registryId, access.missingAt)) as PrivateLinkGrantResult;
+  } catch (error) {
+    const reason = `granting the private-link permission failed: ${failureMessage(error)}`;
+    yield audit('permission-granted', 'failed', { missingAt: access.missingAt, reason });
+    return { reason, final: false };
+  }
+  if (isGrantRefused(grant)) {
+    yield audit('permission-granted', 'refused', refusalDetail(grant, access.missingAt));
+    return {
+      reason: `the permission was not granted: ${grant.reason}; the replica was left as it was`,
+      final: true,
+    };
+  }
   yield audit('permission-granted', 'succeeded', { ...grant });
   status('waiting-for-permission', diagnosis);
   const wait = yield* waitUntilPermissionEffective(context, access.missingAt, request.polling);
   yield audit('permission-effective', wait.effective ? 'succeeded' : 'failed', { checks: wait.checks });
-  return wait.effective;
+  return wait.effective
+    ? undefined
+    : {
+        reason: 'the granted permission did not become effective in time; the replica was left as it was',
+        final: false,
+      };
 }
 
 /**

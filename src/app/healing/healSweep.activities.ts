@@ -1,7 +1,9 @@
 // Activities of a sweep: which listings cover it, reading a listing from ARM a few pages at a time into
 // the sweep's stored listing, and scanning a batch of listed registries (one list of replicas each, the
-// watch store, one GET per suspect: List may be stale, GET decides). Every ARM read is paced on the
-// budget ARM reports, keeping a reserve for users' operations; each activity says what budget it met.
+// watch store, one GET per suspect: List may be stale, GET decides; the desired replica set is checked
+// against the same list). Every ARM read is paced on the budget ARM reports, keeping a reserve for users'
+// operations; each activity says what budget it met.
+import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { ActivityHandler } from 'durable-functions';
 
@@ -27,6 +29,10 @@ import {
 } from '../../domain';
 import type { HealPolicy, ListedRegistry, RegistryView, ReplicaView, SweepSource } from '../../domain';
 import { isWatchedSuspect, minutesBetween, watchedState } from '../../domain/watch';
+import { scopeVerdict } from '../scope/scopeGuard';
+import { replicaSetDriftCheck } from '../desiredReplicas/replicaSetDrift';
+import type { DriftCheck } from '../desiredReplicas/replicaSetDrift';
+import type { DriftFinding } from '../desiredReplicas/desiredReplicas.contract';
 import {
   LIST_SWEEP_SOURCE_ACTIVITY,
   SCAN_REGISTRIES_ACTIVITY,
@@ -56,6 +62,7 @@ export interface SweepDependencies {
   listing: SweepListing;
   store: WatchStore;
   budget: ArmBudget;
+  checkDrift: DriftCheck;
   selection: SweepSelection;
 }
 
@@ -142,6 +149,7 @@ export async function scanRegistriesWith(
   const { value, budget } = await deps.budget.measure(batch.subscriptionId, async () => {
     const suspects: FoundSuspect[] = [];
     const failures: ScanBatchResult['failures'] = [];
+    const drift: DriftFinding[] = [];
     for (const registry of registries) {
       try {
         const scan = await scanRegistryWith(
@@ -149,15 +157,17 @@ export async function scanRegistriesWith(
           deps.store,
           { registryId: registry.registryId, now: batch.now, thresholdMinutes: registry.thresholdMinutes },
           pace,
+          deps.checkDrift,
         );
         for (const suspect of scan.suspects) {
           suspects.push({ ...suspect, policy: registry.policy, thresholdMinutes: registry.thresholdMinutes });
         }
+        if (scan.drift !== undefined) drift.push(scan.drift);
       } catch (error) {
         failures.push({ registryId: registry.registryId, reason: reasonOf(error) });
       }
     }
-    return { suspects, failures };
+    return { suspects, failures, drift };
   });
   return { scanned: registries.length, ...value, budget };
 }
@@ -167,13 +177,15 @@ export async function scanRegistryWith(
   store: WatchStore,
   { registryId, now, thresholdMinutes }: ScanRequest,
   pace: Pace = (read) => read(),
+  checkDrift: DriftCheck = replicaSetDriftCheck(),
 ): Promise<ScanResult> {
   const registry = parseRegistryId(registryId);
-  // The watch store is read while ARM lists the replicas: neither waits for the other.
-  const [replicas, watched] = await Promise.all([
-    pace(() => gateway.listReplicas(registry)),
-    store.watched(registry),
-  ]);
+  // The watch store and the declaration are read while ARM lists the replicas: none waits for another.
+  const listing = pace(() => gateway.listReplicas(registry));
+  // The desired replica set is checked against this very list: drift costs no ARM request.
+  const drifting = checkDrift(registry, listing);
+  const [replicas, watched] = await Promise.all([listing, store.watched(registry)]);
+  const drift = await drifting;
   const firstSeen = await store.observe(
     registry,
     replicas.map((r) => ({
@@ -203,6 +215,7 @@ export async function scanRegistryWith(
     registryId,
     replicas: replicas.length,
     suspects: confirmed.filter((s): s is Suspect => s !== undefined),
+    ...(drift === undefined ? {} : { drift }),
   };
 }
 
@@ -251,6 +264,7 @@ function dependencies(): SweepDependencies {
     listing: sweepListing(),
     store: watchStore(),
     budget: armBudget(),
+    checkDrift: replicaSetDriftCheck(),
     selection: {
       ...(tag === undefined ? {} : { tag }),
       policy: healPolicy(),
@@ -259,9 +273,23 @@ function dependencies(): SweepDependencies {
   };
 }
 
-/** The listings of a fleet sweep (the app's scope), or of the one registry a registry's sweep was asked for. */
-export const listSweepSources: ActivityHandler = (registryId: string | null): SweepSource[] =>
-  registryId === null ? sweepSources(registryScope()) : [singleRegistrySource(registryId)];
+/**
+ * The listings of a fleet sweep (the app's scope), or of the one registry a registry's sweep was asked
+ * for: none when that registry is outside REGISTRY_SCOPE, since a sweep may be started directly with any
+ * input.
+ */
+export const listSweepSources: ActivityHandler = (
+  registryId: string | null,
+  context: InvocationContext,
+): SweepSource[] => {
+  if (registryId === null) return sweepSources(registryScope());
+  const verdict = scopeVerdict(registryId);
+  if (!verdict.inScope) {
+    context.warn(`a sweep was asked for a registry it may not touch: ${verdict.reason}`);
+    return [];
+  }
+  return [singleRegistrySource(registryId)];
+};
 
 /** A registry's own sweep covers it whatever its tags: the tag narrows only the fleet's sweeps. */
 export const listSweepSource: ActivityHandler = async (

@@ -11,7 +11,7 @@ import type { SweepRequest, SweepSource, SweepSummary } from '../../domain';
 import { auditTrail } from '../audit/audit.steps';
 import type { AuditSubject } from '../audit/audit.steps';
 import { replyInChat } from '../chatFollowUp/chatFollowUp.steps';
-import { ACTIVITY_RETRY } from '../shared/activityRetry';
+import { ACTIVITY_RETRY } from '../common/activityRetry';
 import { SWEEP_ORCHESTRATION, SWEEP_SOURCES_ACTIVITY } from './healing.contract';
 import type { SweepInput, SweepProgress } from './healing.contract';
 import {
@@ -75,6 +75,7 @@ function beginSweep(
     healSeconds: 0,
     unauditedResults: [],
     unauditedFailures: [],
+    unhandedDrift: [],
     auditedBatches: 0,
     remainingReads: {},
     throttled: 0,

@@ -10,6 +10,7 @@ import type {
   SweepSource,
   SweepSummary,
 } from '../../domain';
+import type { DriftFinding } from '../desiredReplicas/desiredReplicas.contract';
 
 export type {
   BudgetReport,
@@ -83,6 +84,8 @@ export interface SweepProgress {
   /** Entries not yet written to the audit trail (fewer than an entry holds). */
   unauditedResults: SweepEntryRecord[];
   unauditedFailures: { registryId: string; reason: string }[];
+  /** Drift found and not yet handed over to the desired replica sets (fewer than a hand-over holds). */
+  unhandedDrift: DriftFinding[];
   /** Audit entries of results and failed scans written so far (their ids). */
   auditedBatches: number;
   /** The latest budget each subscription's scans reported, and the 429s they met in all. */
@@ -134,6 +137,8 @@ export interface ScanBatchResult {
   scanned: number;
   suspects: FoundSuspect[];
   failures: { registryId: string; reason: string }[];
+  /** What the desired replica sets of the scanned registries say, for the sweep to hand over. */
+  drift: DriftFinding[];
   budget: BudgetReport;
 }
 
@@ -165,6 +170,8 @@ export interface ScanResult {
   registryId: string;
   replicas: number;
   suspects: Suspect[];
+  /** How the registry differs from its desired replica set, from the same list (see desiredReplicas). */
+  drift?: DriftFinding;
 }
 
 /**

@@ -1,11 +1,11 @@
 // Starting a sweep, whichever channel asks: the REST API and chat (a sweep of the fleet or of one
 // registry, now) and the schedule. One sweep per instance id: what runs under the id after the start
 // decides whether this one started (the host drops a start that loses a race without a word). Either
-// way the request is in the audit trail: refused or skipped while a sweep runs, failed otherwise.
+// way the request is in the audit trail: refused or skipped while a sweep runs, failed when the engine
+// would not start it (the transports then answer that the engine is unavailable).
 import type { DurableClient } from 'durable-functions';
 
 import { auditStore } from '../../azure/auditStoreFactory';
-import { startExclusive } from '../../azure/exclusiveStart';
 import {
   approvalTimeoutMinutes,
   healMaxAttempts,
@@ -13,7 +13,16 @@ import {
   pollingPolicy,
 } from '../../config/settings';
 import { SWEEP_INSTANCE_ID, parseRegistryId, registrySweepInstanceId } from '../../domain';
-import type { AuditActor, AuditChannel, AuditOutcome, ChatReplyTarget, SweepRequest } from '../../domain';
+import type {
+  AuditActor,
+  AuditChannel,
+  AuditOutcome,
+  ChatReplyTarget,
+  RequestOrigin,
+  SweepRequest,
+} from '../../domain';
+import { approvalPolicyOf } from '../approval/approval.useCases';
+import { startAlone } from '../operations/operations.useCases';
 import { SWEEP_ORCHESTRATION } from './healing.contract';
 import type { SweepInput } from './healing.contract';
 
@@ -25,18 +34,20 @@ export type SweepStart =
 /** Who runs the scheduled sweeps, in the audit trail. */
 export const SCHEDULE_ACTOR: AuditActor = { id: 'schedule', name: 'heal schedule' };
 
-/** A sweep request with the settings' parallelism, polling, attempts and approval timeout. */
+/**
+ * A sweep request with the settings' parallelism, polling, attempts and approval timeout, and the
+ * approval policy its heals will record: who may decide when a registry's policy is `approve`.
+ */
 export function sweepRequest(
-  actor: AuditActor,
-  channel: AuditChannel,
+  origin: RequestOrigin,
   dryRun: boolean,
   registryId?: string,
   replyTo?: ChatReplyTarget,
 ): SweepRequest {
   return {
     ...(registryId === undefined ? {} : { registryId }),
-    actor,
-    channel,
+    actor: origin.actor,
+    channel: CHANNELS[origin.kind],
     requestedAt: new Date().toISOString(),
     dryRun,
     parallelism: healParallelism(),
@@ -44,8 +55,16 @@ export function sweepRequest(
     maxAttempts: healMaxAttempts(),
     approvalTimeoutMinutes: approvalTimeoutMinutes(),
     ...(replyTo === undefined ? {} : { replyTo }),
+    approvalPolicy: approvalPolicyOf(origin),
   };
 }
+
+const CHANNELS: Record<RequestOrigin['kind'], AuditChannel> = {
+  rest: 'api',
+  schedule: 'schedule',
+  slack: 'chat',
+  teams: 'chat',
+};
 
 /** A sweep someone asked for: started, or refused (and audited as refused) while one is running. */
 export async function requestSweep(client: DurableClient, request: SweepRequest): Promise<SweepStart> {
@@ -62,7 +81,7 @@ export async function requestSweep(client: DurableClient, request: SweepRequest)
 
 /** A tick of the schedule: a sweep of the fleet, or a skipped tick (audited) while one is running. */
 export async function sweepOnSchedule(client: DurableClient): Promise<SweepStart> {
-  const request = sweepRequest(SCHEDULE_ACTOR, 'schedule', false);
+  const request = sweepRequest({ kind: 'schedule', actor: SCHEDULE_ACTOR }, false);
   const start = await startSweep(client, request);
   if (!start.started) {
     await auditSweepRequest(request, start.busy ? 'skipped' : 'failed', { reason: start.reason });
@@ -80,7 +99,7 @@ export function sweepInstanceId(request: SweepRequest): string {
 async function startSweep(client: DurableClient, request: SweepRequest): Promise<SweepStart> {
   const instanceId = sweepInstanceId(request);
   const input: SweepInput = { request };
-  const start = await startExclusive(client, SWEEP_ORCHESTRATION, instanceId, input);
+  const start = await startAlone(client, SWEEP_ORCHESTRATION, instanceId, input);
   switch (start.outcome) {
     case 'started':
       return { started: true, instanceId };

@@ -17,9 +17,10 @@ import {
 } from '../../domain';
 import type { HealRequest, SweepEntry, SweepRequest, SweepSource } from '../../domain';
 import { auditTrail } from '../audit/audit.steps';
+import { driftHandOver } from '../desiredReplicas/desiredReplicas.steps';
 import type { AuditStep, AuditSubject } from '../audit/audit.steps';
-import { ACTIVITY_RETRY } from '../shared/activityRetry';
-import { failureMessage } from '../shared/failureMessage';
+import { ACTIVITY_RETRY } from '../common/activityRetry';
+import { failureMessage } from '../common/failureMessage';
 import {
   LIST_SWEEP_SOURCE_ACTIVITY,
   READ_HEALS_ACTIVITY,
@@ -283,6 +284,7 @@ function scanned(
     progress.unauditedFailures.push(failure);
   }
   for (const suspect of result.suspects) queueSuspect(sweep, suspect);
+  progress.unhandedDrift.push(...result.drift);
   noteBudget(sweep, result.budget, true);
 }
 
@@ -332,6 +334,7 @@ function launchFor(request: SweepRequest, suspect: QueuedSuspect): HealLaunch {
     ...(suspect.firstSeenAt === undefined ? {} : { firstSeenAt: suspect.firstSeenAt }),
     maxAttempts: request.maxAttempts,
     approvalTimeoutMinutes: request.approvalTimeoutMinutes,
+    approvalPolicy: request.approvalPolicy,
     ...(request.replyTo === undefined ? {} : { replyTo: request.replyTo }),
   };
   return { instanceId: replicaInstanceId(parseReplicaId(suspect.replicaId)), request: heal };
@@ -418,7 +421,10 @@ function record(sweep: SweepRun, entry: SweepEntry): void {
   sweep.progress.unauditedResults.push(brief);
 }
 
-/** Writes full audit entries of results and failed scans, or (at the end) whatever is left. */
+/**
+ * Writes full audit entries of results and failed scans, and hands drift over to the desired replica
+ * sets, a batch at a time, or (at the end) whatever is left.
+ */
 export function flushAudits(sweep: SweepRun, generation: Generation, all: boolean): void {
   const { progress, context } = sweep;
   const flush = <T>(items: T[], step: string, outcome: 'failed' | 'succeeded', field: string): T[] => {
@@ -437,6 +443,13 @@ export function flushAudits(sweep: SweepRun, generation: Generation, all: boolea
   };
   progress.unauditedFailures = flush(progress.unauditedFailures, 'scan-failed', 'failed', 'registries');
   progress.unauditedResults = flush(progress.unauditedResults, 'sweep-results', 'succeeded', 'results');
+  while (progress.unhandedDrift.length >= ENTRIES_PER_AUDIT || (all && progress.unhandedDrift.length > 0)) {
+    const findings = progress.unhandedDrift.splice(0, ENTRIES_PER_AUDIT);
+    schedule(generation, {
+      kind: 'audit',
+      task: driftHandOver(context, { ...sweep.subject, dryRun: sweep.request.dryRun }, findings),
+    });
+  }
 }
 
 function sourceName(source: SweepSource | undefined): string {

@@ -21,7 +21,9 @@ export interface PrivateLinkCheck {
 }
 
 export interface PrivateLinkGrantInput {
-  /** Private endpoints that need the permission. */
+  /** The registry whose replica needs the permission: it must be in scope. */
+  registryId: string;
+  /** The registry's private endpoints that need the permission, as the caller has just read them. */
   privateEndpoints: string[];
 }
 
@@ -35,10 +37,31 @@ export interface PermissionCheck {
   missingAt: string[];
 }
 
+/** What a grant did: assigned the role at each private endpoint. */
 export interface PrivateLinkGrant {
+  outcome: 'granted';
+  /** The role assigned (as the first private endpoint's assignment names it). */
   roleDefinitionId: string;
+  /** Whether this grant created the role (only when the app may create its own). */
   roleCreated: boolean;
   /** One assignment per private endpoint. */
   assignments: { scope: string; assignmentId: string; created: boolean }[];
   principalId: string;
 }
+
+/**
+ * A grant refused without assigning anything: the registry is outside REGISTRY_SCOPE (or a scope is not
+ * a private endpoint), the role found under the app's role name or id holds other permissions than the
+ * private-link action, or the app has no role it may assign (neither HEAL_ROLE_DEFINITION_ID nor
+ * HEAL_ROLE_CREATE is set).
+ */
+export interface PrivateLinkRefusal {
+  refused: 'out-of-scope' | 'unsafe-role' | 'no-role';
+  reason: string;
+  principalId?: string;
+  roleDefinitionId?: string;
+  problems?: string[];
+}
+
+/** The grant activity's output. */
+export type PrivateLinkGrantResult = PrivateLinkGrant | PrivateLinkRefusal;

@@ -6,7 +6,7 @@ import type { OrchestrationContext, Task } from 'durable-functions';
 
 import { permissionWaitSeconds, pollDelaySeconds } from '../../domain';
 import type { PollingPolicy } from '../../domain';
-import { ACTIVITY_RETRY } from '../shared/activityRetry';
+import { ACTIVITY_RETRY } from '../common/activityRetry';
 import {
   CHECK_PERMISSION_AT_ACTIVITY,
   CHECK_PRIVATE_LINK_ACTIVITY,
@@ -17,6 +17,8 @@ import type {
   PermissionCheckInput,
   PrivateLinkCheckInput,
   PrivateLinkGrantInput,
+  PrivateLinkGrantResult,
+  PrivateLinkRefusal,
 } from './privateLink.contract';
 
 /** Reads the registry's private endpoints and where the app's identity lacks the permission. */
@@ -25,9 +27,16 @@ export function checkPrivateLink(context: OrchestrationContext, registryId: stri
   return context.df.callActivityWithRetry(CHECK_PRIVATE_LINK_ACTIVITY, ACTIVITY_RETRY, input);
 }
 
-/** Grants the permission to the app's identity at each of the private endpoints. */
-export function grantPrivateLink(context: OrchestrationContext, privateEndpoints: string[]): Task {
-  const input: PrivateLinkGrantInput = { privateEndpoints };
+/**
+ * Grants the permission to the app's identity at each of the registry's private endpoints; yields a
+ * `PrivateLinkGrantResult`, which may be a refusal.
+ */
+export function grantPrivateLink(
+  context: OrchestrationContext,
+  registryId: string,
+  privateEndpoints: string[],
+): Task {
+  const input: PrivateLinkGrantInput = { registryId, privateEndpoints };
   return context.df.callActivityWithRetry(GRANT_PRIVATE_LINK_ACTIVITY, ACTIVITY_RETRY, input);
 }
 
@@ -56,4 +65,20 @@ export function* waitUntilPermissionEffective(
     if (waited + delay > permissionWaitSeconds(polling)) return { effective: false, checks, missingAt };
     yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + delay * 1000));
   }
+}
+
+/** Whether the grant activity refused, and assigned nothing. */
+export function isGrantRefused(result: PrivateLinkGrantResult): result is PrivateLinkRefusal {
+  return 'refused' in result;
+}
+
+/** A refused grant as the audit trail records it. */
+export function refusalDetail(refusal: PrivateLinkRefusal, missingAt: string[]): Record<string, unknown> {
+  return {
+    refusal: refusal.refused,
+    reason: refusal.reason,
+    ...(refusal.roleDefinitionId === undefined ? {} : { roleDefinitionId: refusal.roleDefinitionId }),
+    ...(refusal.problems === undefined ? {} : { problems: refusal.problems }),
+    missingAt,
+  };
 }

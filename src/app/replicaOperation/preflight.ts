@@ -1,6 +1,6 @@
-// Checks a replica request against ARM's current state before anything is changed. The use case runs it
-// to answer at once; the orchestration runs it again (as its preflight activity), since the state may
-// change in between.
+// Checks a replica request against the scope and ARM's current state before anything is changed. The use
+// case runs it to answer at once; the orchestration runs it again (as its preflight activity), since the
+// state may change in between and an orchestration may be started with input no transport checked.
 import type { ReplicaGateway } from '../../azure/replicas';
 import { healPolicy } from '../../config/settings';
 import {
@@ -13,6 +13,8 @@ import {
   sameRegion,
 } from '../../domain';
 import type { HealPolicy, PrivateLinkPlan, ReplicaOperationRequest } from '../../domain';
+import { privateLinkRolePlan } from '../privateLink/privateLinkRole';
+import { scopeVerdict } from '../scope/scopeGuard';
 import type { PreflightRefusal, PreflightVerdict } from './replicaOperation.contract';
 
 /** The part of the access gateway a preflight needs. */
@@ -39,18 +41,23 @@ export async function checkReplicaRequest(
     missingAt: await access.missingPrivateLinkPermission(privateEndpoints),
     policy: healPolicyFor(verdict.registry.tags, fallbackPolicy),
   };
-  if (need.missingAt.length > 0 && need.policy !== 'auto') {
+  // Under `auto` the app grants the permission itself, when it has a role it may assign.
+  const grant = need.policy === 'auto' ? privateLinkRolePlan() : undefined;
+  if (need.missingAt.length > 0 && (need.policy !== 'auto' || grant?.ok === false)) {
     // Creating now would leave the replica stuck in provisioning; say what to grant instead.
     const principalId = await access.principalId();
+    const remedy =
+      grant?.ok === false
+        ? `The app may not grant it: ${grant.reason}.`
+        : `Grant that action to the identity at those private endpoints, or set the registry's heal ` +
+          `policy to auto (now ${need.policy}) so the app grants it itself, then try again.`;
     return {
       ok: false,
       status: 422,
       refusal: 'missing-private-link-permission',
       detail:
         `The app's identity (object id ${principalId}) lacks ${PRIVATE_LINK_ACTION} at ` +
-        `${need.missingAt.join(', ')}; a replica created now would stay stuck in provisioning. Grant that ` +
-        `action to the identity at those private endpoints, or set the registry's heal policy to auto ` +
-        `(now ${need.policy}) so the app grants it itself, then try again.`,
+        `${need.missingAt.join(', ')}; a replica created now would stay stuck in provisioning. ${remedy}`,
       extensions: {
         principalId,
         action: PRIVATE_LINK_ACTION,
@@ -66,6 +73,8 @@ async function checkRegistryAndReplica(
   replicas: ReplicaGateway,
   request: ReplicaOperationRequest,
 ): Promise<PreflightVerdict> {
+  const scope = scopeVerdict(request.replicaId);
+  if (!scope.inScope) return refuse(403, 'out-of-scope', scope.reason);
   const replicaId = parseReplicaId(request.replicaId);
   const registry = await replicas.getRegistry(registryOfReplica(replicaId));
   if (registry === undefined) {
@@ -116,6 +125,6 @@ async function checkRegistryAndReplica(
   return { ok: true, registry, replica };
 }
 
-function refuse(status: 404 | 409 | 422, refusal: PreflightRefusal, detail: string): PreflightVerdict {
+function refuse(status: 403 | 404 | 409 | 422, refusal: PreflightRefusal, detail: string): PreflightVerdict {
   return { ok: false, status, refusal, detail };
 }

@@ -7,7 +7,8 @@ import { AccessGateway } from '../../azure/access';
 import { armClients } from '../../azure/armClients';
 import { ReplicaGateway } from '../../azure/replicas';
 import { parseReplicaId } from '../../domain';
-import type { ArmAction, ReplicaOperationRequest, ReplicaView } from '../../domain';
+import type { ArmAction, ReplicaId, ReplicaOperationRequest, ReplicaView } from '../../domain';
+import { scopeVerdict } from '../scope/scopeGuard';
 import { checkReplicaRequest } from './preflight';
 import {
   PREFLIGHT_ACTIVITY,
@@ -15,10 +16,10 @@ import {
   START_ARM_OPERATION_ACTIVITY,
 } from './replicaOperation.contract';
 import type {
-  ArmStart,
   PreflightVerdict,
   ReplicaSnapshot,
   StartArmAction,
+  StartArmResult,
 } from './replicaOperation.contract';
 
 function gateway(): ReplicaGateway {
@@ -33,32 +34,19 @@ export const preflight: ActivityHandler = async (
  * Starts one ARM write and returns as soon as ARM accepted it. It may run again after a lost answer: a
  * conflict then means our own earlier attempt is already under way, which counts as started. A conflict
  * that says when to try again (ARM holds a deleted replica's name for a while) is answered with that
- * wait, for the orchestration to keep with a durable timer; anything else fails the activity.
+ * wait, for the orchestration to keep with a durable timer; anything else fails the activity. A replica
+ * outside REGISTRY_SCOPE is refused before ARM is called, whatever the orchestration checked.
  */
 export const startArmOperation: ActivityHandler = async ({
   replicaId,
   action,
-}: StartArmAction): Promise<ArmStart> => {
+}: StartArmAction): Promise<StartArmResult> => {
+  const scope = scopeVerdict(replicaId);
+  if (!scope.inScope) return { started: false, refusal: 'out-of-scope', reason: scope.reason };
   const replica = parseReplicaId(replicaId);
   const replicas = gateway();
   try {
-    switch (action.kind) {
-      case 'create':
-        await replicas.startCreate(replica, action.location, action.settings);
-        break;
-      case 'update':
-        await replicas.startUpdate(replica, {
-          ...(action.regionEndpointEnabled === undefined
-            ? {}
-            : { regionEndpointEnabled: action.regionEndpointEnabled }),
-          ...(action.tags === undefined ? {} : { tags: action.tags }),
-        });
-        break;
-      case 'delete':
-        await replicas.startDelete(replica);
-        break;
-    }
-    return { started: true };
+    await startWrite(replicas, replica, action);
   } catch (error) {
     if (!isConflict(error)) throw error;
     // A refusal that says when to try again has started nothing, ours or another's: no need to look.
@@ -69,6 +57,7 @@ export const startArmOperation: ActivityHandler = async ({
     if (alreadyUnderWay(action, await replicas.getReplica(replica))) return { started: true };
     throw error;
   }
+  return { started: true };
 };
 
 /** How long a refusal says to wait: its Retry-After header, else "retry after N seconds" in its message. */
@@ -77,6 +66,25 @@ function retryAfterOf(error: RestError): number | undefined {
   if (Number.isFinite(header) && header > 0) return header;
   const said = /retry after (\d+) seconds?/i.exec(error.message)?.[1];
   return said === undefined ? undefined : Number(said);
+}
+
+async function startWrite(replicas: ReplicaGateway, replica: ReplicaId, action: ArmAction): Promise<void> {
+  switch (action.kind) {
+    case 'create':
+      await replicas.startCreate(replica, action.location, action.settings);
+      return;
+    case 'update':
+      await replicas.startUpdate(replica, {
+        ...(action.regionEndpointEnabled === undefined
+          ? {}
+          : { regionEndpointEnabled: action.regionEndpointEnabled }),
+        ...(action.tags === undefined ? {} : { tags: action.tags }),
+      });
+      return;
+    case 'delete':
+      await replicas.startDelete(replica);
+      return;
+  }
 }
 
 const UNDER_WAY: Record<ArmAction['kind'], string[]> = {

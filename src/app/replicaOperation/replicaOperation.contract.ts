@@ -9,12 +9,13 @@ export const REPLICA_OPERATION_ORCHESTRATION = 'replicaOperation';
 
 /** Input a `ReplicaOperationRequest`; output `PreflightVerdict`. */
 export const PREFLIGHT_ACTIVITY = 'replicaPreflight';
-/** Input `StartArmAction`; output `ArmStart`. */
+/** Input `StartArmAction`; output `StartArmResult`. */
 export const START_ARM_OPERATION_ACTIVITY = 'replicaStartArmOperation';
 /** Input the replica's resource id; output `ReplicaSnapshot`. */
 export const READ_REPLICA_ACTIVITY = 'replicaRead';
 
 export type PreflightRefusal =
+  | 'out-of-scope'
   | 'registry-not-found'
   | 'replica-not-found'
   | 'replica-exists'
@@ -27,7 +28,7 @@ export type PreflightVerdict =
   | { ok: true; registry: RegistryView; replica?: ReplicaView; privateLink?: PrivateLinkPlan }
   | {
       ok: false;
-      status: 404 | 409 | 422;
+      status: 403 | 404 | 409 | 422;
       refusal: PreflightRefusal;
       detail: string;
       extensions?: Record<string, unknown>;
@@ -39,10 +40,14 @@ export interface StartArmAction {
 }
 
 /**
- * ARM accepted the write, or refused it for now and said for how long (it holds a deleted replica's
- * name for a while before it can be created again), so the operation waits exactly that long.
+ * ARM accepted the write; or refused it for now and said for how long (it holds a deleted replica's name
+ * for a while before it can be created again), so the operation waits exactly that long; or the activity
+ * refused it without calling ARM.
  */
-export type ArmStart = { started: true } | { started: false; retryAfterSeconds: number; reason: string };
+export type StartArmResult =
+  | { started: true }
+  | { started: false; retryAfterSeconds: number; reason: string }
+  | { started: false; refusal: 'out-of-scope'; reason: string };
 
 export interface ReplicaSnapshot {
   exists: boolean;

@@ -28,19 +28,21 @@ import type {
   ReplicaOperationInput,
   ReplicaOperationRequest,
 } from '../../domain';
-import { askForApproval } from '../approval/approval.steps';
+import { askForApproval, decisionDetail } from '../approval/approval.steps';
 import { auditTrail } from '../audit/audit.steps';
 import type { AuditStep } from '../audit/audit.steps';
 import type { ChatApprovalRequestInput } from '../chatFollowUp/chatFollowUp.contract';
 import { replyInChat } from '../chatFollowUp/chatFollowUp.steps';
-import type { PrivateLinkCheck, PrivateLinkGrant } from '../privateLink/privateLink.contract';
+import type { PrivateLinkCheck, PrivateLinkGrantResult } from '../privateLink/privateLink.contract';
 import {
   checkPrivateLink,
   grantPrivateLink,
+  isGrantRefused,
+  refusalDetail,
   waitUntilPermissionEffective,
 } from '../privateLink/privateLink.steps';
-import { ACTIVITY_RETRY } from '../shared/activityRetry';
-import { failureMessage } from '../shared/failureMessage';
+import { ACTIVITY_RETRY } from '../common/activityRetry';
+import { failureMessage } from '../common/failureMessage';
 import {
   PREFLIGHT_ACTIVITY,
   READ_REPLICA_ACTIVITY,
@@ -48,10 +50,10 @@ import {
   START_ARM_OPERATION_ACTIVITY,
 } from './replicaOperation.contract';
 import type {
-  ArmStart,
   PreflightVerdict,
   ReplicaSnapshot,
   StartArmAction,
+  StartArmResult,
 } from './replicaOperation.contract';
 
 /** What an approval costs in awaited tasks, at most (the question, the wait, the answer's record). */
@@ -107,6 +109,11 @@ function* runOperation(
 ): Generator<unknown, OperationResult | undefined, unknown> {
   const run = beginRun(context, startedAt);
   const { progress } = run;
+  const { requestId, progress: carried } = context.df.getInput<ReplicaOperationInput>();
+  // The instance knows which request started it: of several that raced to start it, only that one is
+  // recorded as accepted (the others are refused by the use case that lost the race).
+  if (carried === undefined && requestId !== undefined)
+    yield run.audit('requested', 'accepted', { requestId });
   let actions = progress.actions;
   if (actions === undefined) {
     const planned = run.request.checked === true ? yield* planChecked(run) : yield* checkAndPlan(run);
@@ -257,12 +264,12 @@ function* awaitApprovalOf(
     yield audit(
       'approval',
       decision === 'timeout' ? 'skipped' : 'refused',
-      decision === 'timeout' ? { reason } : { approver: decision.approver },
+      decision === 'timeout' ? { reason } : decisionDetail(decision),
     );
     status('refused');
     return { ok: false, result: { outcome: 'refused', phase: 'refused', reason } };
   }
-  yield audit('approval', 'accepted', { approver: decision.approver });
+  yield audit('approval', 'accepted', decisionDetail(decision));
   return { ok: true, value: undefined };
 }
 
@@ -280,14 +287,15 @@ function* startArmWrite(run: OperationRun, action: ArmAction): Generator<unknown
   const start: StartArmAction = { replicaId: request.replicaId, action };
   const firstTry = now();
   for (let refusals = 0; ; refusals += 1) {
-    let answer: ArmStart;
+    // Undefined in histories recorded before the activity answered with a result: it started.
+    let answer: StartArmResult | undefined;
     run.awaited += 1;
     try {
       answer = (yield context.df.callActivityWithRetry(
         START_ARM_OPERATION_ACTIVITY,
         ACTIVITY_RETRY,
         start,
-      )) as ArmStart;
+      )) as StartArmResult | undefined;
     } catch (error) {
       // ARM kept refusing after every retry: a result, not a crash.
       const reason = `Azure refused to start the ${action.kind}: ${failureMessage(error)}`;
@@ -298,7 +306,25 @@ function* startArmWrite(run: OperationRun, action: ArmAction): Generator<unknown
         result: { outcome: 'failed', phase: 'failed', reason, evidence: { action: action.kind } },
       };
     }
-    if (answer.started) break;
+    if (answer === undefined || answer.started) break;
+    if ('refusal' in answer) {
+      // Refused without calling ARM: the replica is outside the app's scope.
+      yield audit('arm-started', 'refused', {
+        action: action.kind,
+        refusal: answer.refusal,
+        reason: answer.reason,
+      });
+      status('refused');
+      return {
+        ok: false,
+        result: {
+          outcome: 'refused',
+          phase: 'refused',
+          reason: `the ${action.kind} was not started: ${answer.reason}`,
+          evidence: { refusal: answer.refusal },
+        },
+      };
+    }
     // Refused for now, with how long to wait (a name deleted moments ago): wait exactly that, up to the deadline.
     const retryAt = new Date(now().getTime() + answer.retryAfterSeconds * 1000);
     if (pastDeadline(firstTry.toISOString(), retryAt, request.polling)) {
@@ -364,10 +390,10 @@ function* ensurePrivateLinkPermission(
   }
 
   status('granting-permission');
-  let grant: PrivateLinkGrant;
+  let grant: PrivateLinkGrantResult;
   try {
     run.awaited += 1;
-    grant = (yield grantPrivateLink(context, first.missingAt)) as PrivateLinkGrant;
+    grant = (yield grantPrivateLink(context, registryId, first.missingAt)) as PrivateLinkGrantResult;
   } catch (error) {
     const reason = `granting ${PRIVATE_LINK_ACTION} failed: ${error instanceof Error ? error.message : String(error)}`;
     yield audit('permission-granted', 'failed', { missingAt: first.missingAt, reason });
@@ -375,6 +401,29 @@ function* ensurePrivateLinkPermission(
     return {
       ok: false,
       result: { outcome: 'failed', phase: 'failed', reason, evidence: { missingAt: first.missingAt } },
+    };
+  }
+  if (isGrantRefused(grant)) {
+    // Nothing was assigned. Without a role the app may assign, a replica created now would stay stuck
+    // (refused); otherwise the registry is out of scope, or the role found is not the one the app makes.
+    const noRole = grant.refused === 'no-role';
+    const reason = noRole
+      ? `the app's identity lacks ${PRIVATE_LINK_ACTION} at ${first.missingAt.join(', ')} and may not grant it: ${grant.reason}; a replica created now would stay stuck in provisioning`
+      : `${PRIVATE_LINK_ACTION} was not granted: ${grant.reason}; the replica was not created`;
+    const outcome = noRole ? 'refused' : 'failed';
+    yield audit('permission-granted', 'refused', refusalDetail(grant, first.missingAt));
+    status(outcome);
+    return {
+      ok: false,
+      result: {
+        outcome,
+        phase: outcome,
+        reason,
+        evidence: {
+          refusal: noRole ? 'missing-private-link-permission' : grant.refused,
+          missingAt: first.missingAt,
+        },
+      },
     };
   }
   yield audit('permission-granted', 'succeeded', {

@@ -1,15 +1,24 @@
 // Accepting a replica operation, whichever channel asks (REST or chat): one operation per replica, the
-// same preflight against ARM, the request audited before anything changes, then the orchestration.
+// same preflight against ARM, the request audited before anything changes, then the orchestration. Of
+// requests that race to start the same replica's operation, the one whose start took is recorded as
+// accepted (by the orchestration it started) and every other as refused, naming the one that won.
+import { randomUUID } from 'node:crypto';
+
 import type { DurableClient } from 'durable-functions';
 
 import { AccessGateway } from '../../azure/access';
 import { armClients } from '../../azure/armClients';
 import { auditStore } from '../../azure/auditStoreFactory';
-import { startExclusive } from '../../azure/exclusiveStart';
 import { ReplicaGateway } from '../../azure/replicas';
 import { describeArmActions, planArmActions, replicaInstanceId } from '../../domain';
 import type { AuditOutcome, ReplicaId, ReplicaOperationRequest } from '../../domain';
-import { findOperation, isActive, operationUrl } from '../operations/operations.useCases';
+import {
+  EngineUnavailableError,
+  findOperation,
+  isActive,
+  operationUrl,
+  startAlone,
+} from '../operations/operations.useCases';
 import { checkReplicaRequest } from './preflight';
 import { REPLICA_OPERATION_ORCHESTRATION } from './replicaOperation.contract';
 import type { ReplicaOperationInput } from './replicaOperation.contract';
@@ -28,7 +37,8 @@ export type ReplicaOperationAcceptance =
 
 /**
  * Runs the checks and, unless it is a dry run, starts the orchestration. Refusals are audited and
- * returned; an audit trail that cannot be written throws, and then nothing has started.
+ * returned; an audit trail that cannot be written throws, and then nothing has started, as does an
+ * engine that cannot be reached (EngineUnavailableError).
  */
 export async function acceptReplicaOperation(
   client: DurableClient,
@@ -37,10 +47,12 @@ export async function acceptReplicaOperation(
   options: { dryRun: boolean; warn: (message: string) => void },
 ): Promise<ReplicaOperationAcceptance> {
   const instanceId = replicaInstanceId(replica);
+  const requestId = randomUUID();
+  const audit = (step: string, outcome: AuditOutcome, detail: Record<string, unknown> = {}): Promise<void> =>
+    auditReplicaOperation(operation, instanceId, requestId, step, outcome, detail);
+
   if (isActive(await findOperation(client, instanceId))) {
-    await auditReplicaOperation(operation, instanceId, 'requested', 'refused', {
-      refusal: 'operation-in-progress',
-    });
+    await audit('requested', 'refused', { refusal: 'operation-in-progress' });
     return inProgress(instanceId, 'Another operation on this replica is still running.');
   }
 
@@ -50,10 +62,7 @@ export async function acceptReplicaOperation(
     operation,
   );
   if (!verdict.ok) {
-    await auditReplicaOperation(operation, instanceId, 'requested', 'refused', {
-      refusal: verdict.refusal,
-      detail: verdict.detail,
-    });
+    await audit('requested', 'refused', { refusal: verdict.refusal, detail: verdict.detail });
     return {
       outcome: 'refused',
       instanceId,
@@ -64,7 +73,7 @@ export async function acceptReplicaOperation(
     };
   }
   if (options.dryRun) {
-    await auditReplicaOperation(operation, instanceId, 'dry-run', 'succeeded');
+    await audit('dry-run', 'succeeded');
     return {
       outcome: 'planned',
       instanceId,
@@ -75,24 +84,25 @@ export async function acceptReplicaOperation(
     };
   }
 
-  await auditReplicaOperation(operation, instanceId, 'requested', 'accepted');
-  const input: ReplicaOperationInput = { request: operation };
-  const start = await startExclusive(client, REPLICA_OPERATION_ORCHESTRATION, instanceId, input);
-  if (start.outcome === 'busy') {
-    // Another request (or a heal) took the replica between the check above and this start.
-    await auditReplicaOperation(operation, instanceId, 'start', 'refused', {
-      refusal: 'operation-in-progress',
-    });
-    return inProgress(instanceId, 'Another operation on this replica has just started.');
-  }
+  // Written before anything starts: a trail that cannot take the request stops it here (503).
+  await audit('received', 'progress');
+  // The orchestration records `requested/accepted` as its first step, so only the request that started
+  // it is accepted in the trail; whether this one did is read back from what runs under the id.
+  const input: ReplicaOperationInput = { request: operation, requestId };
+  const start = await startAlone(client, REPLICA_OPERATION_ORCHESTRATION, instanceId, input);
+  if (start.outcome === 'started') return { outcome: 'accepted', instanceId };
   if (start.outcome === 'failed') {
+    // Nothing runs under the id: the engine would not take the work. Nothing has changed; try again.
     options.warn(`starting ${instanceId} failed: ${start.reason}`);
-    await auditReplicaOperation(operation, instanceId, 'start', 'failed', {
-      reason: start.reason.slice(0, 500),
-    });
-    throw new Error(`the operation could not be started: ${start.reason}`);
+    await audit('requested', 'failed', { reason: 'the operation could not be started' });
+    throw new EngineUnavailableError(start.reason);
   }
-  return { outcome: 'accepted', instanceId };
+  // Another request (or a heal) took the replica between the check above and this start.
+  await audit('requested', 'refused', {
+    refusal: 'operation-in-progress',
+    ...(start.requestId === undefined ? {} : { startedBy: start.requestId }),
+  });
+  return inProgress(instanceId, 'Another operation on this replica has just started.');
 }
 
 function inProgress(instanceId: string, detail: string): ReplicaOperationAcceptance {
@@ -109,9 +119,10 @@ function inProgress(instanceId: string, detail: string): ReplicaOperationAccepta
 async function auditReplicaOperation(
   operation: ReplicaOperationRequest,
   instanceId: string,
+  requestId: string,
   step: string,
   outcome: AuditOutcome,
-  detail?: Record<string, unknown>,
+  detail: Record<string, unknown>,
 ): Promise<void> {
   await auditStore().append(
     {
@@ -123,8 +134,8 @@ async function auditReplicaOperation(
       instanceId,
       step,
       outcome,
-      ...(detail === undefined ? {} : { detail }),
+      detail: { requestId, ...detail },
     },
-    `${instanceId}|${operation.requestedAt}|${step}`,
+    `${instanceId}|${operation.requestedAt}|${step}|${requestId}`,
   );
 }
