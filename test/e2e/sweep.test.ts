@@ -113,6 +113,8 @@ async function watchedSinceLongAgo(): Promise<void> {
   const since = new Date(Date.now() - 2 * STUCK_AFTER_MINUTES * 60_000).toISOString();
   let rows = 0;
   for await (const row of table.listEntities()) {
+    // The sweeps' listings share the table; only watched replicas have a first-seen time.
+    if (row.partitionKey?.startsWith('sweep~') === true) continue;
     await table.updateEntity(
       { partitionKey: row.partitionKey!, rowKey: row.rowKey!, firstSeenAt: since },
       'Merge',
