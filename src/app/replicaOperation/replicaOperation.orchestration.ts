@@ -102,6 +102,20 @@ interface Watch {
 /** A step either lets the operation go on, with what it found, or ends it with a result. */
 type Step<T> = { ok: true; value: T } | { ok: false; result: OperationResult };
 
+/** Ends the operation before ARM settles: its phase shows the outcome, and the result says why. */
+function stopped(
+  run: OperationRun,
+  outcome: 'refused' | 'failed',
+  reason: string,
+  evidence?: Record<string, unknown>,
+): { ok: false; result: OperationResult } {
+  run.status(outcome);
+  return {
+    ok: false,
+    result: { outcome, phase: outcome, reason, ...(evidence === undefined ? {} : { evidence }) },
+  };
+}
+
 /** The runbook: check and plan; then each ARM write in turn: start it, watch it settle; then report. */
 function* runOperation(
   context: OrchestrationContext,
@@ -200,16 +214,7 @@ function* checkAndPlan(run: OperationRun): Generator<unknown, Step<ArmAction[]>,
   )) as PreflightVerdict;
   if (!verdict.ok) {
     yield audit('preflight', 'refused', { refusal: verdict.refusal, detail: verdict.detail });
-    status('refused');
-    return {
-      ok: false,
-      result: {
-        outcome: 'refused',
-        phase: 'refused',
-        reason: verdict.detail,
-        evidence: { refusal: verdict.refusal },
-      },
-    };
+    return stopped(run, 'refused', verdict.detail, { refusal: verdict.refusal });
   }
   const actions = planArmActions(request, verdict.replica);
   progress.actions = actions;
@@ -266,8 +271,7 @@ function* awaitApprovalOf(
       decision === 'timeout' ? 'skipped' : 'refused',
       decision === 'timeout' ? { reason } : decisionDetail(decision),
     );
-    status('refused');
-    return { ok: false, result: { outcome: 'refused', phase: 'refused', reason } };
+    return stopped(run, 'refused', reason);
   }
   yield audit('approval', 'accepted', decisionDetail(decision));
   return { ok: true, value: undefined };
@@ -300,11 +304,7 @@ function* startArmWrite(run: OperationRun, action: ArmAction): Generator<unknown
       // ARM kept refusing after every retry: a result, not a crash.
       const reason = `Azure refused to start the ${action.kind}: ${failureMessage(error)}`;
       yield audit('arm-started', 'failed', { action: action.kind, reason });
-      status('failed');
-      return {
-        ok: false,
-        result: { outcome: 'failed', phase: 'failed', reason, evidence: { action: action.kind } },
-      };
+      return stopped(run, 'failed', reason, { action: action.kind });
     }
     if (answer === undefined || answer.started) break;
     if ('refusal' in answer) {
@@ -314,27 +314,16 @@ function* startArmWrite(run: OperationRun, action: ArmAction): Generator<unknown
         refusal: answer.refusal,
         reason: answer.reason,
       });
-      status('refused');
-      return {
-        ok: false,
-        result: {
-          outcome: 'refused',
-          phase: 'refused',
-          reason: `the ${action.kind} was not started: ${answer.reason}`,
-          evidence: { refusal: answer.refusal },
-        },
-      };
+      return stopped(run, 'refused', `the ${action.kind} was not started: ${answer.reason}`, {
+        refusal: answer.refusal,
+      });
     }
     // Refused for now, with how long to wait (a name deleted moments ago): wait exactly that, up to the deadline.
     const retryAt = new Date(now().getTime() + answer.retryAfterSeconds * 1000);
     if (pastDeadline(firstTry.toISOString(), retryAt, request.polling)) {
       const reason = `Azure refused to start the ${action.kind} until the deadline: ${answer.reason}`;
       yield audit('arm-started', 'failed', { action: action.kind, reason, refusals: refusals + 1 });
-      status('failed');
-      return {
-        ok: false,
-        result: { outcome: 'failed', phase: 'failed', reason, evidence: { action: action.kind } },
-      };
+      return stopped(run, 'failed', reason, { action: action.kind });
     }
     yield audit(`arm-refused-${refusals + 1}`, 'progress', {
       action: action.kind,
@@ -377,16 +366,10 @@ function* ensurePrivateLinkPermission(
       refusal: 'missing-private-link-permission',
       missingAt: first.missingAt,
     });
-    status('refused');
-    return {
-      ok: false,
-      result: {
-        outcome: 'refused',
-        phase: 'refused',
-        reason,
-        evidence: { refusal: 'missing-private-link-permission', missingAt: first.missingAt },
-      },
-    };
+    return stopped(run, 'refused', reason, {
+      refusal: 'missing-private-link-permission',
+      missingAt: first.missingAt,
+    });
   }
 
   status('granting-permission');
@@ -397,11 +380,7 @@ function* ensurePrivateLinkPermission(
   } catch (error) {
     const reason = `granting ${PRIVATE_LINK_ACTION} failed: ${error instanceof Error ? error.message : String(error)}`;
     yield audit('permission-granted', 'failed', { missingAt: first.missingAt, reason });
-    status('failed');
-    return {
-      ok: false,
-      result: { outcome: 'failed', phase: 'failed', reason, evidence: { missingAt: first.missingAt } },
-    };
+    return stopped(run, 'failed', reason, { missingAt: first.missingAt });
   }
   if (isGrantRefused(grant)) {
     // Nothing was assigned. Without a role the app may assign, a replica created now would stay stuck
@@ -410,21 +389,11 @@ function* ensurePrivateLinkPermission(
     const reason = noRole
       ? `the app's identity lacks ${PRIVATE_LINK_ACTION} at ${first.missingAt.join(', ')} and may not grant it: ${grant.reason}; a replica created now would stay stuck in provisioning`
       : `${PRIVATE_LINK_ACTION} was not granted: ${grant.reason}; the replica was not created`;
-    const outcome = noRole ? 'refused' : 'failed';
     yield audit('permission-granted', 'refused', refusalDetail(grant, first.missingAt));
-    status(outcome);
-    return {
-      ok: false,
-      result: {
-        outcome,
-        phase: outcome,
-        reason,
-        evidence: {
-          refusal: noRole ? 'missing-private-link-permission' : grant.refused,
-          missingAt: first.missingAt,
-        },
-      },
-    };
+    return stopped(run, noRole ? 'refused' : 'failed', reason, {
+      refusal: noRole ? 'missing-private-link-permission' : grant.refused,
+      missingAt: first.missingAt,
+    });
   }
   yield audit('permission-granted', 'succeeded', {
     roleDefinitionId: grant.roleDefinitionId,
@@ -440,16 +409,7 @@ function* ensurePrivateLinkPermission(
   }
   const reason = `${PRIVATE_LINK_ACTION} was granted but still not effective at ${wait.missingAt.join(', ')} after ${wait.checks} checks; the replica was not created, so nothing is stuck: try again later`;
   yield audit('permission-effective', 'failed', { checks: wait.checks, missingAt: wait.missingAt });
-  status('failed');
-  return {
-    ok: false,
-    result: {
-      outcome: 'failed',
-      phase: 'failed',
-      reason,
-      evidence: { missingAt: wait.missingAt, checks: wait.checks },
-    },
-  };
+  return stopped(run, 'failed', reason, { missingAt: wait.missingAt, checks: wait.checks });
 }
 
 /**
