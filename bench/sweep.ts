@@ -1,31 +1,239 @@
-// Sweep scanning at fleet scale (1,000 Premium registries × 5 replicas, 20 ms per ARM call): ARM requests
-// per registry and wall time against the ideal (registries × latency ÷ parallelism). The measurement runs
-// in a child process under the stand-ins launcher, which starts Azurite and trusts the sandbox CA.
-import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
+// Sweeps at fleet scale, end to end: the real app on the devhost (Azurite for its state) against an ARM
+// sandbox seeded with N Premium registries of five replicas (1 % stuck on a private endpoint, 0.5 %
+// failed), 20 ms added to every ARM call, HEAL_PARALLELISM 8, started by POST /api/heal as a user would.
+// Each figure is set against its bound: scan time against N × latency ÷ parallelism, or against what
+// ARM's token bucket allows when it is on; request counts against one list per registry and one GET per
+// suspect; and the same scan schedule run without the devhost, to show the devhost's own share.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+
+import type { BenchmarkOptions } from './run';
+import type { DirectSettings } from './sweep/direct';
+import { BENCH_FLEET, ratio, sleep, startStage } from './support/stage';
+import type { Stage } from './support/stage';
 
 export const name = 'sweep';
 
-export async function run(): Promise<unknown> {
-  const dist = path.resolve(__dirname, '..');
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sweep-bench-')), 'result.json');
-  const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        path.join(dist, 'tools', 'standins.js'),
-        '--',
-        process.execPath,
-        path.join(__dirname, 'sweep', 'scan.js'),
-        out,
-      ],
-      { stdio: ['ignore', 'ignore', 'inherit'], env: process.env },
-    );
-    child.once('error', reject);
-    child.once('exit', (status) => resolve(status ?? 1));
+const LATENCY_MS = 20;
+const PARALLELISM = 8;
+/** ARM's read bucket: what the sandbox throttles with. */
+const BURST = 250;
+const REFILL_PER_SECOND = 25;
+
+interface SweepMeasure {
+  scanMs: number;
+  totalMs: number;
+  summary: Record<string, unknown>;
+  requests: Record<string, number>;
+  throttled429: number;
+  generations: number;
+  maxHistoryEvents: number;
+  maxStatusChars: number;
+  finalInputChars: number;
+}
+
+export async function run(options: BenchmarkOptions = { quick: false }): Promise<unknown> {
+  const sizes = options.sizes ?? (options.quick ? [1000] : [1000, 3000, 10_000]);
+  const results: Record<string, unknown>[] = [];
+  for (const [i, registries] of sizes.entries()) {
+    results.push(...(await runSize(registries, i === 0)));
+  }
+  const dry = results.find((r) => r.registries === sizes[0] && r.pass === 'dry run');
+  const healing = results.find((r) => r.pass === 'healing');
+  return {
+    fleet: {
+      ...BENCH_FLEET,
+      replicasPerRegistry: 5,
+      latencyMsPerArmCall: LATENCY_MS,
+      parallelism: PARALLELISM,
+    },
+    passes: results,
+    headline: {
+      scanRatioToIdeal: dry?.scanRatioToBound,
+      scanWithHealsRatioToDryScan:
+        dry !== undefined && healing !== undefined
+          ? ratio(Number(healing.scanMs), Number(dry.scanMs))
+          : undefined,
+      devhostRatioToDirect: dry?.devhostRatioToDirect,
+      msPerRegistry: Object.fromEntries(
+        results
+          .filter((r) => r.pass === 'dry run')
+          .map((r): [string, unknown] => [String(r.registries), r.msPerRegistry]),
+      ),
+    },
+    at: new Date().toISOString(),
+  };
+}
+
+/**
+ * One fleet, swept several times: a first pass starts the watch clock (suspects are confirmed only once
+ * seen in their state for the threshold), then a dry run without ARM's throttling, a dry run with it, and
+ * for the first size the same scan schedule without the devhost and a sweep that heals for real.
+ */
+async function runSize(registries: number, first: boolean): Promise<Record<string, unknown>[]> {
+  const stage = await startStage({
+    shape: { ...BENCH_FLEET, registries },
+    latencyMs: LATENCY_MS,
+    sandbox: { speed: 1, pageSize: 100, throttling: false },
+    env: { STUCK_AFTER_MINUTES: '0.01' },
   });
-  if (code !== 0) throw new Error(`the sweep benchmark exited with ${code}`);
-  return JSON.parse(fs.readFileSync(out, 'utf8')) as unknown;
+  const suspects = Math.floor((registries + 92) / 100) + Math.floor((registries + 186) / 200);
+  const describe = (pass: string, measured: SweepMeasure, throttling: boolean, speed: number) => {
+    const idealMs = (registries * LATENCY_MS) / PARALLELISM;
+    const budgetMs = throttling
+      ? (Math.max(0, registries + 1 - BURST) / REFILL_PER_SECOND / speed) * 1000
+      : 0;
+    const boundMs = Math.max(idealMs, budgetMs);
+    const lists = measured.requests['Replications_List 200'] ?? 0;
+    const gets = measured.requests['Replications_Get 200'] ?? 0;
+    return {
+      registries,
+      pass,
+      throttling,
+      speed,
+      scanMs: measured.scanMs,
+      totalMs: measured.totalMs,
+      boundMs: Math.round(boundMs),
+      bound: budgetMs > idealMs ? "ARM's read budget" : 'N × latency ÷ parallelism',
+      scanRatioToBound: ratio(measured.scanMs, boundMs),
+      msPerRegistry: Number((measured.scanMs / registries).toFixed(2)),
+      listsPerRegistry: Number((lists / registries).toFixed(3)),
+      suspectsSeeded: suspects,
+      // The scan's confirmation, and the (dry-run) heal's own read of the replica.
+      replicaGetsPerSuspect:
+        pass === 'healing' ? undefined : Number((gets / Math.max(1, suspects)).toFixed(2)),
+      throttled429: measured.throttled429,
+      generations: measured.generations,
+      maxHistoryEventsPerExecution: measured.maxHistoryEvents,
+      maxStatusChars: measured.maxStatusChars,
+      statusRatioToLimit: ratio(measured.maxStatusChars, 8192),
+      finalInputChars: measured.finalInputChars,
+      summary: measured.summary,
+    };
+  };
+  try {
+    const passes: Record<string, unknown>[] = [];
+    await sweepOnDevhost(stage, true);
+    await sleep(1000);
+    const dry = describe('dry run', await sweepOnDevhost(stage, true), false, 1);
+    const direct = await directSchedule(stage);
+    passes.push({
+      ...dry,
+      directScanMs: direct.scanMs,
+      devhostRatioToDirect: ratio(dry.scanMs, direct.scanMs),
+    });
+    // At speed s ARM's bucket refills s times faster: larger fleets stay within tens of seconds.
+    const speed = Math.max(1, Math.round(registries / 1000));
+    await stage.admin('POST', '/clock', { speed });
+    await stage.admin('POST', '/settings', { throttling: true });
+    passes.push(describe('dry run, ARM throttling', await sweepOnDevhost(stage, true), true, speed));
+    if (first) {
+      await stage.admin('POST', '/settings', { throttling: false });
+      // At 60 times speed a heal (delete, ARM's hold on the name, create) takes a couple of seconds.
+      await stage.admin('POST', '/clock', { speed: 60 });
+      passes.push(describe('healing', await sweepOnDevhost(stage, false), false, 60));
+    }
+    const memory = stage.peakMemoryMiB();
+    return passes.map((p) => ({ ...p, peakMemoryMiB: memory }));
+  } finally {
+    await stage.stop();
+  }
+}
+
+async function sweepOnDevhost(stage: Stage, dryRun: boolean): Promise<SweepMeasure> {
+  await stage.admin('DELETE', '/requests');
+  const before = await stage.api<{ requestedAt?: string }>('GET', '/api/operations/sweep');
+  const previous = before.status === 200 ? before.body.requestedAt : undefined;
+  const started = Date.now();
+  const answer = await stage.api('POST', `/api/heal${dryRun ? '?dryRun=true' : ''}`);
+  if (answer.status !== 202) throw new Error(`the sweep was not started: ${answer.status}`);
+  let scanMs: number | undefined;
+  let maxHistoryEvents = 0;
+  let maxStatusChars = 0;
+  let generations = 0;
+  let lastHistoryAt = 0;
+  for (;;) {
+    const { body: view } = await stage.api<Record<string, unknown>>('GET', '/api/operations/sweep');
+    if (view.requestedAt === undefined || view.requestedAt === previous) {
+      await sleep(50);
+      continue;
+    }
+    const { result, ...status } = view;
+    maxStatusChars = Math.max(maxStatusChars, JSON.stringify(status).length);
+    generations = Math.max(generations, Number(status.generation ?? 0) + 1);
+    if (
+      scanMs === undefined &&
+      status.listingDone === true &&
+      Number(status.registriesScanned) >= Number(status.registries)
+    ) {
+      scanMs = Date.now() - started;
+    }
+    if (Date.now() - lastHistoryAt > 2000) {
+      lastHistoryAt = Date.now();
+      const history = await stage.api<unknown[]>('GET', '/devhost/instances/sweep/history');
+      if (Array.isArray(history.body)) maxHistoryEvents = Math.max(maxHistoryEvents, history.body.length);
+    }
+    if (['Completed', 'Failed', 'Terminated'].includes(String(view.runtimeStatus))) {
+      if (view.runtimeStatus !== 'Completed') throw new Error(`the sweep ended ${JSON.stringify(view)}`);
+      const totalMs = Date.now() - started;
+      const history = await stage.api<unknown[]>('GET', '/devhost/instances/sweep/history');
+      if (Array.isArray(history.body)) maxHistoryEvents = Math.max(maxHistoryEvents, history.body.length);
+      const log = await stage.admin<{ counts: Record<string, number>; requests: { status: number }[] }>(
+        'GET',
+        `/requests?subscriptionId=${stage.subscriptionId}`,
+      );
+      const instance = await stage.api<{ input: unknown }>(
+        'GET',
+        '/runtime/webhooks/durabletask/instances/sweep?showInput=true',
+      );
+      return {
+        scanMs: scanMs ?? totalMs,
+        totalMs,
+        summary: countsOf(result),
+        requests: log.counts,
+        throttled429: log.requests.filter((r) => r.status === 429).length,
+        generations,
+        maxHistoryEvents,
+        maxStatusChars,
+        finalInputChars: JSON.stringify(instance.body.input).length,
+      };
+    }
+    await sleep(100);
+  }
+}
+
+function countsOf(result: unknown): Record<string, unknown> {
+  if (typeof result !== 'object' || result === null) return {};
+  const { results: _results, failedScans: _failedScans, ...counts } = result as Record<string, unknown>;
+  return counts;
+}
+
+/** The same scan schedule, without the devhost, in a process that trusts the sandbox's CA. */
+async function directSchedule(stage: Stage): Promise<{ scanMs: number; scanned: number }> {
+  const settings: DirectSettings = {
+    armEndpoint: stage.sandbox.url,
+    subscriptionId: stage.subscriptionId,
+    connectionString: stage.azurite.connectionString,
+    tableName: `direct${randomBytes(4).toString('hex')}`,
+    parallelism: PARALLELISM,
+  };
+  const output = await new Promise<string>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [path.join(__dirname, 'sweep', 'direct.js')],
+      {
+        env: {
+          ...process.env,
+          BENCH_DIRECT: JSON.stringify(settings),
+          NODE_EXTRA_CA_CERTS: stage.sandbox.caPath,
+          IDENTITY_ENDPOINT: stage.sandbox.identityEndpoint,
+          IDENTITY_HEADER: stage.sandbox.identityHeader,
+        },
+        maxBuffer: 1024 * 1024,
+      },
+      (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
+    );
+  });
+  return JSON.parse(output) as { scanMs: number; scanned: number };
 }

@@ -139,23 +139,31 @@ function setClock(body: unknown, ctx: SandboxContext): AdminResponse {
 /** Behaviours a test may switch while the sandbox runs (same names as the startSandbox options). */
 const SETTINGS = ['listLagSeconds', 'rbacPropagationSeconds', 'recreateBlockSeconds'] as const;
 
-function describeSettings(ctx: SandboxContext): Record<(typeof SETTINGS)[number], number> {
-  const { listLagSeconds, rbacPropagationSeconds, recreateBlockSeconds } = ctx.config;
-  return { listLagSeconds, rbacPropagationSeconds, recreateBlockSeconds };
+interface Settings extends Record<(typeof SETTINGS)[number], number> {
+  throttling: boolean;
+}
+
+function describeSettings(ctx: SandboxContext): Settings {
+  const { listLagSeconds, rbacPropagationSeconds, recreateBlockSeconds, throttling } = ctx.config;
+  return { listLagSeconds, rbacPropagationSeconds, recreateBlockSeconds, throttling };
 }
 
 function changeSettings(body: unknown, ctx: SandboxContext): AdminResponse {
   const changes = requireObject(body) as Record<string, unknown>;
+  const known = [...SETTINGS, 'throttling'];
   for (const [name, value] of Object.entries(changes)) {
-    if (!(SETTINGS as readonly string[]).includes(name))
-      throw new AdminInputError(`Unknown setting '${name}'; known: ${SETTINGS.join(', ')}.`);
-    if (typeof value !== 'number' || !(value >= 0))
+    if (!known.includes(name))
+      throw new AdminInputError(`Unknown setting '${name}'; known: ${known.join(', ')}.`);
+    if (name === 'throttling') {
+      if (typeof value !== 'boolean') throw new AdminInputError('throttling must be true or false.');
+    } else if (typeof value !== 'number' || !(value >= 0))
       throw new AdminInputError(`${name} must be a number of seconds, 0 or more.`);
   }
   for (const name of SETTINGS) {
     const value = changes[name];
     if (typeof value === 'number') ctx.config[name] = value;
   }
+  if (typeof changes['throttling'] === 'boolean') ctx.config.throttling = changes['throttling'];
   return { status: 200, body: describeSettings(ctx) };
 }
 

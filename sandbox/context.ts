@@ -6,6 +6,7 @@ import { FaultBook } from './faults';
 import { RbacModel } from './rbac';
 import type { LifecycleEnv } from './replicaLifecycle';
 import { SandboxState } from './state';
+import { RequestBudget } from './throttling';
 import type { Principal, ProvisioningTimings } from './types';
 
 export interface SandboxConfig {
@@ -17,6 +18,8 @@ export interface SandboxConfig {
   rbacPropagationSeconds: number;
   /** Unscaled seconds during which a resource created through the API is missing from lists. */
   listLagSeconds: number;
+  /** ARM's token buckets per principal and subscription (on unless switched off for unit tests). */
+  throttling: boolean;
 }
 
 export interface SandboxContext {
@@ -24,6 +27,8 @@ export interface SandboxContext {
   rbac: RbacModel;
   clock: Clock;
   faults: FaultBook;
+  /** What each principal may still send, per subscription (or tenant) and kind of request. */
+  budget: RequestBudget;
   config: SandboxConfig;
 }
 
@@ -54,17 +59,19 @@ export function createSandboxContext(
     rbac: createRbac(tenantId, () => ctx.state, { clock, config }),
     clock,
     faults: new FaultBook(),
+    budget: new RequestBudget(),
     config,
   };
   return ctx;
 }
 
-/** Forgets every resource, role and fault; the clock keeps running. */
+/** Forgets every resource, role, fault and spent budget; the clock keeps running. */
 export function clearSandboxContext(ctx: SandboxContext): void {
   const tenantId = ctx.state.tenantId;
   ctx.state = new SandboxState(tenantId);
   ctx.rbac = createRbac(tenantId, () => ctx.state, ctx);
   ctx.faults.clear();
+  ctx.budget.clear();
 }
 
 /** The RBAC model, told which principals exist so that it refuses assignments to unknown ones as ARM does. */

@@ -9,6 +9,7 @@ async function main(): Promise<void> {
   const identityHeader = process.env.SANDBOX_IDENTITY_HEADER ?? DEFAULT_IDENTITY_HEADER;
   const statePath = process.env.SANDBOX_STATE;
   const listLagSeconds = Number(process.env.SANDBOX_LIST_LAG_SECONDS ?? 0);
+  const throttling = process.env.SANDBOX_THROTTLING !== 'off';
 
   const sandbox = await startSandbox({
     port,
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     identityHeader,
     seed: await readSeedFile(seedFile),
     listLagSeconds,
+    throttling,
     ...(statePath === undefined || statePath === '' ? {} : { statePath }),
   });
   console.log(`ARM sandbox listening on ${sandbox.url} (seed ${seedFile}, speed ${speed})`);

@@ -23,6 +23,7 @@ import type { TerminalFault } from './faults';
 import type { TokenIssuer } from './identity';
 import { createTokenIssuer, deriveSigningKey, handleManagedIdentityRequest } from './identity';
 import { subscriptionRoutes } from './locations';
+import { chargeBudget } from './throttledRequest';
 import { operationRoutes } from './operations';
 import { registryRoutes } from './registries';
 import { replicationRoutes } from './replications';
@@ -107,6 +108,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     recreateBlockSeconds: options.recreateBlockSeconds ?? DEFAULT_RECREATE_BLOCK_SECONDS,
     rbacPropagationSeconds: options.rbacPropagationSeconds ?? 0,
     listLagSeconds: options.listLagSeconds ?? 0,
+    throttling: options.throttling ?? true,
   };
   const saved = options.statePath === undefined ? undefined : readState(options.statePath);
   const ctx = saved
@@ -275,8 +277,13 @@ async function handleArm(
 
   let principal: Principal | undefined;
   let response: SandboxResponse;
+  let budgetHeaders: Record<string, string> = {};
   try {
     principal = authenticate(headerValue(req, 'authorization'), services);
+    // ARM throttles a request once it knows who sent it, before it looks any further.
+    const charge = chargeBudget(ctx, principal, method, subscriptionId);
+    budgetHeaders = charge.headers;
+    if (charge.refusal !== undefined) throw charge.refusal;
     const apiVersion = query.get('api-version');
     if (!apiVersion) throw missingApiVersion();
     // A leading "//" reaches ARM's routes (Microsoft's own REST examples send one); an empty segment
@@ -302,6 +309,7 @@ async function handleArm(
   } catch (error) {
     response = errorResponse(error, ctx.state.tenantId);
   }
+  response = { ...response, headers: { ...response.headers, ...budgetHeaders } };
   send(exchange, response);
   logEntry(services, exchange, {
     ...entry,

@@ -1,6 +1,6 @@
 // Keeps the sandbox's state in a file so that it survives a restart, as Azure's does: resources, RBAC,
-// operations under way, fault rules and the virtual clock. Azure keeps running while a local process
-// is down, so a restored clock has moved on by the time that passed, at the speed it ran.
+// operations under way, fault rules, spent request budgets and the virtual clock. Azure keeps running
+// while a local process is down, so a restored clock has moved on by the time that passed, at its speed.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -8,6 +8,7 @@ import type { Clock } from './clock';
 import { createClock } from './clock';
 import type { SandboxContext } from './context';
 import type { RbacSnapshot } from './rbac';
+import type { BucketState } from './throttling';
 import type { OperationRecord, RegistryRecord, ReplicaRecord, SubscriptionRecord } from './state';
 import type { FaultRule, Principal } from './types';
 
@@ -33,6 +34,8 @@ interface SavedState {
   operations: SavedOperation[];
   rbac: RbacSnapshot;
   faults: FaultRule[];
+  /** ARM's token buckets as they were (absent in files written before throttling was modelled). */
+  budget?: [string, BucketState][];
 }
 
 export class StateFileError extends Error {
@@ -61,6 +64,7 @@ export function saveState(ctx: SandboxContext, file: string): void {
     })),
     rbac: ctx.rbac.snapshot(),
     faults: ctx.faults.list(),
+    budget: ctx.budget.snapshot(),
   };
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const partial = `${file}.${process.pid}.partial`;
@@ -116,4 +120,5 @@ export function restoreState(saved: SavedState, ctx: SandboxContext): void {
   ctx.rbac.restore(saved.rbac);
   ctx.faults.clear();
   ctx.faults.add(saved.faults);
+  ctx.budget.restore(saved.budget ?? []);
 }

@@ -205,6 +205,12 @@ export interface SandboxOptions {
    */
   listLagSeconds?: number;
   /**
+   * ARM's throttling: a token bucket per principal and subscription (or tenant) for reads, writes and
+   * deletes, refilled on the virtual clock (default true). Switch it off only for unit tests that count
+   * on unlimited requests.
+   */
+  throttling?: boolean;
+  /**
    * A file that keeps the sandbox's state across restarts: loaded at start when it exists (the seed is
    * then not applied), written after every change. Without it the state lives in memory only.
    */

@@ -28,6 +28,8 @@ export interface AzuriteOptions {
 export interface RunningAzurite {
   port: number;
   blobPort: number;
+  /** The services' processes (table, blob), for tools that measure them. */
+  pids: number[];
   connectionString: string;
   /** The table service's account URL, e.g. https://127.0.0.1:10002/devstoreaccount1. */
   tableServiceUri: string;
@@ -57,6 +59,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   return {
     port,
     blobPort,
+    pids: children.map((child) => child.pid ?? 0),
     connectionString: azuriteConnectionString(port, blobPort),
     tableServiceUri: `${scheme}://127.0.0.1:${port}/${DEV_ACCOUNT}`,
     blobServiceUri: `${scheme}://127.0.0.1:${blobPort}/${DEV_ACCOUNT}`,

@@ -139,6 +139,7 @@ async function main(out: string): Promise<void> {
           gateway,
           watch,
           { registryId, now: new Date().toISOString(), thresholdMinutes: 60 },
+          (read) => read(),
           check,
         ),
       );

@@ -85,7 +85,12 @@ var replicasByStateQuery = '''
 AppMetrics
 | where Name == "replicaguard.replicas"
 | extend registry = tostring(Properties.registry), state = tostring(Properties.state)
-| summarize arg_max(TimeGenerated, Sum) by registry, state
+| join kind=inner (
+    AppMetrics
+    | where Name == "replicaguard.replicas"
+    | summarize lastScan = max(TimeGenerated) by registry = tostring(Properties.registry)
+  ) on registry
+| where TimeGenerated == lastScan
 | summarize replicas = sum(Sum) by state
 '''
 

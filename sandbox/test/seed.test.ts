@@ -13,6 +13,7 @@ const config = {
   recreateBlockSeconds: 60,
   rbacPropagationSeconds: 0,
   listLagSeconds: 0,
+  throttling: true,
 };
 
 async function demoContext(): Promise<{ ctx: SandboxContext; doc: SeedDocument }> {

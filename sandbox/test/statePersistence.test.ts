@@ -125,6 +125,20 @@ describe('a sandbox with a state file', () => {
     });
   });
 
+  test('keeps what callers have spent of their request budget across a restart', async () => {
+    let s = await start();
+    await armFetch(s, APP, 'GET', replica('eastus'));
+    const spent = await armFetch(s, APP, 'GET', replica('eastus'));
+    expect(spent.headers.get('x-ms-ratelimit-remaining-subscription-reads')).toBe('248');
+    await s.close();
+    sandbox = undefined;
+
+    s = await start();
+
+    const after = await armFetch(s, APP, 'GET', replica('eastus'));
+    expect(after.headers.get('x-ms-ratelimit-remaining-subscription-reads')).toBe('247');
+  });
+
   test('continues the virtual clock from where it stood, moved on by the time it was down', async () => {
     let s = await start();
     await advanceClock(s, 7200);

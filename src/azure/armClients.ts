@@ -5,9 +5,12 @@ import { ContainerRegistryManagementClient } from '@azure/arm-containerregistry'
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/identity';
+import type { Pipeline, PipelinePolicy } from '@azure/core-rest-pipeline';
 
 import { armEndpoint, managedIdentityClientId } from '../config/settings';
-import { withArmRequestTelemetry } from './armRequestTelemetry';
+import { armBudget } from './armBudget';
+import type { ArmBudget } from './armBudget';
+import { armRequestTelemetryPolicy } from './armRequestTelemetry';
 
 export const ARM_SCOPE = 'https://management.azure.com/.default';
 
@@ -16,18 +19,32 @@ export class ArmClients {
   private readonly authorizations = new Map<string, AuthorizationManagementClient>();
   private subscriptionClient: SubscriptionClient | undefined;
 
+  /** Policies every client gets after its retry policy, so they see each attempt: the budget, telemetry. */
+  private readonly policies: PipelinePolicy[];
+
   constructor(
     readonly credential: TokenCredential,
     readonly endpoint: string,
-  ) {}
+    /** Told about every answer (remaining requests, 429s), per attempt. */
+    readonly budget: ArmBudget = armBudget(),
+  ) {
+    this.policies = [budget.policy, armRequestTelemetryPolicy()];
+  }
+
+  private instrument<T extends { pipeline: Pipeline }>(client: T): T {
+    for (const policy of this.policies) client.pipeline.addPolicy(policy, { afterPhase: 'Retry' });
+    return client;
+  }
 
   containerRegistry(subscriptionId: string): ContainerRegistryManagementClient {
     let client = this.registries.get(subscriptionId);
     if (client === undefined) {
-      client = new ContainerRegistryManagementClient(this.credential, subscriptionId, {
-        endpoint: this.endpoint,
-        credentials: { scopes: [ARM_SCOPE] },
-      });
+      client = this.instrument(
+        new ContainerRegistryManagementClient(this.credential, subscriptionId, {
+          endpoint: this.endpoint,
+          credentials: { scopes: [ARM_SCOPE] },
+        }),
+      );
       this.registries.set(subscriptionId, client);
     }
     return client;
@@ -36,20 +53,26 @@ export class ArmClients {
   authorization(subscriptionId: string): AuthorizationManagementClient {
     let client = this.authorizations.get(subscriptionId);
     if (client === undefined) {
-      client = new AuthorizationManagementClient(this.credential, subscriptionId, {
-        endpoint: this.endpoint,
-        credentialScopes: [ARM_SCOPE],
-      });
+      client = this.instrument(
+        new AuthorizationManagementClient(this.credential, subscriptionId, {
+          endpoint: this.endpoint,
+          credentialScopes: [ARM_SCOPE],
+        }),
+      );
       this.authorizations.set(subscriptionId, client);
     }
     return client;
   }
 
   subscriptions(): SubscriptionClient {
-    this.subscriptionClient ??= new SubscriptionClient(this.credential, {
-      endpoint: this.endpoint,
-      credentialScopes: [ARM_SCOPE],
-    });
+    if (this.subscriptionClient === undefined) {
+      this.subscriptionClient = this.instrument(
+        new SubscriptionClient(this.credential, {
+          endpoint: this.endpoint,
+          credentialScopes: [ARM_SCOPE],
+        }),
+      );
+    }
     return this.subscriptionClient;
   }
 }
@@ -63,7 +86,7 @@ export function armClients(): ArmClients {
     const credential = new DefaultAzureCredential(
       clientId === undefined ? {} : { managedIdentityClientId: clientId },
     );
-    shared = withArmRequestTelemetry(new ArmClients(credential, armEndpoint()));
+    shared = new ArmClients(credential, armEndpoint());
   }
   return shared;
 }

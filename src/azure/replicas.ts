@@ -30,6 +30,22 @@ export class ReplicaGateway {
     return views;
   }
 
+  /** One page of a subscription's (or resource group's) registries, from ARM's continuation link. */
+  async listRegistriesPage(
+    subscriptionId: string,
+    resourceGroup: string | undefined,
+    continuationToken: string | undefined,
+  ): Promise<{ registries: RegistryView[]; next?: string }> {
+    const operations = this.clients.containerRegistry(subscriptionId).registries;
+    const pages = (
+      resourceGroup === undefined ? operations.list() : operations.listByResourceGroup(resourceGroup)
+    ).byPage(continuationToken === undefined ? {} : { continuationToken });
+    const page = await pages.next();
+    if (page.done === true) return { registries: [] };
+    const next = page.value.continuationToken;
+    return { registries: page.value.map(toRegistryView), ...(next === undefined ? {} : { next }) };
+  }
+
   async listReplicas(registry: RegistryId): Promise<ReplicaView[]> {
     const views: ReplicaView[] = [];
     const pages = this.clients

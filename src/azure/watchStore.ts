@@ -43,11 +43,14 @@ export class WatchStore {
     registry: RegistryId,
     replicas: readonly ObservedReplica[],
     now: string,
+    /** The registry's rows as just read (`watched`), when the caller read them beside the list. */
+    readBeside?: readonly WatchRow[],
   ): Promise<Record<string, string>> {
     await this.ensureTable();
     const partitionKey = watchPartition(registry);
     for (let attempt = 1; ; attempt += 1) {
-      const plan = planWatch(await this.read(partitionKey), replicas, now);
+      const existing = attempt === 1 && readBeside !== undefined ? readBeside : await this.read(partitionKey);
+      const plan = planWatch(existing, replicas, now);
       const actions: TransactionAction[] = [
         ...plan.upserts.map((row): TransactionAction => ['upsert', toStored(partitionKey, row), 'Replace']),
         ...plan.removals.map((name): TransactionAction => [

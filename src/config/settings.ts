@@ -182,7 +182,7 @@ export function stuckAfterMinutes(env: Env = process.env): number {
   return positiveNumber(env, 'STUCK_AFTER_MINUTES', 60);
 }
 
-/** Registry scans, and heals, a sweep runs at once (`HEAL_PARALLELISM`). */
+/** Scan batches a sweep runs at once per subscription, and heals it runs at once (`HEAL_PARALLELISM`). */
 export function healParallelism(env: Env = process.env): number {
   const value = positiveInteger(env, 'HEAL_PARALLELISM', 8);
   if (value > 100) throw new Error(`HEAL_PARALLELISM must be at most 100, not "${value}"`);

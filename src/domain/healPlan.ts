@@ -16,14 +16,15 @@ export function healPlan(diagnosis: Diagnosis, replica: ReplicaView, access: Mis
   const settings = `zone redundancy ${replica.zoneRedundancy}, regional endpoint ${replica.regionEndpointEnabled ? 'enabled' : 'disabled'}, ${Object.keys(replica.tags).length} tags`;
   return [
     `capture the replica's settings (${replica.location}, ${settings})`,
-    ...(diagnosis === 'missing-private-link-permission'
+    // A replica created without the permission would be stuck too, whatever ailed the one it replaces.
+    ...(access.missingAt.length > 0
       ? [
           `ensure the least-privilege custom role holding only ${PRIVATE_LINK_ACTION}`,
           `assign it to the app's identity (${access.principalId}) at ${access.missingAt.join(', ')}`,
           'wait until the permission is effective (if it never is, stop here and leave the replica as it is)',
         ]
       : []),
-    `delete replica ${replica.name} and wait until it is consistently gone`,
-    `create replica ${replica.name} again in ${replica.location} with the captured settings and wait for Succeeded`,
+    `delete replica ${replica.name} and wait until it is gone`,
+    `create replica ${replica.name} again in ${replica.location} with the captured settings (waiting as long as Azure says when it still holds the name) and wait for Succeeded`,
   ];
 }

@@ -120,11 +120,13 @@ export type {
   DecisionVerdict,
   RequestOrigin,
 } from './approval';
-export { DEFAULT_POLLING, pastDeadline, pollDelaySeconds } from './polling';
+export { DEFAULT_POLLING, POLL_PROPORTION, pastDeadline, pollDelaySeconds } from './polling';
 export type { PollingPolicy } from './polling';
 export type { ChatReplyTarget } from './chatReplyTarget';
 export {
-  PERMISSION_CHECKS,
+  AWAITS_PER_GENERATION,
+  PERMISSION_WAIT_LIMIT,
+  permissionWaitSeconds,
   describeArmActions,
   judgeState,
   planArmActions,
@@ -174,13 +176,31 @@ export type { PermissionEntry } from './permissions';
 export { parseArmResourceId, scopeParameter, subscriptionScopeOf } from './armResource';
 export type { ArmResource } from './armResource';
 export {
-  REGISTRIES_PER_GENERATION,
   SWEEP_INSTANCE_ID,
+  SWEEP_SAMPLE_SIZE,
   registrySweepInstanceId,
   emptySummary,
   summaryCounts,
   tally,
+  tallyScanFailure,
 } from './sweep';
+export {
+  HEAL_POLL_MAX_SECONDS,
+  LISTING_LEAD,
+  MAX_QUEUED_SUSPECTS,
+  LISTING_PAGE_SIZE,
+  MAX_SCAN_BATCH,
+  REGISTRIES_PER_SOURCE,
+  SWEEP_TASKS_PER_GENERATION,
+  adaptWindow,
+  nextScanBatch,
+  secondsLeft,
+  singleRegistrySource,
+  sweepSources,
+} from './sweepSchedule';
+export type { ListedRegistry, SweepPace, SweepSource } from './sweepSchedule';
+export { ARM_READ_BUDGET, SWEEP_READ_RESERVE, estimatedReads, readWaitMs } from './armBudget';
+export type { BudgetReport, ReadBudgetLimits, ReadBudgetView } from './armBudget';
 export type { SweepCounts, SweepEntry, SweepRequest, SweepSummary } from './sweep';
 export { isPremium, summariseReplicas } from './registryView';
 export type { ProvisioningState, RegistryView, ReplicaSummary, ReplicaView } from './registryView';

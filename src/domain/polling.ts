@@ -1,11 +1,12 @@
-// How orchestrations wait on ARM: polls with capped exponential backoff, a deadline after which an
-// operation counts as stuck, and how many polls one generation makes before continuing as new.
+// How orchestrations wait on ARM: checks that come soon after ARM accepts a write and then back off in
+// proportion to the time already waited, a deadline after which an operation counts as stuck, and how
+// many checks one generation makes before continuing as new.
 
 /** How the orchestrator polls; carried in the input so replays never read settings. */
 export interface PollingPolicy {
-  /** First wait between polls, in seconds. */
+  /** First wait after ARM accepted a write, and the shortest wait between checks, in seconds. */
   initialSeconds: number;
-  /** Cap of the exponential backoff, in seconds. */
+  /** The longest wait between checks, in seconds. */
   maxSeconds: number;
   /** After this long without a final state the operation ends as `stuck`. */
   deadlineMinutes: number;
@@ -15,18 +16,35 @@ export interface PollingPolicy {
   pollsPerGeneration: number;
 }
 
+/**
+ * One 404 confirms a delete: ARM's resource provider contract has a resource disappear when, and only
+ * when, its delete has completed (until then GET shows it Deleting), and GET by id reads what was
+ * written. Several 404s in a row (Terraform waits for five, five seconds apart) guard against something
+ * else, ARM refusing to create the name again for a while after a delete, which the create handles by
+ * waiting as long as ARM's refusal says.
+ */
 export const DEFAULT_POLLING: PollingPolicy = {
-  initialSeconds: 5,
+  initialSeconds: 1,
   maxSeconds: 300,
   deadlineMinutes: 180,
-  goneConfirmations: 5,
-  pollsPerGeneration: 25,
+  goneConfirmations: 1,
+  pollsPerGeneration: 10,
 };
 
-/** Capped exponential backoff: initial, 2×, 4×, ... never above the cap. */
-export function pollDelaySeconds(poll: number, policy: PollingPolicy): number {
-  const exponent = Math.min(Math.max(poll, 0), 30);
-  return Math.min(policy.maxSeconds, policy.initialSeconds * 2 ** exponent);
+/**
+ * A check comes at most this share of the time already waited after the moment it looks for: nothing
+ * says how long a replica takes (seconds when empty, days for terabytes), so the time it has taken so
+ * far is the only evidence, and waits grow with it.
+ */
+export const POLL_PROPORTION = 0.1;
+
+/** The wait before the next check of something under way for `elapsedSeconds`: a tenth of that, within bounds. */
+export function pollDelaySeconds(
+  elapsedSeconds: number,
+  policy: Pick<PollingPolicy, 'initialSeconds' | 'maxSeconds'>,
+): number {
+  const proportional = POLL_PROPORTION * Math.max(0, elapsedSeconds);
+  return Math.min(policy.maxSeconds, Math.max(policy.initialSeconds, proportional));
 }
 
 /** Whether an operation started at `armStartedAt` has outlived its deadline at `now`. */

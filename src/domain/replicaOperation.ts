@@ -48,6 +48,11 @@ export interface ReplicaOperationRequest {
   replyTo?: ChatReplyTarget;
   /** When present, nothing is changed until a person the policy names approves within the timeout. */
   approval?: { timeoutMinutes: number; policy: ApprovalPolicy };
+  /**
+   * Set by a heal that has just read the registry and the replica and made sure of the private-link
+   * permission: the operation does not read them again before its write.
+   */
+  checked?: boolean;
 }
 
 /** What one orchestration generation hands to the next through continue-as-new. */
@@ -79,8 +84,23 @@ export interface PrivateLinkPlan {
   policy: HealPolicy;
 }
 
-/** How often, at most, the permission is checked again after a grant before the operation gives up. */
-export const PERMISSION_CHECKS = 10;
+/**
+ * How long a granted permission is waited for at most, in longest waits between checks (with the
+ * defaults, twenty minutes): role assignments can take minutes to reach every ARM front end.
+ */
+export const PERMISSION_WAIT_LIMIT = 4;
+
+/** Seconds after a grant after which an operation stops waiting for it to be effective. */
+export function permissionWaitSeconds(policy: Pick<PollingPolicy, 'maxSeconds'>): number {
+  return PERMISSION_WAIT_LIMIT * policy.maxSeconds;
+}
+
+/**
+ * Tasks one generation of a replica operation waits for at most before it continues as new. Each costs
+ * about four history events (scheduled, completed, and the episode that handles it), so a generation's
+ * history stays within a hundred events however long provisioning takes.
+ */
+export const AWAITS_PER_GENERATION = 24;
 
 export interface ReplicaOperationInput {
   request: ReplicaOperationRequest;
@@ -196,7 +216,7 @@ export function describeArmActions(actions: readonly ArmAction[], privateLink?: 
         return [
           ...(privateLink === undefined ? [] : describePrivateLinkStep(privateLink)),
           `PUT the replication in ${action.location} (zone redundancy ${action.settings.zoneRedundancy}, regional endpoint ${action.settings.regionEndpointEnabled ? 'enabled' : 'disabled'})`,
-          'poll the replica with capped exponential backoff until Succeeded or Failed, or until the deadline (stuck)',
+          'poll the replica, soon after ARM accepted and then less often, until Succeeded or Failed, or until the deadline (stuck); if ARM still holds the name of a replica deleted moments ago, wait as long as it says and try again',
         ];
       case 'update':
         return [
@@ -206,10 +226,7 @@ export function describeArmActions(actions: readonly ArmAction[], privateLink?: 
           'poll the replica until Succeeded or Failed, or until the deadline (stuck)',
         ];
       case 'delete':
-        return [
-          'DELETE the replication',
-          'poll until the replica is consistently gone (several 404s in a row)',
-        ];
+        return ['DELETE the replication', 'poll until the replica is gone (404)'];
     }
   });
 }
@@ -220,7 +237,7 @@ function describePrivateLinkStep(plan: PrivateLinkPlan): string[] {
   return [
     `${checked} (missing at ${plan.missingAt.length})`,
     `grant it: ensure the custom role holding only that action and assign it to the identity at ${plan.missingAt.join(', ')}`,
-    `wait until the permission is effective (up to ${PERMISSION_CHECKS} checks with backoff), so the replica is never created without it`,
+    'wait until the permission is effective (checked soon after the grant, then less often, for a bounded time), so the replica is never created without it',
   ];
 }
 

@@ -1,4 +1,5 @@
-// The sweep's shapes and its tally. Pure: the sweep orchestration (app/healing) runs it.
+// The sweep's shapes and its tally: counts that stay the same size however large the fleet, plus bounded
+// samples of results and failed scans (the audit trail has every one). Pure: app/healing runs it.
 import type { ApprovalPolicy } from './approval';
 import type { AuditActor, AuditChannel } from './audit';
 import type { Diagnosis, HealOutcome, HealResult } from './healing';
@@ -16,8 +17,8 @@ export function registrySweepInstanceId(registry: RegistryId): string {
   return namedInstanceId('sweep', registryKey(registry));
 }
 
-/** Registries one orchestration generation covers before continue-as-new keeps its history bounded. */
-export const REGISTRIES_PER_GENERATION = 50;
+/** How many results, and failed scans, a sweep's output names; the audit trail has all of them. */
+export const SWEEP_SAMPLE_SIZE = 20;
 
 export interface SweepRequest {
   actor: AuditActor;
@@ -25,12 +26,11 @@ export interface SweepRequest {
   requestedAt: string;
   /** Heals report what they would do and change nothing. */
   dryRun: boolean;
-  /** Registry scans, and heals, in flight at once. */
+  /** Registry scans in flight at once per subscription, and heals running at once. */
   parallelism: number;
   polling: PollingPolicy;
   maxAttempts: number;
   approvalTimeoutMinutes: number;
-  registriesPerGeneration?: number;
   /** Limits the sweep to this registry (a resource id), as `POST /api/registries/.../heal` asks. */
   registryId?: string;
   /** A chat-started sweep reports back, and asks for approvals, in the chat it came from. */
@@ -41,16 +41,18 @@ export interface SweepRequest {
 
 /** What became of one suspect: the heal's result, or why no heal ran to the end. */
 export interface SweepEntry extends Omit<HealResult, 'outcome' | 'diagnosis' | 'attempts'> {
-  outcome: HealOutcome | 'failed';
+  outcome: HealOutcome | 'failed' | 'deferred';
   diagnosis?: Diagnosis;
   attempts?: number;
 }
 
-export interface SweepSummary {
+/** A sweep's counts: what its status shows and its output keeps, the same size for any fleet. */
+export interface SweepCounts {
+  /** Registries in scope found so far: all of them once the listing is done. */
   registries: number;
   registriesScanned: number;
-  /** Registries whose scan failed after its retries. */
-  scanFailures: string[];
+  /** Registries whose scan failed. */
+  scanFailures: number;
   suspects: number;
   healed: number;
   /** Suspects left alone: slow but progressing, or busy with another operation. */
@@ -60,14 +62,22 @@ export interface SweepSummary {
   escalated: number;
   rejected: number;
   healthy: number;
+  /** Suspects found while the heals waiting to start were at their bound: left for the next sweep. */
+  deferred: number;
+}
+
+export interface SweepSummary extends SweepCounts {
+  /** The first registries whose scan failed (up to SWEEP_SAMPLE_SIZE). */
+  failedScans: string[];
+  /** The first results, one per suspect (up to SWEEP_SAMPLE_SIZE). */
   results: SweepEntry[];
 }
 
-export function emptySummary(registries: number): SweepSummary {
+export function emptySummary(): SweepSummary {
   return {
-    registries,
+    registries: 0,
     registriesScanned: 0,
-    scanFailures: [],
+    scanFailures: 0,
     suspects: 0,
     healed: 0,
     skipped: 0,
@@ -76,21 +86,36 @@ export function emptySummary(registries: number): SweepSummary {
     escalated: 0,
     rejected: 0,
     healthy: 0,
+    deferred: 0,
+    failedScans: [],
     results: [],
   };
 }
 
 /** Adds one suspect's entry to the summary (a new summary; the old one is left as it was). */
 export function tally(summary: SweepSummary, entry: SweepEntry): SweepSummary {
-  const counted = { ...summary, results: [...summary.results, entry] };
+  const counted = {
+    ...summary,
+    results: summary.results.length < SWEEP_SAMPLE_SIZE ? [...summary.results, entry] : summary.results,
+  };
   counted[entry.outcome] += 1;
   return counted;
 }
 
-/** The summary's counts: no lists, so that they fit a custom status (capped at 16 KB) however large the fleet. */
-export type SweepCounts = Omit<SweepSummary, 'results' | 'scanFailures'> & { scanFailures: number };
+/** Counts a failed scan, naming it while the sample has room. */
+export function tallyScanFailure(summary: SweepSummary, registryId: string): SweepSummary {
+  return {
+    ...summary,
+    scanFailures: summary.scanFailures + 1,
+    failedScans:
+      summary.failedScans.length < SWEEP_SAMPLE_SIZE
+        ? [...summary.failedScans, registryId]
+        : summary.failedScans,
+  };
+}
 
+/** The summary's counts: no lists, so that they fit a custom status (capped at 16 KB) however large the fleet. */
 export function summaryCounts(summary: SweepSummary): SweepCounts {
-  const { results: _results, scanFailures, ...counts } = summary;
-  return { ...counts, scanFailures: scanFailures.length };
+  const { results: _results, failedScans: _failedScans, ...counts } = summary;
+  return counts;
 }

@@ -72,7 +72,9 @@ export function verificationSignals(target: string, verdict: VerificationVerdict
 
 /** The replicas-by-state gauge of one registry: every known state, zero included, and any other seen. */
 export function replicaStateSignals(registryId: string, provisioningStates: readonly string[]): Signals {
-  const counts = new Map<string, number>(REPLICA_STATES.map((state) => [state, 0]));
+  // Only the states the registry's replicas are in: six points per registry and scan would be mostly
+  // zeros, and a fleet of thousands sends a point per registry, state and sweep.
+  const counts = new Map<string, number>();
   for (const seen of provisioningStates) {
     const state = REPLICA_STATES.find((known) => known.toLowerCase() === seen.toLowerCase()) ?? seen;
     counts.set(state, (counts.get(state) ?? 0) + 1);

@@ -1,16 +1,14 @@
-// The ARM clients the app's factory hands out carry the throttling and retry counter once, after the
-// retry policy so that it sees every attempt; the clients themselves are the same as without it.
+// The ARM clients carry the throttling and retry counter once, after the retry policy so that it sees
+// every attempt.
 import { DefaultAzureCredential } from '@azure/identity';
 
 import { ArmClients } from '../../src/azure/armClients';
-import { ARM_REQUEST_TELEMETRY_POLICY, withArmRequestTelemetry } from '../../src/azure/armRequestTelemetry';
+import { ARM_REQUEST_TELEMETRY_POLICY } from '../../src/azure/armRequestTelemetry';
 
 const SUBSCRIPTION = '00000000-0000-0000-0000-0000000000ab';
 
 test('every client gets the policy once, after the retry policy', () => {
-  const clients = withArmRequestTelemetry(
-    new ArmClients(new DefaultAzureCredential(), 'https://127.0.0.1:1'),
-  );
+  const clients = new ArmClients(new DefaultAzureCredential(), 'https://127.0.0.1:1');
 
   for (const make of [
     () => clients.containerRegistry(SUBSCRIPTION),
@@ -25,6 +23,4 @@ test('every client gets the policy once, after the retry policy', () => {
     expect(retry).toBeGreaterThanOrEqual(0);
     expect(names.indexOf(ARM_REQUEST_TELEMETRY_POLICY)).toBeGreaterThan(retry);
   }
-  expect(clients).toBeInstanceOf(ArmClients);
-  expect(clients.endpoint).toBe('https://127.0.0.1:1');
 });

@@ -18,15 +18,23 @@ test('a missing permission is granted and awaited before the replica is deleted 
     `ensure the least-privilege custom role holding only ${PRIVATE_LINK_ACTION}`,
     "assign it to the app's identity (oid-app) at /pe/one, /pe/two",
     'wait until the permission is effective (if it never is, stop here and leave the replica as it is)',
-    'delete replica westus and wait until it is consistently gone',
-    'create replica westus again in westus with the captured settings and wait for Succeeded',
+    'delete replica westus and wait until it is gone',
+    'create replica westus again in westus with the captured settings (waiting as long as Azure says when it still holds the name) and wait for Succeeded',
   ]);
 });
 
-test('a failed replica is deleted and created again without touching permissions', () => {
-  const plan = healPlan('failed', stuck, access);
+test('a failed replica is deleted and created again without touching permissions the app holds', () => {
+  const plan = healPlan('failed', stuck, { ...access, missingAt: [] });
   expect(plan).toHaveLength(3);
   expect(plan.join('\n')).not.toContain(PRIVATE_LINK_ACTION);
+});
+
+test('a failed replica on a registry whose endpoints lack the permission gets it first, so its successor is not stuck', () => {
+  const plan = healPlan('failed', stuck, access);
+  expect(plan).toHaveLength(6);
+  expect(plan.findIndex((line) => line.startsWith('assign it'))).toBeLessThan(
+    plan.findIndex((line) => line.startsWith('delete')),
+  );
 });
 
 test('healthy and slow replicas are left alone', () => {

@@ -18,29 +18,30 @@ const policy = (overrides: Partial<PollingPolicy> = {}): PollingPolicy => ({
   ...overrides,
 });
 
-describe('pollDelaySeconds backs off exponentially up to the cap', () => {
+describe('pollDelaySeconds waits a tenth of the time already waited, within bounds', () => {
   test.each([
-    ['the first poll waits the initial delay', 0, { initialSeconds: 5, maxSeconds: 300 }, 5],
-    ['the second poll waits twice as long', 1, { initialSeconds: 5, maxSeconds: 300 }, 10],
-    ['the fifth poll waits sixteen times as long', 4, { initialSeconds: 5, maxSeconds: 300 }, 80],
-    ['a late poll is capped', 6, { initialSeconds: 5, maxSeconds: 300 }, 300],
     [
-      'a very late poll stays capped without overflowing',
-      10_000,
-      { initialSeconds: 5, maxSeconds: 300 },
-      300,
+      'right after ARM accepted, the first check comes after the initial wait',
+      0,
+      { initialSeconds: 1, maxSeconds: 300 },
+      1,
     ],
-    ['a negative poll count is read as the first poll', -3, { initialSeconds: 5, maxSeconds: 300 }, 5],
-    ['fractional delays double too', 2, { initialSeconds: 0.2, maxSeconds: 0.5 }, 0.5],
-    ['an initial delay above the cap is capped', 0, { initialSeconds: 10, maxSeconds: 3 }, 3],
-  ])('%s', (_name, poll, overrides, expected) => {
-    expect(pollDelaySeconds(poll, policy(overrides))).toBe(expected);
+    ['early on, checks come every initial wait', 5, { initialSeconds: 1, maxSeconds: 300 }, 1],
+    ['after 20 seconds, the next check comes 2 seconds later', 20, { initialSeconds: 1, maxSeconds: 300 }, 2],
+    ['after an hour, 6 minutes would pass: capped', 3600, { initialSeconds: 1, maxSeconds: 300 }, 300],
+    ['a negative elapsed time is read as none', -30, { initialSeconds: 1, maxSeconds: 300 }, 1],
+    ['fractional bounds hold', 4, { initialSeconds: 0.2, maxSeconds: 0.5 }, 0.4],
+    ['an initial wait above the cap is capped', 0, { initialSeconds: 10, maxSeconds: 3 }, 3],
+  ])('%s', (_name, elapsed, overrides, expected) => {
+    expect(pollDelaySeconds(elapsed, policy(overrides))).toBeCloseTo(expected, 10);
   });
 
-  test('never shrinks from one poll to the next', () => {
-    const delays = Array.from({ length: 40 }, (_, poll) => pollDelaySeconds(poll, DEFAULT_POLLING));
-    expect(delays).toEqual([...delays].sort((a, b) => a - b));
-    expect(Math.max(...delays)).toBe(DEFAULT_POLLING.maxSeconds);
+  test('a check never comes more than a tenth (or the initial wait) after the moment it looks for', () => {
+    for (const done of [3, 10, 20, 95, 600, 7200]) {
+      let at = 0;
+      while (at < done) at += pollDelaySeconds(at, DEFAULT_POLLING);
+      expect(at - done).toBeLessThanOrEqual(Math.max(DEFAULT_POLLING.initialSeconds, 0.1 * done) + 1e-9);
+    }
   });
 });
 

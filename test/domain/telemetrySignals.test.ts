@@ -208,7 +208,7 @@ describe('sweeps', () => {
   });
 });
 
-test('replicas by state: every known state of the registry, zero included, and any other state seen', () => {
+test('replicas by state: the states the registry’s replicas are in, known or not, no zeros', () => {
   const { measurements, log } = replicaStateSignals(REGISTRY, [
     'Succeeded',
     'creating',
@@ -218,16 +218,8 @@ test('replicas by state: every known state of the registry, zero included, and a
 
   expect(log).toBeUndefined();
   const byState = Object.fromEntries(measurements.map((m) => [String(m.dimensions.state), m.value]));
-  expect(byState).toEqual({
-    Creating: 1,
-    Updating: 0,
-    Deleting: 0,
-    Succeeded: 2,
-    Failed: 0,
-    Canceled: 0,
-    Weird: 1,
-  });
-  expect(Object.keys(byState)).toEqual([...REPLICA_STATES, 'Weird']);
+  expect(byState).toEqual({ Succeeded: 2, Creating: 1, Weird: 1 });
+  expect(REPLICA_STATES).toContain('Creating');
   expect(measurements.every((m) => m.metric === 'replicas' && m.dimensions.registry === REGISTRY)).toBe(true);
 });
 

@@ -73,7 +73,7 @@ export async function startApp(
     sandbox?: Omit<SandboxOptions, 'seed' | 'tlsDir'>;
     /** Settings for the app (a function gets the subscription id). */
     env?: Record<string, string> | ((subscriptionId: string) => Record<string, string>);
-    /** More to seed: principals, role definitions and assignments (a function gets the subscription id). */
+    /** More to seed: principals, subscriptions, role definitions and assignments, registries (a function gets the subscription id). */
     seed?: SeedDocument | ((subscriptionId: string) => SeedDocument);
     /**
      * Whether the app gets the harness's broad role over the subscription (registries, and every read);
@@ -94,7 +94,7 @@ export async function startApp(
   const broad = options.broadAppRole ?? true;
   const seedDocument: SeedDocument = {
     principals: [APP_IDENTITY, ...(extra.principals ?? [])],
-    subscriptions: [{ subscriptionId, locations: LOCATIONS }],
+    subscriptions: [{ subscriptionId, locations: LOCATIONS }, ...(extra.subscriptions ?? [])],
     roleDefinitions: [
       ...(broad
         ? [
@@ -113,7 +113,7 @@ export async function startApp(
         : []),
       ...(extra.roleAssignments ?? []),
     ],
-    registries: registries(registryId, subscriptionId),
+    registries: [...registries(registryId, subscriptionId), ...(extra.registries ?? [])],
   };
   // Lists lag writes by ten (virtual) seconds, as ARM's do by a few: the app must find what it just
   // wrote by id, not by listing.
@@ -129,7 +129,6 @@ export async function startApp(
     AUDIT_TABLE: auditTable,
     POLL_INITIAL_SECONDS: '0.2',
     POLL_MAX_SECONDS: '0.5',
-    DELETE_CONFIRMATIONS: '2',
     DEVHOST_DURABLE_POLL_MS: '100',
     DEVHOST_LOG_LEVEL: 'error',
     // No sweep on the clock: a quarter-hour tick would meet the test's own operations. Tests that

@@ -16,7 +16,7 @@ export function healRequest(replicaId: string, overrides: Partial<HealRequest> =
     requestedAt: new Date().toISOString(),
     policy: 'auto',
     dryRun: false,
-    polling: { ...DEFAULT_POLLING, initialSeconds: 0.2, maxSeconds: 0.5, goneConfirmations: 2 },
+    polling: { ...DEFAULT_POLLING, initialSeconds: 0.2, maxSeconds: 0.5 },
     thresholdMinutes: 60,
     firstSeenAt: '2026-01-01T00:00:00.000Z',
     maxAttempts: 2,

@@ -1,14 +1,11 @@
-// ARM refuses to create a replica under a name deleted moments ago: a heal's recreate keeps retrying
-// until ARM lets go of the name. The name stays blocked until the test moves the sandbox's clock past
-// the block, which it does only once ARM has refused a recreate.
-import { eventually } from '@acr-replica-guard/devhost/testing';
+// ARM refuses to create a replica under a name deleted moments ago (the sandbox's refusal says for how
+// long): a heal's recreate waits exactly that long, once, and then creates it.
+import type { HealResult } from '../../src/domain';
 import { startApp } from './appHarness';
-import { healRequest, healResult, startHeal } from './healHarness';
+import { durable, healRequest, startHeal } from './healHarness';
 import type { AppHarness } from './appHarness';
 
 const RG = 'rg-block';
-/** Over a quarter of an hour of wall time at the test sandbox's speed: the test ends the block itself. */
-const BLOCK_SECONDS = 1_000_000;
 
 let app: AppHarness;
 
@@ -22,7 +19,8 @@ beforeAll(async () => {
         replicas: [{ location: 'eastus', failed: true }],
       },
     ],
-    { sandbox: { recreateBlockSeconds: BLOCK_SECONDS } },
+    // The name stays blocked for about three seconds of wall time after the delete.
+    { sandbox: { recreateBlockSeconds: 3000 } },
   );
 });
 
@@ -30,23 +28,31 @@ afterAll(async () => {
   await app?.stop();
 });
 
-test('a failed replica is recreated once ARM releases the name it just deleted', async () => {
+test('a failed replica is recreated once ARM releases the name it just deleted, after one wait as long as ARM said', async () => {
   const request = healRequest(`${app.registryId(RG, 'crblock01')}/replications/eastus`, {
     thresholdMinutes: 1,
     firstSeenAt: undefined,
   });
   await startHeal(app, request, 'heal-block');
 
-  const refused = await eventually('ARM to refuse the recreate', async () => {
-    const { counts } = await app.sandbox.admin.requests(app.subscriptionId);
-    return (counts['Replications_Create 409'] ?? 0) > 0 ? counts : undefined;
-  });
-  expect(refused['Replications_Create 201']).toBeUndefined();
-  const released = await app.sandbox.admin.call('POST', '/clock', { advanceSeconds: BLOCK_SECONDS });
-  expect(released.status).toBe(200);
+  let status: { runtimeStatus: string; output: HealResult };
+  do {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    status = (await app.api(durable('instances/heal-block'))).json();
+  } while (!['Completed', 'Failed'].includes(status.runtimeStatus));
 
-  expect(await healResult(app, 'heal-block')).toMatchObject({ outcome: 'healed', diagnosis: 'failed' });
+  expect(status).toMatchObject({
+    runtimeStatus: 'Completed',
+    output: { outcome: 'healed', diagnosis: 'failed' },
+  });
   const log = await app.sandbox.admin.requests(app.subscriptionId);
-  expect(log.counts['Replications_Create 409']).toBeGreaterThan(0);
+  expect(log.counts['Replications_Create 409']).toBe(1);
+  // One 404 confirmed the delete; the refusal needed no look at the replica.
+  expect(log.counts['Replications_Get 404']).toBe(1);
   expect(log.counts['Replications_Create 201']).toBe(1);
+  const refused = (
+    await app.audit.listByInstance(app.registryId(RG, 'crblock01'), 'heal-block|create|1')
+  ).find((e) => e.step === 'arm-refused-1');
+  expect(refused?.detail).toMatchObject({ action: 'create' });
+  expect(typeof refused?.detail?.retryAfterSeconds).toBe('number');
 });

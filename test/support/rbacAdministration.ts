@@ -1,6 +1,7 @@
 // Gives the app identity what it needs to create its own private-link role (the wider set-up without the
 // infrastructure's pre-created role), in one subscription only: a custom role that may write role
 // definitions, and Role Based Access Control Administrator. The app uses it only with CREATE_OWN_ROLE.
+// Or the infrastructure's set-up: a private-link role made beforehand (preCreatedPrivateLinkRole).
 import { randomUUID } from 'node:crypto';
 
 import type { SeedDocument } from '@acr-replica-guard/sandbox';
@@ -33,5 +34,35 @@ export function rbacAdministration(subscriptionId: string): SeedDocument {
       { principalId: APP_IDENTITY.objectId, role: writer, scope },
       { principalId: APP_IDENTITY.objectId, role: 'Role Based Access Control Administrator', scope },
     ],
+  };
+}
+
+/**
+ * The infrastructure's way instead: a private-link role made beforehand (a random GUID, holding only the
+ * private-link action; its GUID is the caller's), which the app assigns by HEAL_ROLE_DEFINITION_ID, and Role Based Access Control
+ * Administrator to assign it. `seed` goes to the sandbox, `env` to the app.
+ */
+export function preCreatedPrivateLinkRole(
+  subscriptionId: string,
+  guid: string,
+): { seed: SeedDocument; env: { HEAL_ROLE_DEFINITION_ID: string } } {
+  const scope = `/subscriptions/${subscriptionId}`;
+  return {
+    seed: {
+      roleDefinitions: [
+        {
+          name: guid,
+          roleName: `Private link ${guid}`,
+          permissions: [{ actions: ['Microsoft.Network/privateEndpoints/privateLinkServiceProxies/write'] }],
+          assignableScopes: [scope],
+        },
+      ],
+      roleAssignments: [
+        { principalId: APP_IDENTITY.objectId, role: 'Role Based Access Control Administrator', scope },
+      ],
+    },
+    env: {
+      HEAL_ROLE_DEFINITION_ID: `${scope}/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
+    },
   };
 }

@@ -1,14 +1,12 @@
 // How a sweep hands the drift its scans found to this feature: one activity per batch of findings, which
 // reports each drift, or starts the registry's apply, as the declaration's drift policy says. It never
-// fails the sweep: a hand-over that cannot run is returned as failed actions, and the next sweep tries
-// again.
-import type { OrchestrationContext } from 'durable-functions';
+// fails the sweep: the sweep takes no notice of its outcome (and gives it no retries inside its window),
+// and a hand-over that cannot run is simply made again by the next sweep, which finds the same drift.
+import type { OrchestrationContext, Task } from 'durable-functions';
 
 import type { AuditActor, AuditChannel } from '../../domain';
-import { ACTIVITY_RETRY } from '../common/activityRetry';
-import { failureMessage } from '../common/failureMessage';
 import { HAND_OVER_DRIFT_ACTIVITY } from './desiredReplicas.contract';
-import type { DriftAction, DriftFinding, DriftHandOver } from './desiredReplicas.contract';
+import type { DriftFinding, DriftHandOver } from './desiredReplicas.contract';
 
 /** Who runs the sweep: its findings are reported, and its applies started, in that name. */
 export interface DriftSweep {
@@ -18,12 +16,12 @@ export interface DriftSweep {
   dryRun: boolean;
 }
 
-export function* handOverDrift(
+/** The hand-over of one batch of findings, as a task for the sweep to issue beside its scans. */
+export function driftHandOver(
   context: OrchestrationContext,
   sweep: DriftSweep,
   findings: readonly DriftFinding[],
-): Generator<unknown, DriftAction[], unknown> {
-  if (findings.length === 0) return [];
+): Task {
   const handOver: DriftHandOver = {
     actor: sweep.actor,
     channel: sweep.channel,
@@ -32,14 +30,5 @@ export function* handOverDrift(
     findings: [...findings],
     sweepId: context.df.instanceId,
   };
-  try {
-    return (yield context.df.callActivityWithRetry(
-      HAND_OVER_DRIFT_ACTIVITY,
-      ACTIVITY_RETRY,
-      handOver,
-    )) as DriftAction[];
-  } catch (error) {
-    const reason = failureMessage(error).slice(0, 300);
-    return findings.map((finding) => ({ registryId: finding.registryId, action: 'failed', reason }));
-  }
+  return context.df.callActivity(HAND_OVER_DRIFT_ACTIVITY, handOver);
 }

@@ -351,7 +351,7 @@ function* grant(
     return result(about, 'failed', `the permission was not granted: ${granted.reason}`);
   }
   yield audit('permission-granted', 'succeeded', { ...granted });
-  const wait = yield* waitUntilPermissionEffective(context, request.registryId, request.polling);
+  const wait = yield* waitUntilPermissionEffective(context, step.privateEndpoints ?? [], request.polling);
   if (!wait.effective) {
     return result(
       about,

@@ -8,26 +8,30 @@ import { canonicalJson, digest, driftOf, formatRegistryId, hasDrift, planReplica
 import type { RegistryId, ReplicaView } from '../../domain';
 import type { DriftFinding } from './desiredReplicas.contract';
 
-/** What the sweep's scan calls per registry; undefined when there is nothing to report or clear. */
+/**
+ * What the sweep's scan calls per registry, with the replicas ARM is listing (so the declaration is read
+ * meanwhile); undefined when there is nothing to report or clear.
+ */
 export type DriftCheck = (
   registry: RegistryId,
-  replicas: readonly ReplicaView[],
+  replicas: Promise<readonly ReplicaView[]>,
 ) => Promise<DriftFinding | undefined>;
 
 /**
  * A finding when the registry has a declaration and either differs from it or differed at the last
  * report (so the report can be cleared). Never throws: a declaration table that cannot be read must not
- * fail the scan the heals depend on; the next sweep checks again.
+ * fail the scan the heals depend on (a listing that fails fails the scan itself); the next sweep checks
+ * again.
  */
 export function replicaSetDriftCheck(store: () => DesiredReplicaStore = desiredReplicaStore): DriftCheck {
   return async (registry, replicas) => {
     try {
-      const { current, reported } = await store().readForSweep(registry);
+      const [{ current, reported }, listed] = await Promise.all([store().readForSweep(registry), replicas]);
       if (current === undefined) return undefined;
       const plan = planReplicaSet({
         declaration: current.declaration,
         homeRegion: current.homeRegion,
-        replicas,
+        replicas: listed,
         // Approvals are the apply's business; drift is the same under every policy.
         approval: { trigger: 'drift', registryPolicy: 'auto' },
       });

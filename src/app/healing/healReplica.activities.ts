@@ -1,22 +1,38 @@
-// Activities of the heal orchestration that are not ARM writes: capturing a replica's settings before it
-// is deleted, and telling people when healing gives up or leaves a replica alone.
+// Activities of the heal orchestration that are not ARM writes: reading once what a heal works from (the
+// replica with its settings, its registry's private endpoints, the app's permission there), and telling
+// people when healing gives up or leaves a replica alone.
 import * as df from 'durable-functions';
 import type { InvocationContext } from '@azure/functions';
 import type { ActivityHandler } from 'durable-functions';
 
+import { AccessGateway } from '../../azure/access';
 import { armClients } from '../../azure/armClients';
 import { ReplicaGateway } from '../../azure/replicas';
 import { notifyWebhookUrl } from '../../config/settings';
-import { parseReplicaId } from '../../domain';
+import { parseReplicaId, registryOfReplica } from '../../domain';
 import { isRedirect } from '../../slack/postToResponseUrl';
-import type { ReplicaView } from '../../domain';
-import { CAPTURE_REPLICA_ACTIVITY, NOTIFY_ACTIVITY } from './healing.contract';
-import type { HealNotification } from './healing.contract';
+import { GATHER_EVIDENCE_ACTIVITY, NOTIFY_ACTIVITY } from './healing.contract';
+import type { HealEvidenceRead, HealNotification } from './healing.contract';
 
-/** The replica as it is now, settings included; undefined when it no longer exists. */
-export const captureReplica: ActivityHandler = async (replicaId: string): Promise<ReplicaView | null> => {
-  const view = await new ReplicaGateway(armClients()).getReplica(parseReplicaId(replicaId));
-  return view ?? null;
+/**
+ * The replica as it is now (settings included), and, while it exists, its registry's private endpoints
+ * and where the app's identity lacks the permission: one read of each, which the heal passes on.
+ */
+export const gatherEvidence: ActivityHandler = async (replicaId: string): Promise<HealEvidenceRead> => {
+  const clients = armClients();
+  const access = new AccessGateway(clients);
+  const replicas = new ReplicaGateway(clients);
+  const replica = parseReplicaId(replicaId);
+  const view = await replicas.getReplica(replica);
+  if (view === undefined) return { replica: null, privateEndpoints: [], missingAt: [], principalId: '' };
+  const registry = await replicas.getRegistry(registryOfReplica(replica));
+  if (registry === undefined) throw new Error(`the registry of ${replicaId} was not found`);
+  return {
+    replica: view,
+    privateEndpoints: registry.privateEndpoints,
+    missingAt: await access.missingPrivateLinkPermission(registry.privateEndpoints),
+    principalId: await access.principalId(),
+  };
 };
 
 /**
@@ -62,5 +78,5 @@ export function notificationText(notification: HealNotification): string {
   return `${ICONS[notification.kind]} ${notification.summary} (replica ${notification.replicaId}; operation \`${notification.instanceId}\`)`;
 }
 
-df.app.activity(CAPTURE_REPLICA_ACTIVITY, { handler: captureReplica });
+df.app.activity(GATHER_EVIDENCE_ACTIVITY, { handler: gatherEvidence });
 df.app.activity(NOTIFY_ACTIVITY, { handler: notify });

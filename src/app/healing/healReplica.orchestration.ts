@@ -1,7 +1,8 @@
 // Heal one replica, the runbook Azure documents for replicas stuck on private-endpoint registries:
-// gather evidence and diagnose; leave slow replicas alone; within the registry's policy, grant the
-// missing private-link permission and wait until it is effective, delete the replica, then create it
-// again with the settings it had — in bounded attempts, escalating when they run out.
+// gather evidence (each thing read once, and passed on) and diagnose; leave slow replicas alone; within
+// the registry's policy, grant the missing private-link permission and wait until it is effective,
+// delete the replica, then create it again with the settings it had — in bounded attempts, escalating
+// when they run out.
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 
@@ -22,7 +23,6 @@ import type { AuditStep } from '../audit/audit.steps';
 import type { ChatApprovalRequestInput } from '../chatFollowUp/chatFollowUp.contract';
 import type { PrivateLinkCheck, PrivateLinkGrantResult } from '../privateLink/privateLink.contract';
 import {
-  checkPrivateLink,
   grantPrivateLink,
   isGrantRefused,
   refusalDetail,
@@ -33,8 +33,8 @@ import type { ScopeVerdict } from '../scope/scope.contract';
 import { checkScope } from '../scope/scope.steps';
 import { ACTIVITY_RETRY } from '../common/activityRetry';
 import { failureMessage } from '../common/failureMessage';
-import { CAPTURE_REPLICA_ACTIVITY, HEAL_REPLICA_ORCHESTRATION, NOTIFY_ACTIVITY } from './healing.contract';
-import type { HealNotification } from './healing.contract';
+import { GATHER_EVIDENCE_ACTIVITY, HEAL_REPLICA_ORCHESTRATION, NOTIFY_ACTIVITY } from './healing.contract';
+import type { HealEvidenceRead, HealNotification } from './healing.contract';
 
 export type HealPhase =
   | 'diagnosing'
@@ -78,6 +78,8 @@ interface HealRun {
   request: HealRequest;
   registryId: string;
   attempt: number;
+  /** The permission was granted and seen effective in an earlier attempt. */
+  granted: boolean;
   status: (phase: HealPhase, diagnosis?: Diagnosis) => void;
   audit: AuditStep;
   notify: (kind: HealNotification['kind'], summary: string, detail?: Record<string, unknown>) => Task;
@@ -113,6 +115,7 @@ function beginHeal(context: OrchestrationContext): HealRun {
     request,
     registryId: formatRegistryId(registryOfReplica(parseReplicaId(request.replicaId))),
     attempt: 0,
+    granted: false,
     status: (phase, diagnosis) => {
       context.df.setCustomStatus({
         operation: 'heal',
@@ -157,15 +160,16 @@ function* refuseOutOfScope(heal: HealRun): Generator<unknown, HealResult | undef
   return finish({ outcome: 'skipped', reason: `${scope.reason}: nothing was read or changed` });
 }
 
-/** Captures the replica (settings included), reads our permission at its private endpoints, diagnoses. */
+/** Reads the replica (settings included), its registry's private endpoints and our permission there, once. */
 function* diagnoseReplica(heal: HealRun): Generator<unknown, Step<Findings>, unknown> {
   const { context, request, status, audit, finish, now } = heal;
   status('diagnosing');
-  const captured = (yield context.df.callActivityWithRetry(
-    CAPTURE_REPLICA_ACTIVITY,
+  const read = (yield context.df.callActivityWithRetry(
+    GATHER_EVIDENCE_ACTIVITY,
     ACTIVITY_RETRY,
     request.replicaId,
-  )) as ReplicaView | null;
+  )) as HealEvidenceRead;
+  const captured = read.replica;
   if (captured === null) {
     yield audit('diagnosed', 'skipped', { reason: 'the replica no longer exists' });
     return {
@@ -173,7 +177,11 @@ function* diagnoseReplica(heal: HealRun): Generator<unknown, Step<Findings>, unk
       result: finish({ diagnosis: 'healthy', outcome: 'skipped', reason: 'the replica no longer exists' }),
     };
   }
-  const access = (yield checkPrivateLink(context, heal.registryId)) as PrivateLinkCheck;
+  const access: PrivateLinkCheck = {
+    privateEndpoints: read.privateEndpoints,
+    missingAt: read.missingAt,
+    principalId: read.principalId,
+  };
   const minutesInState =
     request.firstSeenAt === undefined
       ? undefined
@@ -190,7 +198,8 @@ function* diagnoseReplica(heal: HealRun): Generator<unknown, Step<Findings>, unk
     privateEndpoints: access.privateEndpoints,
     missingPermissionAt: access.missingAt,
   };
-  const diagnosis = diagnose(evidence);
+  // Judged on the exact time in state; the evidence shows it rounded to a tenth of a minute.
+  const diagnosis = diagnose(minutesInState === undefined ? evidence : { ...evidence, minutesInState });
   const plan = healPlan(diagnosis, captured, access);
   yield audit('diagnosed', 'succeeded', { diagnosis, evidence, plan });
   status('diagnosing', diagnosis);
@@ -322,17 +331,19 @@ function* remediateInAttempts(heal: HealRun, findings: Findings): Generator<unkn
 }
 
 /**
- * One attempt: grant and wait (for the permission cause), delete, create. The grant comes first: when it
- * cannot take effect, or is refused, the replica is not deleted for nothing. Returns why it failed, or undefined when
- * healed.
+ * One attempt: grant and wait (wherever the permission is missing: a replica created without it would
+ * be stuck too), delete, create. The grant comes first: when it cannot take effect, or is refused, the
+ * replica is not deleted for nothing. The delete and the create work from what the heal read; they do
+ * not read it again. Returns why the attempt failed, or undefined when healed.
  */
 function* remediate(
   heal: HealRun,
   findings: Findings,
 ): Generator<unknown, AttemptFailure | undefined, unknown> {
-  if (findings.diagnosis === 'missing-private-link-permission') {
-    const granted = yield* grantAndWait(heal, findings);
-    if (granted !== undefined) return granted;
+  if (findings.access.missingAt.length > 0 && !heal.granted) {
+    const failed = yield* grantAndWait(heal, findings);
+    if (failed !== undefined) return failed;
+    heal.granted = true;
   }
   heal.status('deleting', findings.diagnosis);
   const deleted = yield* runOperation(heal, 'delete', {});
@@ -382,7 +393,7 @@ function* grantAndWait(
   }
   yield audit('permission-granted', 'succeeded', { ...grant });
   status('waiting-for-permission', diagnosis);
-  const wait = yield* waitUntilPermissionEffective(context, heal.registryId, request.polling);
+  const wait = yield* waitUntilPermissionEffective(context, access.missingAt, request.polling);
   yield audit('permission-effective', wait.effective ? 'succeeded' : 'failed', { checks: wait.checks });
   return wait.effective
     ? undefined
@@ -410,6 +421,8 @@ function* runOperation(
       channel: request.channel,
       requestedAt: now().toISOString(),
       polling: request.polling,
+      // The heal has just read the registry and the replica, and made sure of the permission.
+      checked: true,
       ...extra,
     },
   };

@@ -1,51 +1,132 @@
-// Activities of a sweep: find the registries it covers, and scan one registry for suspects with one
-// list of its replicas, the watch store, and one GET per suspect (List may be stale; GET decides).
+// Activities of a sweep: which listings cover it, reading a listing from ARM a few pages at a time into
+// the sweep's stored listing, and scanning a batch of listed registries (one list of replicas each, the
+// watch store, one GET per suspect: List may be stale, GET decides; the desired replica set is checked
+// against the same list). Every ARM read is paced on the budget ARM reports, keeping a reserve for users'
+// operations; each activity says what budget it met.
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { ActivityHandler } from 'durable-functions';
 
+import { armBudget } from '../../azure/armBudget';
+import type { ArmBudget } from '../../azure/armBudget';
 import { armClients } from '../../azure/armClients';
-import { listRegistriesInScope } from '../../azure/fleet';
+import { mapWithLimit } from '../../azure/fleet';
 import { ReplicaGateway } from '../../azure/replicas';
+import type { SweepListing } from '../../azure/sweepListing';
 import type { WatchStore } from '../../azure/watchStore';
-import { watchStore } from '../../azure/watchStoreFactory';
+import { sweepListing, watchStore } from '../../azure/watchStoreFactory';
 import { telemetry } from '../../telemetry/telemetry';
 import { healPolicy, healRegistryTag, registryScope, stuckAfterMinutes } from '../../config/settings';
 import type { TagFilter } from '../../config/settings';
 import {
+  SWEEP_READ_RESERVE,
   healPolicyFor,
   isPremium,
   parseRegistryId,
   parseReplicaId,
+  singleRegistrySource,
   stuckAfterMinutesFor,
+  sweepSources,
 } from '../../domain';
-import type { HealPolicy, RegistryScope, RegistryView, ReplicaView } from '../../domain';
+import type { HealPolicy, ListedRegistry, RegistryView, ReplicaView, SweepSource } from '../../domain';
 import { isWatchedSuspect, minutesBetween, watchedState } from '../../domain/watch';
 import { scopeVerdict } from '../scope/scopeGuard';
 import { replicaSetDriftCheck } from '../desiredReplicas/replicaSetDrift';
 import type { DriftCheck } from '../desiredReplicas/replicaSetDrift';
-import { LIST_SWEEP_REGISTRIES_ACTIVITY, SCAN_REGISTRY_ACTIVITY } from './healing.contract';
-import type { ScanRequest, ScanResult, Suspect, SweepRegistry } from './healing.contract';
+import type { DriftFinding } from '../desiredReplicas/desiredReplicas.contract';
+import {
+  LIST_SWEEP_SOURCE_ACTIVITY,
+  SCAN_REGISTRIES_ACTIVITY,
+  SWEEP_SOURCES_ACTIVITY,
+} from './healing.contract';
+import type {
+  FoundSuspect,
+  ListSourceRequest,
+  ListSourceResult,
+  ScanBatch,
+  ScanBatchResult,
+  ScanRequest,
+  ScanResult,
+  Suspect,
+} from './healing.contract';
 
+/** Which registries of a listing a sweep covers, and what their tags (or the settings) say. */
 export interface SweepSelection {
-  scope: RegistryScope;
   tag?: TagFilter;
   policy: HealPolicy;
   thresholdMinutes: number;
 }
 
-export async function listSweepRegistriesWith(
+/** What the sweep's activities work with; tests and benchmarks pass their own. */
+export interface SweepDependencies {
+  gateway: ReplicaGateway;
+  listing: SweepListing;
+  store: WatchStore;
+  budget: ArmBudget;
+  checkDrift: DriftCheck;
+  selection: SweepSelection;
+}
+
+/** Runs one ARM read when the budget can spare it. */
+type Pace = <T>(read: () => Promise<T>) => Promise<T>;
+
+/** Pages of ARM's list one listing call reads at most, so that no call holds the sweep up for long. */
+export const PAGES_PER_LISTING_CALL = 5;
+/** Named registries are read this many at a time. */
+const REGISTRY_READS_IN_FLIGHT = 8;
+
+export async function listSweepSourceWith(
+  deps: SweepDependencies,
+  request: ListSourceRequest,
+): Promise<ListSourceResult> {
+  const { source } = request;
+  const pace: Pace = (read) => deps.budget.paced(source.subscriptionId, SWEEP_READ_RESERVE, read);
+  const { value, budget } = await deps.budget.measure(source.subscriptionId, async () => {
+    let next = request.next;
+    let written = 0;
+    // The first call reads one page, so that the first scans start as early as they can.
+    const pages = request.start === 0 && request.next === undefined ? 1 : PAGES_PER_LISTING_CALL;
+    for (let page = 0; page < pages; page += 1) {
+      const read = await readPage(deps.gateway, source, next, pace);
+      const inScope = read.registries
+        .filter((r) => isPremium(r) && carriesTag(r, deps.selection.tag))
+        .map((r) => listed(r, deps.selection));
+      await deps.listing.write(request.listingKey, request.sourceIndex, request.start + written, inScope);
+      written += inScope.length;
+      next = read.next;
+      if (next === undefined) break;
+    }
+    return { written, ...(next === undefined ? {} : { next }) };
+  });
+  return { ...value, budget };
+}
+
+async function readPage(
   gateway: ReplicaGateway,
-  selection: SweepSelection,
-): Promise<SweepRegistry[]> {
-  const registries = await listRegistriesInScope(gateway, selection.scope);
-  return registries
-    .filter((r) => isPremium(r) && carriesTag(r, selection.tag))
-    .map((r) => ({
-      registryId: r.id,
-      policy: healPolicyFor(r.tags, selection.policy),
-      thresholdMinutes: stuckAfterMinutesFor(r.tags, selection.thresholdMinutes),
-    }));
+  source: SweepSource,
+  next: string | undefined,
+  pace: Pace,
+): Promise<{ registries: RegistryView[]; next?: string }> {
+  switch (source.kind) {
+    case 'registries': {
+      const found = await mapWithLimit(source.registryIds, REGISTRY_READS_IN_FLIGHT, (id) =>
+        pace(() => gateway.getRegistry(parseRegistryId(id))),
+      );
+      return { registries: found.filter((r): r is RegistryView => r !== undefined) };
+    }
+    case 'subscription':
+      return pace(() => gateway.listRegistriesPage(source.subscriptionId, undefined, next));
+    case 'resourceGroup':
+      return pace(() => gateway.listRegistriesPage(source.subscriptionId, source.resourceGroup, next));
+  }
+}
+
+function listed(registry: RegistryView, selection: SweepSelection): ListedRegistry {
+  return {
+    registryId: registry.id,
+    policy: healPolicyFor(registry.tags, selection.policy),
+    thresholdMinutes: stuckAfterMinutesFor(registry.tags, selection.thresholdMinutes),
+  };
 }
 
 /** Tag names compare case-insensitively in ARM; values as written. */
@@ -55,20 +136,61 @@ function carriesTag(registry: RegistryView, tag: TagFilter | undefined): boolean
   return name !== undefined && registry.tags[name] === tag.value;
 }
 
+/**
+ * Scans the registries at the batch's positions one after another. A registry whose scan fails is
+ * reported with the reason, not retried: the ARM client has retried already, and the next sweep scans
+ * it again.
+ */
+export async function scanRegistriesWith(
+  deps: SweepDependencies,
+  batch: ScanBatch,
+): Promise<ScanBatchResult> {
+  const registries = await deps.listing.read(batch.listingKey, batch.sourceIndex, batch.from, batch.to);
+  const pace: Pace = (read) => deps.budget.paced(batch.subscriptionId, SWEEP_READ_RESERVE, read);
+  const { value, budget } = await deps.budget.measure(batch.subscriptionId, async () => {
+    const suspects: FoundSuspect[] = [];
+    const failures: ScanBatchResult['failures'] = [];
+    const drift: DriftFinding[] = [];
+    for (const registry of registries) {
+      try {
+        const scan = await scanRegistryWith(
+          deps.gateway,
+          deps.store,
+          { registryId: registry.registryId, now: batch.now, thresholdMinutes: registry.thresholdMinutes },
+          pace,
+          deps.checkDrift,
+        );
+        for (const suspect of scan.suspects) {
+          suspects.push({ ...suspect, policy: registry.policy, thresholdMinutes: registry.thresholdMinutes });
+        }
+        if (scan.drift !== undefined) drift.push(scan.drift);
+      } catch (error) {
+        failures.push({ registryId: registry.registryId, reason: reasonOf(error) });
+      }
+    }
+    return { suspects, failures, drift };
+  });
+  return { scanned: registries.length, ...value, budget };
+}
+
 export async function scanRegistryWith(
   gateway: ReplicaGateway,
   store: WatchStore,
   { registryId, now, thresholdMinutes }: ScanRequest,
+  pace: Pace = (read) => read(),
   checkDrift: DriftCheck = replicaSetDriftCheck(),
 ): Promise<ScanResult> {
   const registry = parseRegistryId(registryId);
-  const replicas = await gateway.listReplicas(registry);
+  // The watch store and the declaration are read while ARM lists the replicas: none waits for another.
+  const listing = pace(() => gateway.listReplicas(registry));
+  // The desired replica set is checked against this very list: drift costs no ARM request.
+  const drifting = checkDrift(registry, listing);
+  const [replicas, watched] = await Promise.all([listing, store.watched(registry)]);
   telemetry().replicasObserved(
     registryId,
     replicas.map((r) => r.provisioningState),
   );
-  // The desired replica set is checked against this very list: drift costs no ARM request.
-  const drift = await checkDrift(registry, replicas);
+  const drift = await drifting;
   const firstSeen = await store.observe(
     registry,
     replicas.map((r) => ({
@@ -78,8 +200,9 @@ export async function scanRegistryWith(
       ...(r.displayStatus === undefined ? {} : { displayStatus: r.displayStatus }),
     })),
     now,
+    watched,
   );
-  const listed = replicas.filter((r) =>
+  const listedSuspects = replicas.filter((r) =>
     isWatchedSuspect(
       r.provisioningState,
       r.displayStatus,
@@ -89,7 +212,9 @@ export async function scanRegistryWith(
     ),
   );
   const confirmed = await Promise.all(
-    listed.map(async (r) => confirm(gateway, r, firstSeen[r.name.toLowerCase()], now, thresholdMinutes)),
+    listedSuspects.map(async (r) =>
+      confirm(gateway, r, firstSeen[r.name.toLowerCase()], now, thresholdMinutes, pace),
+    ),
   );
   return {
     registryId,
@@ -105,16 +230,17 @@ export async function scanRegistryWith(
  */
 async function confirm(
   gateway: ReplicaGateway,
-  listed: ReplicaView,
+  listedReplica: ReplicaView,
   firstSeenAt: string | undefined,
   now: string,
   thresholdMinutes: number,
+  pace: Pace,
 ): Promise<Suspect | undefined> {
-  const current = await gateway.getReplica(parseReplicaId(listed.id));
+  const current = await pace(() => gateway.getReplica(parseReplicaId(listedReplica.id)));
   if (current === undefined) return undefined;
   const sameState =
     watchedState(current.provisioningState, current.displayStatus) ===
-    watchedState(listed.provisioningState, listed.displayStatus);
+    watchedState(listedReplica.provisioningState, listedReplica.displayStatus);
   const since = sameState ? firstSeenAt : undefined;
   if (!isWatchedSuspect(current.provisioningState, current.displayStatus, since, now, thresholdMinutes)) {
     return undefined;
@@ -130,40 +256,59 @@ async function confirm(
   };
 }
 
-function gateway(): ReplicaGateway {
-  return new ReplicaGateway(armClients());
+/** The first line of what went wrong, short enough for an audit entry of 25 of them. */
+function reasonOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return (text.split('\n')[0] ?? text).slice(0, 200);
+}
+
+function dependencies(): SweepDependencies {
+  const tag = healRegistryTag();
+  return {
+    gateway: new ReplicaGateway(armClients()),
+    listing: sweepListing(),
+    store: watchStore(),
+    budget: armBudget(),
+    checkDrift: replicaSetDriftCheck(),
+    selection: {
+      ...(tag === undefined ? {} : { tag }),
+      policy: healPolicy(),
+      thresholdMinutes: stuckAfterMinutes(),
+    },
+  };
 }
 
 /**
- * The registries of a fleet sweep, or the one registry a registry's sweep was asked for: none when that
- * registry is outside REGISTRY_SCOPE, since a sweep may be started directly with any input.
+ * The listings of a fleet sweep (the app's scope), or of the one registry a registry's sweep was asked
+ * for: none when that registry is outside REGISTRY_SCOPE, since a sweep may be started directly with any
+ * input.
  */
-export const listSweepRegistries: ActivityHandler = async (
+export const listSweepSources: ActivityHandler = (
   registryId: string | null,
   context: InvocationContext,
-): Promise<SweepRegistry[]> => {
-  if (registryId !== null) {
-    const verdict = scopeVerdict(registryId);
-    if (!verdict.inScope) {
-      context.warn(`a sweep was asked for a registry it may not touch: ${verdict.reason}`);
-      return [];
-    }
+): SweepSource[] => {
+  if (registryId === null) return sweepSources(registryScope());
+  const verdict = scopeVerdict(registryId);
+  if (!verdict.inScope) {
+    context.warn(`a sweep was asked for a registry it may not touch: ${verdict.reason}`);
+    return [];
   }
-  const tag = registryId === null ? healRegistryTag() : undefined;
-  const scope =
-    registryId === null
-      ? registryScope()
-      : { subscriptions: [], resourceGroups: [], registries: [parseRegistryId(registryId)] };
-  return listSweepRegistriesWith(gateway(), {
-    scope,
-    ...(tag === undefined ? {} : { tag }),
-    policy: healPolicy(),
-    thresholdMinutes: stuckAfterMinutes(),
-  });
+  return [singleRegistrySource(registryId)];
 };
 
-export const scanRegistry: ActivityHandler = async (request: ScanRequest): Promise<ScanResult> =>
-  scanRegistryWith(gateway(), watchStore(), request);
+/** A registry's own sweep covers it whatever its tags: the tag narrows only the fleet's sweeps. */
+export const listSweepSource: ActivityHandler = async (
+  request: ListSourceRequest,
+): Promise<ListSourceResult> => {
+  const deps = dependencies();
+  if (request.byTag) return listSweepSourceWith(deps, request);
+  const { tag: _tag, ...selection } = deps.selection;
+  return listSweepSourceWith({ ...deps, selection }, request);
+};
 
-df.app.activity(LIST_SWEEP_REGISTRIES_ACTIVITY, { handler: listSweepRegistries });
-df.app.activity(SCAN_REGISTRY_ACTIVITY, { handler: scanRegistry });
+export const scanRegistries: ActivityHandler = async (batch: ScanBatch): Promise<ScanBatchResult> =>
+  scanRegistriesWith(dependencies(), batch);
+
+df.app.activity(SWEEP_SOURCES_ACTIVITY, { handler: listSweepSources });
+df.app.activity(LIST_SWEEP_SOURCE_ACTIVITY, { handler: listSweepSource });
+df.app.activity(SCAN_REGISTRIES_ACTIVITY, { handler: scanRegistries });

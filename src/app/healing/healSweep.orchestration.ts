@@ -1,94 +1,60 @@
-// The scheduled self-healing sweep: list the registries in scope, scan them a batch at a time (one list,
-// one GET per suspect), and heal each suspect in its own orchestration under the replica's id, unless
-// another operation holds the replica (then it is reported busy and left alone: a sub-orchestration would
-// replace it on the Durable host). Each generation covers a slice of the registries, then continues as
-// new. Custom status: counts only; lists: output and audit.
+// The self-healing sweep: read the registries in scope into a stored listing (a few of ARM's pages at a
+// time, ahead of the scans), scan them in a sliding window of small batches per subscription, and hand
+// each confirmed suspect to a heal of its own (an orchestration under the replica's id, started only when
+// no other operation holds it) while the scans go on; heals have their own bound. A generation carries
+// positions, counts and bounded lists, and continues as new after a fixed number of tasks.
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 
-import {
-  REGISTRIES_PER_GENERATION,
-  emptySummary,
-  parseReplicaId,
-  pollDelaySeconds,
-  replicaInstanceId,
-  summaryCounts,
-  tally,
-} from '../../domain';
-import type { HealRequest, PollingPolicy, SweepRequest, SweepSummary } from '../../domain';
+import { SWEEP_TASKS_PER_GENERATION, emptySummary, secondsLeft, summaryCounts } from '../../domain';
+import type { SweepRequest, SweepSource, SweepSummary } from '../../domain';
 import { auditTrail } from '../audit/audit.steps';
-import type { AuditStep, AuditSubject } from '../audit/audit.steps';
+import type { AuditSubject } from '../audit/audit.steps';
 import { replyInChat } from '../chatFollowUp/chatFollowUp.steps';
-import type { DriftFinding } from '../desiredReplicas/desiredReplicas.contract';
-import { handOverDrift } from '../desiredReplicas/desiredReplicas.steps';
 import { ACTIVITY_RETRY } from '../common/activityRetry';
-import { failureMessage } from '../common/failureMessage';
+import { SWEEP_ORCHESTRATION, SWEEP_SOURCES_ACTIVITY } from './healing.contract';
+import type { SweepInput, SweepProgress } from './healing.contract';
 import {
-  LIST_SWEEP_REGISTRIES_ACTIVITY,
-  READ_HEALS_ACTIVITY,
-  SCAN_REGISTRY_ACTIVITY,
-  START_HEAL_ACTIVITY,
-  SWEEP_ORCHESTRATION,
-} from './healing.contract';
-import type {
-  EndedHeal,
-  HealLaunch,
-  HealProgress,
-  HealStart,
-  ScanRequest,
-  ScanResult,
-  Suspect,
-  SweepInput,
-  SweepProgress,
-  SweepRegistry,
-} from './healing.contract';
-import { batchesOf, settleAll } from './settleAll.steps';
-
-export type SweepPhase = 'listing' | 'scanning' | 'healing' | 'completed';
+  dispatch,
+  finished,
+  flushAudits,
+  handle,
+  healPollDelayMs,
+  phaseOf,
+  schedule,
+} from './sweepTasks.steps';
+import type { Generation, SweepPhase, SweepRun } from './sweepTasks.steps';
 
 export function* healSweep(
   context: OrchestrationContext,
 ): Generator<unknown, SweepSummary | undefined, unknown> {
   const { request, progress: carried } = context.df.getInput<SweepInput>();
-  const sweep = beginSweep(context, request);
-
-  const progress = carried ?? (yield* listRegistries(sweep));
-  sweep.progress = progress;
-
-  const perGeneration = request.registriesPerGeneration ?? REGISTRIES_PER_GENERATION;
-  const slice = progress.registries.slice(progress.offset, progress.offset + perGeneration);
-  const drift: DriftFinding[] = [];
-  const suspects = yield* scanRegistries(sweep, slice, drift);
-  yield* handOverDrift(context, { ...sweep.subject, dryRun: request.dryRun }, drift);
-  yield* healSuspects(sweep, suspects);
-
-  progress.offset += slice.length;
-  if (progress.offset < progress.registries.length) {
+  const sweep = beginSweep(context, request, carried);
+  if (carried === undefined) {
+    sweep.status('listing');
+    yield sweep.audit('sweep-started', 'started', { dryRun: request.dryRun });
+    const sources = (yield context.df.callActivityWithRetry(
+      SWEEP_SOURCES_ACTIVITY,
+      ACTIVITY_RETRY,
+      request.registryId ?? null,
+    )) as SweepSource[];
+    sweep.progress.sources = sources.map((source) => ({ source, listed: false, written: 0, dispatched: 0 }));
+  }
+  if ((yield* runGeneration(sweep)) === 'continue') {
+    const { progress } = sweep;
     context.df.continueAsNew({ request, progress: { ...progress, generation: progress.generation + 1 } });
     return undefined;
   }
   return yield* completeSweep(sweep);
 }
 
-/** One generation of a sweep: its request, its progress (carried across generations), its voice. */
-interface SweepRun {
-  context: OrchestrationContext;
-  request: SweepRequest;
-  progress: SweepProgress;
-  status: (phase: SweepPhase) => void;
-  /** Who asked for the sweep, for audit entries of its own and of the heals it leaves alone. */
-  subject: AuditSubject;
-  audit: AuditStep;
-  now: () => string;
-}
-
-interface Found {
-  suspect: Suspect;
-  registry: SweepRegistry;
-}
-
-function beginSweep(context: OrchestrationContext, request: SweepRequest): SweepRun {
-  const now = (): string => context.df.currentUtcDateTime.toISOString();
+/** A generation's start: the progress carried from the last one (or a fresh one), and how it reports. */
+function beginSweep(
+  context: OrchestrationContext,
+  request: SweepRequest,
+  carried: SweepProgress | undefined,
+): SweepRun {
+  const now = (): Date => context.df.currentUtcDateTime;
   const subject: AuditSubject = {
     actor: request.actor,
     channel: request.channel,
@@ -96,22 +62,29 @@ function beginSweep(context: OrchestrationContext, request: SweepRequest): Sweep
     target: request.registryId ?? 'sweep',
     requestedAt: request.requestedAt,
   };
+  const progress: SweepProgress = carried ?? {
+    generation: 0,
+    startedAt: now().toISOString(),
+    sources: [],
+    summary: emptySummary(),
+    windows: {},
+    running: [],
+    runningSince: [],
+    queued: [],
+    healsEnded: 0,
+    healSeconds: 0,
+    unauditedResults: [],
+    unauditedFailures: [],
+    unhandedDrift: [],
+    auditedBatches: 0,
+    remainingReads: {},
+    throttled: 0,
+  };
   const sweep: SweepRun = {
     context,
     request,
-    progress: { registries: [], offset: 0, generation: 0, summary: emptySummary(0) },
-    status: (phase) => {
-      context.df.setCustomStatus({
-        operation: 'sweep',
-        target: 'sweep',
-        phase,
-        dryRun: request.dryRun,
-        generation: sweep.progress.generation,
-        ...summaryCounts(sweep.progress.summary),
-        requestedAt: request.requestedAt,
-        updatedAt: now(),
-      });
-    },
+    progress,
+    status: (phase) => context.df.setCustomStatus(statusOf(sweep, phase)),
     subject,
     audit: auditTrail(context, subject, () => ''),
     now,
@@ -119,186 +92,134 @@ function beginSweep(context: OrchestrationContext, request: SweepRequest): Sweep
   return sweep;
 }
 
-/** The first generation finds the registries it covers; later ones carry them in their progress. */
-function* listRegistries(sweep: SweepRun): Generator<unknown, SweepProgress, unknown> {
-  const { context, request, status, audit } = sweep;
-  status('listing');
-  yield audit('sweep-started', 'started', { dryRun: request.dryRun });
-  const registries = (yield context.df.callActivityWithRetry(
-    LIST_SWEEP_REGISTRIES_ACTIVITY,
-    ACTIVITY_RETRY,
-    request.registryId ?? null,
-  )) as SweepRegistry[];
-  return { registries, offset: 0, generation: 0, summary: emptySummary(registries.length) };
-}
-
-/** Scans a batch of registries at a time; a registry whose scan fails is counted, not fatal. */
-function* scanRegistries(
-  sweep: SweepRun,
-  slice: SweepRegistry[],
-  drift: DriftFinding[],
-): Generator<unknown, Found[], unknown> {
-  const { context, request, progress, status, now } = sweep;
-  status('scanning');
-  const suspects: Found[] = [];
-  const failedScans: { registryId: string; reason: string }[] = [];
-  for (const batch of batchesOf(slice, request.parallelism)) {
-    // No Durable retries for a scan: the ARM client already retries throttling and transient errors,
-    // and a registry whose scan fails is scanned again by the next sweep instead of holding this one up.
-    const scanned = yield* settleAll(
-      context,
-      batch.map((registry) => {
-        const scan: ScanRequest = {
-          registryId: registry.registryId,
-          now: now(),
-          thresholdMinutes: registry.thresholdMinutes,
-        };
-        return context.df.callActivity(SCAN_REGISTRY_ACTIVITY, scan);
-      }),
-    );
-    scanned.forEach((outcome, i) => {
-      const registry = batch[i];
-      if (registry === undefined) return;
-      progress.summary.registriesScanned += 1;
-      if (!outcome.ok) {
-        progress.summary.scanFailures.push(registry.registryId);
-        failedScans.push({
-          registryId: registry.registryId,
-          reason: failureMessage(outcome.error).slice(0, 200),
+/** The custom status: counts, where the work stands and how long the rest should take; a few hundred bytes. */
+function statusOf(sweep: SweepRun, phase: SweepPhase): Record<string, unknown> {
+  const { request, progress, now } = sweep;
+  const listingDone = progress.sources.length > 0 && progress.sources.every((s) => s.listed);
+  const counts = summaryCounts(progress.summary);
+  const left =
+    phase === 'completed'
+      ? 0
+      : secondsLeft({
+          registries: counts.registries,
+          registriesScanned: counts.registriesScanned,
+          listingDone,
+          elapsedSeconds: (now().getTime() - Date.parse(progress.startedAt)) / 1000,
+          healsRunning: progress.running.length,
+          healsQueued: progress.queued.length,
+          healBound: request.parallelism,
+          ...(progress.healsEnded === 0
+            ? {}
+            : { averageHealSeconds: progress.healSeconds / progress.healsEnded }),
         });
-        return;
-      }
-      const scan = outcome.value as ScanResult;
-      if (scan.drift !== undefined) drift.push(scan.drift);
-      for (const suspect of scan.suspects) {
-        suspects.push({ suspect, registry });
-        progress.summary.suspects += 1;
-      }
-    });
-    status('scanning');
-  }
-  if (failedScans.length > 0) {
-    yield context.df.Task.all(
-      batchesOf(failedScans, SCAN_FAILURES_PER_ENTRY).map((registries, i) =>
-        auditTrail(context, sweep.subject, () => `${progress.generation}|${i}`)('scan-failed', 'failed', {
-          registries,
-        }),
-      ),
-    );
-  }
-  return suspects;
+  const reads = Object.values(progress.remainingReads);
+  return {
+    operation: 'sweep',
+    target: request.registryId ?? 'sweep',
+    phase,
+    dryRun: request.dryRun,
+    generation: progress.generation,
+    ...counts,
+    listingDone,
+    healsRunning: progress.running.length,
+    healsQueued: progress.queued.length,
+    ...(left === undefined ? {} : { secondsLeft: left }),
+    ...(reads.length === 0 ? {} : { readsRemaining: Math.min(...reads) }),
+    throttled: progress.throttled,
+    requestedAt: request.requestedAt,
+    updatedAt: now().toISOString(),
+  };
 }
 
 /**
- * Starts a batch of heals at a time, each as its own orchestration under its replica's instance id,
- * follows them until they end, and tallies the results. A replica another operation holds is left alone.
+ * Keeps the listing ahead of the scans, the scan windows full and the heals going. The host issues tasks
+ * together only when they are yielded together, and a task issued once must not join a later Task.any
+ * (the host would issue it a second time): so new tasks go out in a Task.any of their own, with a timer
+ * due at once while older tasks still run, and the waits in between are for the oldest task under way.
+ * Ends when everything is done, or continues as new once the generation has scheduled its share of
+ * tasks and they have ended.
  */
-function* healSuspects(sweep: SweepRun, suspects: Found[]): Generator<unknown, void, unknown> {
-  const { context, request, progress, status } = sweep;
-  status('healing');
-  for (const batch of batchesOf(suspects, request.parallelism)) {
-    const launches = batch.map(({ suspect, registry }): HealLaunch => {
-      const heal: HealRequest = {
-        replicaId: suspect.replicaId,
-        actor: request.actor,
-        channel: request.channel,
-        requestedAt: request.requestedAt,
-        policy: registry.policy,
-        dryRun: request.dryRun,
-        polling: request.polling,
-        thresholdMinutes: registry.thresholdMinutes,
-        ...(suspect.firstSeenAt === undefined ? {} : { firstSeenAt: suspect.firstSeenAt }),
-        maxAttempts: request.maxAttempts,
-        approvalTimeoutMinutes: request.approvalTimeoutMinutes,
-        approvalPolicy: request.approvalPolicy,
-        ...(request.replyTo === undefined ? {} : { replyTo: request.replyTo }),
-      };
-      return { instanceId: replicaInstanceId(parseReplicaId(suspect.replicaId)), request: heal };
-    });
-    const starts = yield* settleAll(
-      context,
-      launches.map((launch) => context.df.callActivityWithRetry(START_HEAL_ACTIVITY, ACTIVITY_RETRY, launch)),
-    );
-    const running: HealLaunch[] = [];
-    const busy: Task[] = [];
-    starts.forEach((outcome, i) => {
-      const launch = launches[i];
-      if (launch === undefined) return;
-      const replicaId = launch.request.replicaId;
-      if (!outcome.ok) {
-        progress.summary = tally(progress.summary, {
-          replicaId,
-          outcome: 'failed',
-          reason: `the heal could not be started: ${failureMessage(outcome.error)}`,
-        });
-        return;
-      }
-      const start = outcome.value as HealStart;
-      if (start.outcome === 'started') {
-        running.push(launch);
-      } else if (start.outcome === 'busy') {
-        const holder = `${start.name}${start.operation === undefined ? '' : ` ${start.operation}`}`;
-        const reason = `busy: another operation on this replica is ${start.runtimeStatus} (${holder}); left alone`;
-        progress.summary = tally(progress.summary, { replicaId, outcome: 'skipped', reason });
-        busy.push(
-          auditTrail(context, { ...sweep.subject, operation: 'heal', target: replicaId }, () => replicaId)(
-            'busy',
-            'skipped',
-            { reason, operationId: launch.instanceId, sweep: context.df.instanceId },
-          ),
-        );
+function* runGeneration(sweep: SweepRun): Generator<unknown, 'done' | 'continue', unknown> {
+  const { context, progress } = sweep;
+  const generation: Generation = {
+    fresh: [],
+    queue: [],
+    scheduled: 0,
+    listing: new Set(),
+    scans: new Map(),
+    starting: 0,
+    reading: false,
+    nextHealPoll: sweep.now().getTime() + healPollDelayMs(sweep),
+  };
+  for (;;) {
+    const draining = generation.scheduled >= SWEEP_TASKS_PER_GENERATION;
+    if (draining) flushAudits(sweep, generation, false);
+    else dispatch(sweep, generation);
+    sweep.status(phaseOf(progress, generation));
+    if (generation.fresh.length === 0 && generation.queue.length === 0) {
+      if (finished(progress)) return 'done';
+      if (draining) {
+        // What is not in the audit trail yet goes there now, so the next generation starts without it.
+        flushAudits(sweep, generation, true);
+        if (generation.fresh.length === 0) return 'continue';
       } else {
-        progress.summary = tally(progress.summary, {
-          replicaId,
-          outcome: 'failed',
-          reason: `the heal could not be started: ${start.reason.split('\n')[0]?.slice(0, 300) ?? ''}`,
-        });
+        // Only heals are left, and it is not yet time to look at them again.
+        const timer = context.df.createTimer(new Date(generation.nextHealPoll));
+        schedule(generation, { kind: 'timer', task: timer });
       }
-    });
-    if (busy.length > 0) yield context.df.Task.all(busy);
-    const ended = yield* followHeals(context, running, request.polling);
-    for (const { launch, progress: heal } of ended) {
-      progress.summary = tally(
-        progress.summary,
-        'result' in heal
-          ? heal.result
-          : { replicaId: launch.request.replicaId, outcome: 'failed', reason: heal.failure.slice(0, 500) },
+    }
+    if (generation.fresh.length > 0) {
+      const fresh = generation.fresh.splice(0);
+      const olderRunning = generation.queue.some((f) => !settled(f.task));
+      generation.queue.push(...fresh);
+      const tasks = fresh.map((f) => f.task);
+      if (olderRunning) {
+        tasks.push(context.df.createTimer(sweep.now()));
+        generation.scheduled += 1;
+      }
+      yield context.df.Task.any(tasks);
+    } else {
+      const oldest = generation.queue.find((f) => !settled(f.task));
+      if (oldest !== undefined) {
+        try {
+          yield oldest.task;
+        } catch {
+          // Read below, from the task itself.
+        }
+      }
+    }
+    const done = generation.queue.filter((f) => settled(f.task));
+    generation.queue = generation.queue.filter((f) => !settled(f.task));
+    for (const f of done) {
+      handle(
+        sweep,
+        generation,
+        f,
+        f.task.isFaulted ? undefined : f.task.result,
+        f.task.isFaulted ? (f.task.result ?? new Error('the task failed')) : undefined,
       );
     }
-    status('healing');
   }
 }
 
-/** Waits, with durable timers and capped backoff, until every started heal has ended. */
-function* followHeals(
-  context: OrchestrationContext,
-  launches: HealLaunch[],
-  polling: PollingPolicy,
-): Generator<unknown, { launch: HealLaunch; progress: EndedHeal }[], unknown> {
-  const ended: { launch: HealLaunch; progress: EndedHeal }[] = [];
-  let pending = launches;
-  for (let poll = 0; pending.length > 0; poll += 1) {
-    const wait = pollDelaySeconds(poll, polling) * 1000;
-    yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + wait));
-    const read = (yield context.df.callActivityWithRetry(
-      READ_HEALS_ACTIVITY,
-      ACTIVITY_RETRY,
-      pending,
-    )) as HealProgress[];
-    const still: HealLaunch[] = [];
-    pending.forEach((launch, i) => {
-      const heal = read[i];
-      if (heal?.done === true) ended.push({ launch, progress: heal });
-      else still.push(launch);
-    });
-    pending = still;
-  }
-  return ended;
+function settled(task: Task): boolean {
+  return task.isCompleted || task.isFaulted;
 }
 
-/** The summary in the audit trail, the status and (for a chat-started sweep) the chat. */
 function* completeSweep(sweep: SweepRun): Generator<unknown, SweepSummary, unknown> {
   const { context, request, progress, status, audit } = sweep;
+  const rest: Generation = {
+    fresh: [],
+    queue: [],
+    scheduled: 0,
+    listing: new Set(),
+    scans: new Map(),
+    starting: 0,
+    reading: false,
+    nextHealPoll: 0,
+  };
+  flushAudits(sweep, rest, true);
+  if (rest.fresh.length > 0) yield context.df.Task.all(rest.fresh.map((entry) => entry.task));
   yield audit('sweep-completed', 'succeeded', {
     dryRun: request.dryRun,
     requestedAt: request.requestedAt,
@@ -312,15 +233,12 @@ function* completeSweep(sweep: SweepRun): Generator<unknown, SweepSummary, unkno
       operation: request.dryRun ? 'sweep (dry run)' : 'sweep',
       target: request.registryId ?? 'every registry in scope',
       outcome: 'succeeded',
-      reason: `${String(counts.registriesScanned)} registries scanned, ${String(counts.suspects)} suspects: ${String(counts.healed)} healed, ${String(counts.skipped)} left alone (still progressing), ${String(counts.reported)} reported, ${String(counts.rejected)} not approved, ${String(counts.escalated)} escalated, ${String(counts.failed)} failed`,
+      reason: `${String(counts.registriesScanned)} registries scanned, ${String(counts.suspects)} suspects: ${String(counts.healed)} healed, ${String(counts.skipped)} left alone (still progressing), ${String(counts.reported)} reported, ${String(counts.rejected)} not approved, ${String(counts.escalated)} escalated, ${String(counts.failed)} failed${counts.deferred === 0 ? '' : `, ${String(counts.deferred)} left for the next sweep`}`,
       startedAt: request.requestedAt,
       endedAt: context.df.currentUtcDateTime.toISOString(),
     });
   }
   return progress.summary;
 }
-
-/** Audit entries for failed scans hold this many registries each (entries are bounded in size). */
-const SCAN_FAILURES_PER_ENTRY = 25;
 
 df.app.orchestration(SWEEP_ORCHESTRATION, healSweep as OrchestrationHandler);

@@ -1,21 +1,39 @@
 // Names and shapes of the healing orchestrations (the sweep, and the heal of one replica) and of their
 // activities, shared by the registrations, the use cases that start a sweep and the orchestrations.
-import type { HealPolicy, HealRequest, HealResult, SweepRequest, SweepSummary } from '../../domain';
+import type {
+  BudgetReport,
+  HealRequest,
+  HealResult,
+  ListedRegistry,
+  ReplicaView,
+  SweepRequest,
+  SweepSource,
+  SweepSummary,
+} from '../../domain';
 import type { DriftFinding } from '../desiredReplicas/desiredReplicas.contract';
 
-export type { HealRequest, HealResult, ReplicaView, SweepSummary } from '../../domain';
+export type {
+  BudgetReport,
+  HealRequest,
+  HealResult,
+  ListedRegistry,
+  ReplicaView,
+  SweepSummary,
+} from '../../domain';
 
 /** Input `SweepInput`; output `SweepSummary` (undefined for a generation that continued as new). */
 export const SWEEP_ORCHESTRATION = 'healSweep';
 /** Input `HealRequest`; output `HealResult`. Runs under the replica's instance id. */
 export const HEAL_REPLICA_ORCHESTRATION = 'healReplica';
 
-/** Input a registry's resource id, or null for every registry in scope; output `SweepRegistry[]`. */
-export const LIST_SWEEP_REGISTRIES_ACTIVITY = 'sweepListRegistries';
-/** Input `ScanRequest`; output `ScanResult`. */
-export const SCAN_REGISTRY_ACTIVITY = 'sweepScanRegistry';
-/** Input the replica's resource id; output its `ReplicaView`, or null when it no longer exists. */
-export const CAPTURE_REPLICA_ACTIVITY = 'healCaptureReplica';
+/** Input a registry's resource id, or null for every registry in scope; output `SweepSource[]`. */
+export const SWEEP_SOURCES_ACTIVITY = 'sweepSources';
+/** Input `ListSourceRequest`; output `ListSourceResult`. */
+export const LIST_SWEEP_SOURCE_ACTIVITY = 'sweepListSource';
+/** Input `ScanBatch`; output `ScanBatchResult`. */
+export const SCAN_REGISTRIES_ACTIVITY = 'sweepScanRegistries';
+/** Input the replica's resource id; output `HealEvidenceRead`. */
+export const GATHER_EVIDENCE_ACTIVITY = 'healGatherEvidence';
 /** Input `HealNotification`; output whether it was posted. */
 export const NOTIFY_ACTIVITY = 'healNotify';
 /** Input `HealLaunch`; output `HealStart`. */
@@ -23,31 +41,105 @@ export const START_HEAL_ACTIVITY = 'sweepStartHeal';
 /** Input `HealLaunch[]`; output `HealProgress[]`, in the same order. */
 export const READ_HEALS_ACTIVITY = 'sweepReadHeals';
 
-export interface SweepProgress {
-  registries: SweepRegistry[];
-  /** Registries before this index are done. */
-  offset: number;
-  generation: number;
-  summary: SweepSummary;
+/** Where one listing of a sweep stands: how far ARM's list was read, how far it was scanned. */
+export interface SourceProgress {
+  source: SweepSource;
+  /** ARM's continuation link for the next page; absent before the first page and after the last. */
+  next?: string;
+  /** The listing is complete. */
+  listed: boolean;
+  /** Registries written to the sweep's listing so far. */
+  written: number;
+  /** Registries handed to scans so far. */
+  dispatched: number;
+  /** Listing calls that failed in a row (the listing is given up after a few). */
+  failures?: number;
 }
+
+/** A suspect waiting for a free heal: what its heal request needs beyond the sweep's own. */
+export interface QueuedSuspect {
+  replicaId: string;
+  policy: ListedRegistry['policy'];
+  thresholdMinutes: number;
+  firstSeenAt?: string;
+}
+
+/** What a sweep carries from one generation to the next: positions, counts and bounded lists only. */
+export interface SweepProgress {
+  generation: number;
+  startedAt: string;
+  sources: SourceProgress[];
+  summary: SweepSummary;
+  /** Scan windows per subscription (lower-case id), narrowed while ARM throttles. */
+  windows: Record<string, number>;
+  /** Heals started and not yet ended (at most the sweep's parallelism). */
+  running: HealLaunch[];
+  /** When each running heal started (same order), for the estimate of time left. */
+  runningSince: string[];
+  /** Suspects waiting for a free heal (at most MAX_QUEUED_SUSPECTS). */
+  queued: QueuedSuspect[];
+  /** Heals that ended, and how long they took in all, for the estimate of time left. */
+  healsEnded: number;
+  healSeconds: number;
+  /** Entries not yet written to the audit trail (fewer than an entry holds). */
+  unauditedResults: SweepEntryRecord[];
+  unauditedFailures: { registryId: string; reason: string }[];
+  /** Drift found and not yet handed over to the desired replica sets (fewer than a hand-over holds). */
+  unhandedDrift: DriftFinding[];
+  /** Audit entries of results and failed scans written so far (their ids). */
+  auditedBatches: number;
+  /** The latest budget each subscription's scans reported, and the 429s they met in all. */
+  remainingReads: Record<string, number>;
+  throttled: number;
+}
+
+/** A result as the audit trail keeps it among a sweep's results. */
+export type SweepEntryRecord = SweepSummary['results'][number];
 
 export interface SweepInput {
   request: SweepRequest;
   progress?: SweepProgress;
 }
 
-/** A registry a sweep covers, with the policy and threshold its tags (or the settings) give it. */
-export interface SweepRegistry {
-  registryId: string;
-  policy: HealPolicy;
-  thresholdMinutes: number;
+export interface ListSourceRequest {
+  /** Names the sweep's listing (its instance id). */
+  listingKey: string;
+  sourceIndex: number;
+  source: SweepSource;
+  /** ARM's continuation link; absent for the first page. */
+  next?: string;
+  /** Position at which to write what this call lists. */
+  start: number;
+  /** Only registries with HEAL_REGISTRY_TAG, as a fleet's sweep asks (a registry's own sweep does not). */
+  byTag: boolean;
 }
 
-export interface ScanRequest {
-  registryId: string;
+export interface ListSourceResult {
+  /** Registries in scope written from `start` on. */
+  written: number;
+  /** ARM's continuation link for the next call; absent when the listing is complete. */
+  next?: string;
+  budget: BudgetReport;
+}
+
+export interface ScanBatch {
+  listingKey: string;
+  sourceIndex: number;
+  subscriptionId: string;
+  /** Positions [from, to) of the source's listing, within one page. */
+  from: number;
+  to: number;
   /** The sweep's time (replay-safe), used as the watch store's clock. */
   now: string;
-  thresholdMinutes: number;
+}
+
+export interface ScanBatchResult {
+  scanned: number;
+  suspects: FoundSuspect[];
+  failures: { registryId: string; reason: string }[];
+  /** What the desired replica sets of the scanned registries say, for the sweep to hand over. */
+  drift: DriftFinding[];
+  budget: BudgetReport;
 }
 
 /** A replica confirmed by GET to be a suspect. */
@@ -61,12 +153,36 @@ export interface Suspect {
   minutesInState: number;
 }
 
+/** A suspect with what its registry's tags (or the settings) say about healing it. */
+export interface FoundSuspect extends Suspect {
+  policy: ListedRegistry['policy'];
+  thresholdMinutes: number;
+}
+
+export interface ScanRequest {
+  registryId: string;
+  /** The sweep's time (replay-safe), used as the watch store's clock. */
+  now: string;
+  thresholdMinutes: number;
+}
+
 export interface ScanResult {
   registryId: string;
   replicas: number;
   suspects: Suspect[];
   /** How the registry differs from its desired replica set, from the same list (see desiredReplicas). */
   drift?: DriftFinding;
+}
+
+/**
+ * What a heal reads once and works from: the replica (null when it no longer exists), its registry's
+ * private endpoints, and where the app's identity lacks the private-link permission.
+ */
+export interface HealEvidenceRead {
+  replica: ReplicaView | null;
+  privateEndpoints: string[];
+  missingAt: string[];
+  principalId: string;
 }
 
 export interface HealNotification {

@@ -1,5 +1,5 @@
 // Activities that read and grant the private-link permission (names and shapes in privateLink.contract.ts).
-// Both may run more than once: the check only reads, and the grant finds what an earlier run made.
+// All may run more than once: the checks only read, and the grant finds what an earlier run made.
 import * as df from 'durable-functions';
 import type { ActivityHandler } from 'durable-functions';
 
@@ -12,10 +12,16 @@ import {
 import type { EnsuredRole } from '../../azure/access';
 import { armClients } from '../../azure/armClients';
 import { ReplicaGateway } from '../../azure/replicas';
-import { parseRegistryId } from '../../domain';
+import { parseArmResourceId, parseRegistryId } from '../../domain';
 import { scopeVerdict } from '../scope/scopeGuard';
-import { CHECK_PRIVATE_LINK_ACTIVITY, GRANT_PRIVATE_LINK_ACTIVITY } from './privateLink.contract';
+import {
+  CHECK_PERMISSION_AT_ACTIVITY,
+  CHECK_PRIVATE_LINK_ACTIVITY,
+  GRANT_PRIVATE_LINK_ACTIVITY,
+} from './privateLink.contract';
 import type {
+  PermissionCheck,
+  PermissionCheckInput,
   PrivateLinkCheck,
   PrivateLinkCheckInput,
   PrivateLinkGrant,
@@ -38,13 +44,23 @@ export const checkPrivateLink: ActivityHandler = async ({
   };
 };
 
+/** The permission at given private endpoints only: no registry read, for a caller that knows them. */
+export const checkPermissionAt: ActivityHandler = async ({
+  privateEndpoints,
+}: PermissionCheckInput): Promise<PermissionCheck> => ({
+  missingAt: await new AccessGateway(armClients()).missingPrivateLinkPermission(privateEndpoints),
+});
+
 /**
  * Assigns the private-link role to the app's identity at each private endpoint, the narrowest scope at
  * which ARM checks the action: the role made beforehand (HEAL_ROLE_DEFINITION_ID), or, only where the app
  * may (HEAL_ROLE_CREATE=true), its own least-privilege role, created first at its assignable scope.
- * Refuses, without writing, a registry outside REGISTRY_SCOPE, an endpoint that is not the registry's, a
+ * Refuses, without writing, a registry outside REGISTRY_SCOPE, a scope that is not a private endpoint, a
  * role found under the app's role name or id that holds anything but the private-link action, and a grant
- * without a role the app may assign.
+ * without a role the app may assign. The endpoints are not checked against the registry by reading it
+ * again: every caller passes the endpoints it has just read from that registry in the same orchestration
+ * (no orchestration input carries them), so a second read would check ARM against itself and cost every
+ * heal a request. What matters is that nothing wider than a private endpoint is ever a grant's scope.
  */
 export const grantPrivateLink: ActivityHandler = async ({
   registryId,
@@ -53,13 +69,11 @@ export const grantPrivateLink: ActivityHandler = async ({
   const clients = armClients();
   const scope = scopeVerdict(registryId);
   if (!scope.inScope) return { refused: 'out-of-scope', reason: scope.reason };
-  const registry = await new ReplicaGateway(clients).getRegistry(parseRegistryId(registryId));
-  const own = new Set((registry?.privateEndpoints ?? []).map((id) => id.toLowerCase()));
-  const foreign = privateEndpoints.filter((id) => !own.has(id.toLowerCase()));
-  if (foreign.length > 0) {
+  const notEndpoints = privateEndpoints.filter((id) => !isPrivateEndpointId(id));
+  if (notEndpoints.length > 0) {
     return {
       refused: 'out-of-scope',
-      reason: `${foreign.join(', ')} ${foreign.length === 1 ? 'is not a private endpoint' : 'are not private endpoints'} of registry ${registryId}`,
+      reason: `${notEndpoints.join(', ')} ${notEndpoints.length === 1 ? 'is not a private endpoint' : 'are not private endpoints'}: the permission is granted at private endpoints only`,
     };
   }
   try {
@@ -111,5 +125,19 @@ async function grantAt(access: AccessGateway, privateEndpoints: string[]): Promi
   };
 }
 
+/** A private endpoint's resource id, and nothing wider or of another type. */
+function isPrivateEndpointId(id: string): boolean {
+  try {
+    const resource = parseArmResourceId(id);
+    return (
+      resource.provider.toLowerCase() === 'microsoft.network' &&
+      resource.type.toLowerCase() === 'privateendpoints'
+    );
+  } catch {
+    return false;
+  }
+}
+
 df.app.activity(CHECK_PRIVATE_LINK_ACTIVITY, { handler: checkPrivateLink });
+df.app.activity(CHECK_PERMISSION_AT_ACTIVITY, { handler: checkPermissionAt });
 df.app.activity(GRANT_PRIVATE_LINK_ACTIVITY, { handler: grantPrivateLink });

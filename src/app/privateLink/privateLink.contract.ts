@@ -2,6 +2,8 @@
 // orchestrations that call them and the module that implements them.
 
 export const CHECK_PRIVATE_LINK_ACTIVITY = 'accessCheckPrivateLink';
+/** Input `PermissionCheckInput`; output `PermissionCheck`. */
+export const CHECK_PERMISSION_AT_ACTIVITY = 'accessCheckPermissionAt';
 export const GRANT_PRIVATE_LINK_ACTIVITY = 'accessGrantPrivateLink';
 
 export interface PrivateLinkCheckInput {
@@ -21,8 +23,18 @@ export interface PrivateLinkCheck {
 export interface PrivateLinkGrantInput {
   /** The registry whose replica needs the permission: it must be in scope. */
   registryId: string;
-  /** Private endpoints that need the permission: they must be the registry's. */
+  /** The registry's private endpoints that need the permission, as the caller has just read them. */
   privateEndpoints: string[];
+}
+
+export interface PermissionCheckInput {
+  /** Private endpoints at which to check the app identity's permission. */
+  privateEndpoints: string[];
+}
+
+export interface PermissionCheck {
+  /** Those of them at which the app's identity lacks the private-link action. */
+  missingAt: string[];
 }
 
 /** What a grant did: assigned the role at each private endpoint. */
@@ -38,8 +50,8 @@ export interface PrivateLinkGrant {
 }
 
 /**
- * A grant refused without assigning anything: the registry is outside REGISTRY_SCOPE (or an endpoint is
- * not the registry's), the role found under the app's role name or id holds other permissions than the
+ * A grant refused without assigning anything: the registry is outside REGISTRY_SCOPE (or a scope is not
+ * a private endpoint), the role found under the app's role name or id holds other permissions than the
  * private-link action, or the app has no role it may assign (neither HEAL_ROLE_DEFINITION_ID nor
  * HEAL_ROLE_CREATE is set).
  */

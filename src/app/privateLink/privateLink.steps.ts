@@ -1,14 +1,20 @@
 // The private-link permission as orchestrations handle it: check it, grant it, and wait until a grant is
-// effective. Role assignments take a while to reach every ARM front end, so the wait re-checks with
-// durable timers and backoff, a bounded number of times; replica operations and heals wait alike.
+// effective. Role assignments take a while to reach every ARM front end, so the wait checks soon after
+// the grant and then less often (a tenth of the time waited so far), for a bounded time; replica
+// operations and heals wait alike, and the wait reads only the permission, never the registry again.
 import type { OrchestrationContext, Task } from 'durable-functions';
 
-import { PERMISSION_CHECKS, pollDelaySeconds } from '../../domain';
+import { permissionWaitSeconds, pollDelaySeconds } from '../../domain';
 import type { PollingPolicy } from '../../domain';
 import { ACTIVITY_RETRY } from '../common/activityRetry';
-import { CHECK_PRIVATE_LINK_ACTIVITY, GRANT_PRIVATE_LINK_ACTIVITY } from './privateLink.contract';
+import {
+  CHECK_PERMISSION_AT_ACTIVITY,
+  CHECK_PRIVATE_LINK_ACTIVITY,
+  GRANT_PRIVATE_LINK_ACTIVITY,
+} from './privateLink.contract';
 import type {
-  PrivateLinkCheck,
+  PermissionCheck,
+  PermissionCheckInput,
   PrivateLinkCheckInput,
   PrivateLinkGrantInput,
   PrivateLinkGrantResult,
@@ -37,18 +43,27 @@ export function grantPrivateLink(
 export type PermissionWait =
   { effective: true; checks: number } | { effective: false; checks: number; missingAt: string[] };
 
-/** Checks until the permission is effective everywhere, at most PERMISSION_CHECKS times. */
+/** Checks at the endpoints until the permission is effective at all of them, or the wait's time is up. */
 export function* waitUntilPermissionEffective(
   context: OrchestrationContext,
-  registryId: string,
+  privateEndpoints: string[],
   polling: PollingPolicy,
 ): Generator<unknown, PermissionWait, unknown> {
+  const grantedAt = context.df.currentUtcDateTime.getTime();
+  let missingAt = privateEndpoints;
   for (let checks = 1; ; checks += 1) {
-    const access = (yield checkPrivateLink(context, registryId)) as PrivateLinkCheck;
-    if (access.missingAt.length === 0) return { effective: true, checks };
-    if (checks >= PERMISSION_CHECKS) return { effective: false, checks, missingAt: access.missingAt };
-    const seconds = pollDelaySeconds(checks - 1, polling);
-    yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + seconds * 1000));
+    const input: PermissionCheckInput = { privateEndpoints: missingAt };
+    const check = (yield context.df.callActivityWithRetry(
+      CHECK_PERMISSION_AT_ACTIVITY,
+      ACTIVITY_RETRY,
+      input,
+    )) as PermissionCheck;
+    missingAt = check.missingAt;
+    if (missingAt.length === 0) return { effective: true, checks };
+    const waited = (context.df.currentUtcDateTime.getTime() - grantedAt) / 1000;
+    const delay = pollDelaySeconds(waited, polling);
+    if (waited + delay > permissionWaitSeconds(polling)) return { effective: false, checks, missingAt };
+    yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + delay * 1000));
   }
 }
 

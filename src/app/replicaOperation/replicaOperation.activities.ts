@@ -32,7 +32,9 @@ export const preflight: ActivityHandler = async (
 
 /**
  * Starts one ARM write and returns as soon as ARM accepted it. It may run again after a lost answer: a
- * conflict then means our own earlier attempt is already under way, which counts as started. A replica
+ * conflict then means our own earlier attempt is already under way, which counts as started. A conflict
+ * that says when to try again (ARM holds a deleted replica's name for a while) is answered with that
+ * wait, for the orchestration to keep with a durable timer; anything else fails the activity. A replica
  * outside REGISTRY_SCOPE is refused before ARM is called, whatever the orchestration checked.
  */
 export const startArmOperation: ActivityHandler = async ({
@@ -46,10 +48,25 @@ export const startArmOperation: ActivityHandler = async ({
   try {
     await startWrite(replicas, replica, action);
   } catch (error) {
-    if (!isConflict(error) || !alreadyUnderWay(action, await replicas.getReplica(replica))) throw error;
+    if (!isConflict(error)) throw error;
+    // A refusal that says when to try again has started nothing, ours or another's: no need to look.
+    const retryAfterSeconds = retryAfterOf(error);
+    if (retryAfterSeconds !== undefined) {
+      return { started: false, retryAfterSeconds, reason: error.message.split('\n')[0] ?? error.message };
+    }
+    if (alreadyUnderWay(action, await replicas.getReplica(replica))) return { started: true };
+    throw error;
   }
   return { started: true };
 };
+
+/** How long a refusal says to wait: its Retry-After header, else "retry after N seconds" in its message. */
+function retryAfterOf(error: RestError): number | undefined {
+  const header = Number(error.response?.headers.get('retry-after'));
+  if (Number.isFinite(header) && header > 0) return header;
+  const said = /retry after (\d+) seconds?/i.exec(error.message)?.[1];
+  return said === undefined ? undefined : Number(said);
+}
 
 async function startWrite(replicas: ReplicaGateway, replica: ReplicaId, action: ArmAction): Promise<void> {
   switch (action.kind) {
@@ -81,7 +98,7 @@ function alreadyUnderWay(action: ArmAction, current: ReplicaView | undefined): b
   return UNDER_WAY[action.kind].includes(current.provisioningState.toLowerCase());
 }
 
-function isConflict(error: unknown): boolean {
+function isConflict(error: unknown): error is RestError {
   return error instanceof RestError && error.statusCode === 409;
 }
 

@@ -39,8 +39,15 @@ export interface StartArmAction {
   action: ArmAction;
 }
 
-/** ARM accepted the write, or the activity refused it without calling ARM. */
-export type StartArmResult = { started: true } | { started: false; refusal: 'out-of-scope'; reason: string };
+/**
+ * ARM accepted the write; or refused it for now and said for how long (it holds a deleted replica's name
+ * for a while before it can be created again), so the operation waits exactly that long; or the activity
+ * refused it without calling ARM.
+ */
+export type StartArmResult =
+  | { started: true }
+  | { started: false; retryAfterSeconds: number; reason: string }
+  | { started: false; refusal: 'out-of-scope'; reason: string };
 
 export interface ReplicaSnapshot {
   exists: boolean;

@@ -7,6 +7,7 @@ import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 
 import {
+  AWAITS_PER_GENERATION,
   PRIVATE_LINK_ACTION,
   describeArmActions,
   formatRegistryId,
@@ -55,6 +56,9 @@ import type {
   StartArmResult,
 } from './replicaOperation.contract';
 
+/** What an approval costs in awaited tasks, at most (the question, the wait, the answer's record). */
+const APPROVAL_AWAITS = 4;
+
 export function* replicaOperation(
   context: OrchestrationContext,
 ): Generator<unknown, OperationResult | undefined, unknown> {
@@ -85,6 +89,8 @@ interface OperationRun {
   status: (phase: OperationPhase, snapshot?: ReplicaSnapshot) => void;
   audit: AuditStep;
   now: () => Date;
+  /** Tasks this generation has waited for: each costs about four history events. */
+  awaited: number;
 }
 
 /** What the polls of this generation have seen so far. */
@@ -95,6 +101,20 @@ interface Watch {
 
 /** A step either lets the operation go on, with what it found, or ends it with a result. */
 type Step<T> = { ok: true; value: T } | { ok: false; result: OperationResult };
+
+/** Ends the operation before ARM settles: its phase shows the outcome, and the result says why. */
+function stopped(
+  run: OperationRun,
+  outcome: 'refused' | 'failed',
+  reason: string,
+  evidence?: Record<string, unknown>,
+): { ok: false; result: OperationResult } {
+  run.status(outcome);
+  return {
+    ok: false,
+    result: { outcome, phase: outcome, reason, ...(evidence === undefined ? {} : { evidence }) },
+  };
+}
 
 /** The runbook: check and plan; then each ARM write in turn: start it, watch it settle; then report. */
 function* runOperation(
@@ -110,7 +130,7 @@ function* runOperation(
     yield run.audit('requested', 'accepted', { requestId });
   let actions = progress.actions;
   if (actions === undefined) {
-    const planned = yield* checkAndPlan(run);
+    const planned = run.request.checked === true ? yield* planChecked(run) : yield* checkAndPlan(run);
     if (!planned.ok) return planned.result;
     actions = planned.value;
   }
@@ -165,14 +185,28 @@ function beginRun(context: OrchestrationContext, startedAt: string): OperationRu
     target: request.replicaId,
     requestedAt: request.requestedAt,
   };
-  const audit = auditTrail(context, subject, () => `${progress.step}|${progress.polls}`);
-  return { context, request, progress, status, audit, now };
+  const write = auditTrail(context, subject, () => `${progress.step}|${progress.polls}`);
+  const run: OperationRun = {
+    context,
+    request,
+    progress,
+    status,
+    // Every audit entry is waited for.
+    audit: (step, outcome, detail) => {
+      run.awaited += 1;
+      return write(step, outcome, detail);
+    },
+    now,
+    awaited: 0,
+  };
+  return run;
 }
 
 /** Preflight against ARM, the plan of ARM writes, and the approval when the request asks for one. */
 function* checkAndPlan(run: OperationRun): Generator<unknown, Step<ArmAction[]>, unknown> {
   const { context, request, progress, status, audit } = run;
   status('preflight');
+  run.awaited += 1;
   const verdict = (yield context.df.callActivityWithRetry(
     PREFLIGHT_ACTIVITY,
     ACTIVITY_RETRY,
@@ -180,16 +214,7 @@ function* checkAndPlan(run: OperationRun): Generator<unknown, Step<ArmAction[]>,
   )) as PreflightVerdict;
   if (!verdict.ok) {
     yield audit('preflight', 'refused', { refusal: verdict.refusal, detail: verdict.detail });
-    status('refused');
-    return {
-      ok: false,
-      result: {
-        outcome: 'refused',
-        phase: 'refused',
-        reason: verdict.detail,
-        evidence: { refusal: verdict.refusal },
-      },
-    };
+    return stopped(run, 'refused', verdict.detail, { refusal: verdict.refusal });
   }
   const actions = planArmActions(request, verdict.replica);
   progress.actions = actions;
@@ -200,6 +225,18 @@ function* checkAndPlan(run: OperationRun): Generator<unknown, Step<ArmAction[]>,
     const approved = yield* awaitApprovalOf(run, actions, request.approval.timeoutMinutes);
     if (!approved.ok) return approved;
   }
+  return { ok: true, value: actions };
+}
+
+/**
+ * The plan of a caller that has just read the registry and the replica and made sure of the private-link
+ * permission (a heal): its reads are not repeated, and the audit trail says who checked.
+ */
+function* planChecked(run: OperationRun): Generator<unknown, Step<ArmAction[]>, unknown> {
+  const { request, progress, audit } = run;
+  const actions = planArmActions(request);
+  progress.actions = actions;
+  yield audit('preflight', 'succeeded', { plan: actions.map((a) => a.kind), checkedBy: 'heal' });
   return { ok: true, value: actions };
 }
 
@@ -223,6 +260,7 @@ function* awaitApprovalOf(
           timeoutMinutes,
         };
   const decision = yield* askForApproval(context, ask, timeoutMinutes);
+  run.awaited += APPROVAL_AWAITS;
   if (decision === 'timeout' || !decision.approved) {
     const reason =
       decision === 'timeout'
@@ -233,8 +271,7 @@ function* awaitApprovalOf(
       decision === 'timeout' ? 'skipped' : 'refused',
       decision === 'timeout' ? { reason } : decisionDetail(decision),
     );
-    status('refused');
-    return { ok: false, result: { outcome: 'refused', phase: 'refused', reason } };
+    return stopped(run, 'refused', reason);
   }
   yield audit('approval', 'accepted', decisionDetail(decision));
   return { ok: true, value: undefined };
@@ -252,41 +289,49 @@ function* startArmWrite(run: OperationRun, action: ArmAction): Generator<unknown
   }
   status('starting');
   const start: StartArmAction = { replicaId: request.replicaId, action };
-  // Undefined in histories recorded before the activity answered with a result: it started.
-  let started: StartArmResult | undefined;
-  try {
-    started = (yield context.df.callActivityWithRetry(
-      START_ARM_OPERATION_ACTIVITY,
-      ACTIVITY_RETRY,
-      start,
-    )) as StartArmResult | undefined;
-  } catch (error) {
-    // ARM kept refusing after every retry (e.g. a name deleted moments ago): a result, not a crash.
-    const reason = `Azure refused to start the ${action.kind}: ${failureMessage(error)}`;
-    yield audit('arm-started', 'failed', { action: action.kind, reason });
-    status('failed');
-    return {
-      ok: false,
-      result: { outcome: 'failed', phase: 'failed', reason, evidence: { action: action.kind } },
-    };
-  }
-  if (started?.started === false) {
-    // Refused without calling ARM: the replica is outside the app's scope.
-    yield audit('arm-started', 'refused', {
+  const firstTry = now();
+  for (let refusals = 0; ; refusals += 1) {
+    // Undefined in histories recorded before the activity answered with a result: it started.
+    let answer: StartArmResult | undefined;
+    run.awaited += 1;
+    try {
+      answer = (yield context.df.callActivityWithRetry(
+        START_ARM_OPERATION_ACTIVITY,
+        ACTIVITY_RETRY,
+        start,
+      )) as StartArmResult | undefined;
+    } catch (error) {
+      // ARM kept refusing after every retry: a result, not a crash.
+      const reason = `Azure refused to start the ${action.kind}: ${failureMessage(error)}`;
+      yield audit('arm-started', 'failed', { action: action.kind, reason });
+      return stopped(run, 'failed', reason, { action: action.kind });
+    }
+    if (answer === undefined || answer.started) break;
+    if ('refusal' in answer) {
+      // Refused without calling ARM: the replica is outside the app's scope.
+      yield audit('arm-started', 'refused', {
+        action: action.kind,
+        refusal: answer.refusal,
+        reason: answer.reason,
+      });
+      return stopped(run, 'refused', `the ${action.kind} was not started: ${answer.reason}`, {
+        refusal: answer.refusal,
+      });
+    }
+    // Refused for now, with how long to wait (a name deleted moments ago): wait exactly that, up to the deadline.
+    const retryAt = new Date(now().getTime() + answer.retryAfterSeconds * 1000);
+    if (pastDeadline(firstTry.toISOString(), retryAt, request.polling)) {
+      const reason = `Azure refused to start the ${action.kind} until the deadline: ${answer.reason}`;
+      yield audit('arm-started', 'failed', { action: action.kind, reason, refusals: refusals + 1 });
+      return stopped(run, 'failed', reason, { action: action.kind });
+    }
+    yield audit(`arm-refused-${refusals + 1}`, 'progress', {
       action: action.kind,
-      refusal: started.refusal,
-      reason: started.reason,
+      reason: answer.reason,
+      retryAfterSeconds: answer.retryAfterSeconds,
     });
-    status('refused');
-    return {
-      ok: false,
-      result: {
-        outcome: 'refused',
-        phase: 'refused',
-        reason: `the ${action.kind} was not started: ${started.reason}`,
-        evidence: { refusal: started.refusal },
-      },
-    };
+    run.awaited += 1;
+    yield context.df.createTimer(retryAt);
   }
   const armStartedAt = now().toISOString();
   progress.armStartedAt = armStartedAt;
@@ -306,6 +351,7 @@ function* ensurePrivateLinkPermission(
   const registryId = formatRegistryId(registryOfReplica(parseReplicaId(request.replicaId)));
 
   status('checking-permission');
+  run.awaited += 1;
   const first = (yield checkPrivateLink(context, registryId)) as PrivateLinkCheck;
   yield audit('permission-checked', 'succeeded', {
     action: PRIVATE_LINK_ACTION,
@@ -320,30 +366,21 @@ function* ensurePrivateLinkPermission(
       refusal: 'missing-private-link-permission',
       missingAt: first.missingAt,
     });
-    status('refused');
-    return {
-      ok: false,
-      result: {
-        outcome: 'refused',
-        phase: 'refused',
-        reason,
-        evidence: { refusal: 'missing-private-link-permission', missingAt: first.missingAt },
-      },
-    };
+    return stopped(run, 'refused', reason, {
+      refusal: 'missing-private-link-permission',
+      missingAt: first.missingAt,
+    });
   }
 
   status('granting-permission');
   let grant: PrivateLinkGrantResult;
   try {
+    run.awaited += 1;
     grant = (yield grantPrivateLink(context, registryId, first.missingAt)) as PrivateLinkGrantResult;
   } catch (error) {
     const reason = `granting ${PRIVATE_LINK_ACTION} failed: ${error instanceof Error ? error.message : String(error)}`;
     yield audit('permission-granted', 'failed', { missingAt: first.missingAt, reason });
-    status('failed');
-    return {
-      ok: false,
-      result: { outcome: 'failed', phase: 'failed', reason, evidence: { missingAt: first.missingAt } },
-    };
+    return stopped(run, 'failed', reason, { missingAt: first.missingAt });
   }
   if (isGrantRefused(grant)) {
     // Nothing was assigned. Without a role the app may assign, a replica created now would stay stuck
@@ -352,21 +389,11 @@ function* ensurePrivateLinkPermission(
     const reason = noRole
       ? `the app's identity lacks ${PRIVATE_LINK_ACTION} at ${first.missingAt.join(', ')} and may not grant it: ${grant.reason}; a replica created now would stay stuck in provisioning`
       : `${PRIVATE_LINK_ACTION} was not granted: ${grant.reason}; the replica was not created`;
-    const outcome = noRole ? 'refused' : 'failed';
     yield audit('permission-granted', 'refused', refusalDetail(grant, first.missingAt));
-    status(outcome);
-    return {
-      ok: false,
-      result: {
-        outcome,
-        phase: outcome,
-        reason,
-        evidence: {
-          refusal: noRole ? 'missing-private-link-permission' : grant.refused,
-          missingAt: first.missingAt,
-        },
-      },
-    };
+    return stopped(run, noRole ? 'refused' : 'failed', reason, {
+      refusal: noRole ? 'missing-private-link-permission' : grant.refused,
+      missingAt: first.missingAt,
+    });
   }
   yield audit('permission-granted', 'succeeded', {
     roleDefinitionId: grant.roleDefinitionId,
@@ -374,27 +401,20 @@ function* ensurePrivateLinkPermission(
     assignments: grant.assignments,
   });
 
-  const wait = yield* waitUntilPermissionEffective(context, registryId, request.polling);
+  const wait = yield* waitUntilPermissionEffective(context, first.missingAt, request.polling);
+  run.awaited += 2 * wait.checks - 1;
   if (wait.effective) {
     yield audit('permission-effective', 'succeeded', { checks: wait.checks });
     return { ok: true, value: undefined };
   }
   const reason = `${PRIVATE_LINK_ACTION} was granted but still not effective at ${wait.missingAt.join(', ')} after ${wait.checks} checks; the replica was not created, so nothing is stuck: try again later`;
   yield audit('permission-effective', 'failed', { checks: wait.checks, missingAt: wait.missingAt });
-  status('failed');
-  return {
-    ok: false,
-    result: {
-      outcome: 'failed',
-      phase: 'failed',
-      reason,
-      evidence: { missingAt: wait.missingAt, checks: wait.checks },
-    },
-  };
+  return stopped(run, 'failed', reason, { missingAt: wait.missingAt, checks: wait.checks });
 }
 
 /**
- * Polls the replica with durable timers and capped backoff until the write settles: Succeeded (for a
+ * Polls the replica with durable timers, soon after ARM accepted the write and then less often as it
+ * takes longer (a tenth of the time so far), until the write settles: Succeeded (for a
  * delete: gone, consistently), failed, or stuck past its deadline. A long wait goes on in a fresh
  * generation (continue-as-new), so the history stays bounded however long provisioning takes.
  */
@@ -409,14 +429,19 @@ function* watchUntilSettled(
   status(waitingPhase, watch.last);
 
   for (;;) {
-    if (watch.pollsThisGeneration >= request.polling.pollsPerGeneration) {
+    // A poll waits for two tasks; what may follow the last one (state, result, chat) for three more.
+    if (
+      watch.pollsThisGeneration >= request.polling.pollsPerGeneration ||
+      run.awaited + 5 > AWAITS_PER_GENERATION
+    ) {
       context.df.continueAsNew({ request, progress: { ...progress, generation: progress.generation + 1 } });
       return 'continued-as-new';
     }
     const delay =
       progress.consecutiveGone > 0
         ? request.polling.initialSeconds
-        : pollDelaySeconds(progress.polls - (progress.stepStartPolls ?? 0), request.polling);
+        : pollDelaySeconds((now().getTime() - Date.parse(armStartedAt)) / 1000, request.polling);
+    run.awaited += 2;
     yield context.df.createTimer(new Date(now().getTime() + delay * 1000));
     const snapshot = (yield context.df.callActivityWithRetry(
       READ_REPLICA_ACTIVITY,

@@ -171,20 +171,28 @@ describe('granting without a private-link role', () => {
 describe('granting outside the scope', () => {
   useRoleSettings({ HEAL_ROLE_CREATE: 'true' });
 
-  test('a grant for a registry outside the scope, or at an endpoint that is not the registry’s, writes nothing', async () => {
+  test('a grant for a registry outside the scope, or at a scope wider than a private endpoint, writes nothing', async () => {
     const { subscriptionId, registryId, endpoints } = await privateEndpointFleet('rg-scope');
     await grantRbacAdministration(launcherSandbox(), subscriptionId);
     process.env.REGISTRY_SCOPE = `/subscriptions/${subscriptionId}/resourceGroups/rg-scope`;
     const outside = `/subscriptions/${subscriptionId}/resourceGroups/rg-other/providers/Microsoft.ContainerRegistry/registries/crgrant01`;
-    const foreign = `/subscriptions/${subscriptionId}/resourceGroups/rg-net/providers/Microsoft.Network/privateEndpoints/pe-foreign`;
+    // The permission is only ever granted at a private endpoint: never at a resource group, a
+    // subscription or another kind of resource, whatever the caller passes.
+    const wider = [
+      `/subscriptions/${subscriptionId}/resourceGroups/rg-net`,
+      `/subscriptions/${subscriptionId}`,
+      `/subscriptions/${subscriptionId}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet`,
+      `/subscriptions/${subscriptionId}/resourceGroups/rg-net/providers/Microsoft.Network/privateEndpoints/pe/sub`,
+    ];
 
     const outOfScope = await grantFor(outside, endpoints);
-    const notTheRegistrys = await grantFor(registryId, [foreign]);
-
     expect(outOfScope).toMatchObject({ refused: 'out-of-scope' });
     expect((outOfScope as PrivateLinkRefusal).reason).toMatch(/outside the scope/);
-    expect(notTheRegistrys).toMatchObject({ refused: 'out-of-scope' });
-    expect((notTheRegistrys as PrivateLinkRefusal).reason).toMatch(/is not a private endpoint of registry/);
+    for (const scope of wider) {
+      const notAnEndpoint = await grantFor(registryId, [...endpoints, scope]);
+      expect(notAnEndpoint).toMatchObject({ refused: 'out-of-scope' });
+      expect((notAnEndpoint as PrivateLinkRefusal).reason).toMatch(/is not a private endpoint/);
+    }
     expect(await authorizationWrites(subscriptionId)).toEqual([]);
   });
 });

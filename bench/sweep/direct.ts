@@ -1,0 +1,114 @@
+// The sweep's scan schedule without the devhost: the same activities (listing a source, scanning a batch)
+// called directly in this process, in the order and with the window the orchestration keeps, so that the
+// devhost's share of a sweep's time can be told from the app's own. Run as a child process that trusts
+// the sandbox's CA (NODE_EXTRA_CA_CERTS); its settings come in BENCH_DIRECT as JSON, its result on stdout.
+import { DefaultAzureCredential } from '@azure/identity';
+
+import { scanRegistriesWith, listSweepSourceWith } from '../../src/app/healing/healSweep.activities';
+import type { SweepDependencies } from '../../src/app/healing/healSweep.activities';
+import type { ListSourceResult, ScanBatchResult } from '../../src/app/healing/healing.contract';
+import { replicaSetDriftCheck } from '../../src/app/desiredReplicas/replicaSetDrift';
+import { ArmClients } from '../../src/azure/armClients';
+import { DesiredReplicaStore } from '../../src/azure/desiredReplicaStore';
+import { ReplicaGateway } from '../../src/azure/replicas';
+import { SweepListing } from '../../src/azure/sweepListing';
+import { WatchStore } from '../../src/azure/watchStore';
+import { LISTING_LEAD, nextScanBatch, parseRegistryScope, sweepSources } from '../../src/domain';
+
+export interface DirectSettings {
+  armEndpoint: string;
+  subscriptionId: string;
+  connectionString: string;
+  tableName: string;
+  parallelism: number;
+}
+
+interface Source {
+  next?: string;
+  listed: boolean;
+  written: number;
+  dispatched: number;
+}
+
+async function main(): Promise<void> {
+  const settings = JSON.parse(process.env.BENCH_DIRECT ?? '{}') as DirectSettings;
+  const clients = new ArmClients(new DefaultAzureCredential(), settings.armEndpoint);
+  const declarations = DesiredReplicaStore.fromConnectionString(
+    settings.connectionString,
+    `${settings.tableName}desired`,
+  );
+  const deps: SweepDependencies = {
+    gateway: new ReplicaGateway(clients),
+    listing: SweepListing.fromConnectionString(settings.connectionString, settings.tableName, 'direct'),
+    store: WatchStore.fromConnectionString(settings.connectionString, settings.tableName),
+    budget: clients.budget,
+    // The devhost's sweep reads the (empty) declaration table per registry; so does this schedule.
+    checkDrift: replicaSetDriftCheck(() => declarations),
+    selection: { policy: 'auto', thresholdMinutes: 0 },
+  };
+  const sources = sweepSources(parseRegistryScope(settings.subscriptionId));
+  const state: Source[] = sources.map(() => ({ listed: false, written: 0, dispatched: 0 }));
+  const listing = new Set<number>();
+  let inFlight = 0;
+  let scanned = 0;
+  const queue: Promise<() => void>[] = [];
+  const now = new Date().toISOString();
+  const started = Date.now();
+
+  const dispatch = (): void => {
+    state.forEach((source, index) => {
+      if (source.listed || listing.has(index) || source.written - source.dispatched >= LISTING_LEAD) return;
+      listing.add(index);
+      const request = {
+        listingKey: 'direct',
+        sourceIndex: index,
+        source: sources[index]!,
+        ...(source.next === undefined ? {} : { next: source.next }),
+        start: source.written,
+        byTag: true,
+      };
+      queue.push(
+        listSweepSourceWith(deps, request).then((result: ListSourceResult) => () => {
+          listing.delete(index);
+          source.written += result.written;
+          if (result.next === undefined) source.listed = true;
+          else source.next = result.next;
+        }),
+      );
+    });
+    state.forEach((source, index) => {
+      for (;;) {
+        const batch = nextScanBatch(source.dispatched, source.written, settings.parallelism - inFlight);
+        if (batch === undefined) return;
+        source.dispatched = batch.to;
+        inFlight += 1;
+        const scan = {
+          listingKey: 'direct',
+          sourceIndex: index,
+          subscriptionId: settings.subscriptionId,
+          ...batch,
+          now,
+        };
+        queue.push(
+          scanRegistriesWith(deps, scan).then((result: ScanBatchResult) => () => {
+            inFlight -= 1;
+            scanned += result.scanned;
+          }),
+        );
+      }
+    });
+  };
+
+  for (;;) {
+    dispatch();
+    const next = queue.shift();
+    if (next === undefined) break;
+    (await next)();
+  }
+  process.stdout.write(`${JSON.stringify({ scanMs: Date.now() - started, scanned })}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,158 @@
+// How a sweep schedules its work: which listings cover the scope, how the listed registries are cut into
+// scan batches for a sliding window, how that window follows ARM's throttling, how much one orchestration
+// generation does, and how long the rest should take. Pure: the sweep orchestration follows it.
+import type { HealPolicy } from './healing';
+import { formatRegistryId, parseRegistryId, registryKey } from './resourceId';
+import type { RegistryScope } from './registryScope';
+
+/** One listing of registries a sweep walks: a subscription, a resource group, or named registries. */
+export type SweepSource =
+  | { kind: 'subscription'; subscriptionId: string }
+  | { kind: 'resourceGroup'; subscriptionId: string; resourceGroup: string }
+  | { kind: 'registries'; subscriptionId: string; registryIds: string[] };
+
+/** A registry a sweep covers, with the policy and threshold its tags (or the settings) give it. */
+export interface ListedRegistry {
+  registryId: string;
+  policy: HealPolicy;
+  thresholdMinutes: number;
+}
+
+/** Named registries are read in groups of this many (one listing each). */
+export const REGISTRIES_PER_SOURCE = 100;
+/** Listed registries are kept in pages of this many; a scan batch never spans two pages. */
+export const LISTING_PAGE_SIZE = 100;
+/** Registries one scan activity takes at most (scanned one after another). */
+export const MAX_SCAN_BATCH = 25;
+/** How far (in registries) the listing may run ahead of the scans. */
+export const LISTING_LEAD = 1000;
+/**
+ * Suspects that may wait for a free heal; more are left for the next sweep (the watch store still knows
+ * them), so that what a sweep carries stays bounded however many suspects a fleet has.
+ */
+export const MAX_QUEUED_SUSPECTS = 100;
+/** The longest wait, in seconds, between two looks at the heals a sweep follows. */
+export const HEAL_POLL_MAX_SECONDS = 60;
+/**
+ * Tasks one sweep generation schedules before it continues as new. Each costs about four history events
+ * (scheduled, completed, and the episode that handles it), so a generation's history stays near 400
+ * events whatever the fleet's size.
+ */
+export const SWEEP_TASKS_PER_GENERATION = 100;
+
+/**
+ * The listings that cover a scope, each registry once: resource groups inside a listed subscription and
+ * registries inside a listed subscription or resource group are covered already.
+ */
+export function sweepSources(scope: RegistryScope): SweepSource[] {
+  const subscriptions = unique(scope.subscriptions.map((s) => s.toLowerCase()));
+  const inSubscription = (subscriptionId: string): boolean =>
+    subscriptions.includes(subscriptionId.toLowerCase());
+  const groups = new Map<string, { subscriptionId: string; resourceGroup: string }>();
+  for (const group of scope.resourceGroups) {
+    if (inSubscription(group.subscriptionId)) continue;
+    groups.set(`${group.subscriptionId}/${group.resourceGroup}`.toLowerCase(), group);
+  }
+  const singles = new Map<string, string[]>();
+  const seen = new Set<string>();
+  for (const registry of scope.registries) {
+    const key = registryKey(registry);
+    const group = `${registry.subscriptionId}/${registry.resourceGroup}`.toLowerCase();
+    if (seen.has(key) || inSubscription(registry.subscriptionId) || groups.has(group)) continue;
+    seen.add(key);
+    const ids = singles.get(registry.subscriptionId.toLowerCase()) ?? [];
+    ids.push(formatRegistryId(registry));
+    singles.set(registry.subscriptionId.toLowerCase(), ids);
+  }
+  return [
+    ...subscriptions.map((subscriptionId): SweepSource => ({ kind: 'subscription', subscriptionId })),
+    ...[...groups.values()].map(({ subscriptionId, resourceGroup }): SweepSource => ({
+      kind: 'resourceGroup',
+      subscriptionId,
+      resourceGroup,
+    })),
+    ...[...singles.entries()].flatMap(([subscriptionId, ids]) =>
+      chunks(ids, REGISTRIES_PER_SOURCE).map((registryIds): SweepSource => ({
+        kind: 'registries',
+        subscriptionId,
+        registryIds,
+      })),
+    ),
+  ];
+}
+
+/** The source of one registry's sweep. */
+export function singleRegistrySource(registryId: string): SweepSource {
+  const registry = parseRegistryId(registryId);
+  return {
+    kind: 'registries',
+    subscriptionId: registry.subscriptionId,
+    registryIds: [formatRegistryId(registry)],
+  };
+}
+
+/**
+ * The next registries to scan, as positions [from, to) in a source's listing: the listed registries not
+ * yet dispatched, shared out over the free slots of the window so that every slot gets work, at most
+ * MAX_SCAN_BATCH at a time and never across a listing page.
+ */
+export function nextScanBatch(
+  dispatched: number,
+  listed: number,
+  freeSlots: number,
+): { from: number; to: number } | undefined {
+  const waiting = listed - dispatched;
+  if (waiting <= 0 || freeSlots <= 0) return undefined;
+  const size = Math.min(MAX_SCAN_BATCH, Math.ceil(waiting / freeSlots));
+  const pageEnd = (Math.floor(dispatched / LISTING_PAGE_SIZE) + 1) * LISTING_PAGE_SIZE;
+  return { from: dispatched, to: Math.min(listed, dispatched + size, pageEnd) };
+}
+
+/** The scan window after a batch: halved when ARM throttled it, otherwise one wider, up to the parallelism. */
+export function adaptWindow(current: number, parallelism: number, throttled: number): number {
+  return throttled > 0 ? Math.max(1, Math.floor(current / 2)) : Math.min(parallelism, current + 1);
+}
+
+export interface SweepPace {
+  registries: number;
+  registriesScanned: number;
+  listingDone: boolean;
+  /** Seconds since the sweep started. */
+  elapsedSeconds: number;
+  healsRunning: number;
+  healsQueued: number;
+  healBound: number;
+  /** How long the heals that ended took on average, when any did. */
+  averageHealSeconds?: number;
+}
+
+/**
+ * Seconds the sweep should still take: the registries left at the rate scanned so far, then the heals
+ * still to run at the rate heals have taken. Undefined until there is a rate to go by; while the listing
+ * goes on, the registries not listed yet are not counted (the status says so with `listingDone`).
+ */
+export function secondsLeft(pace: SweepPace): number | undefined {
+  if (pace.registriesScanned === 0 || pace.elapsedSeconds <= 0) {
+    return pace.listingDone && pace.registries === 0 && pace.healsRunning + pace.healsQueued === 0
+      ? 0
+      : undefined;
+  }
+  const rate = pace.registriesScanned / pace.elapsedSeconds;
+  const scanning = Math.max(0, pace.registries - pace.registriesScanned) / rate;
+  const heals = pace.healsRunning + pace.healsQueued;
+  const healing =
+    heals === 0 || pace.averageHealSeconds === undefined
+      ? 0
+      : Math.ceil(heals / Math.max(1, pace.healBound)) * pace.averageHealSeconds;
+  return Math.round(scanning + healing);
+}
+
+function unique(items: readonly string[]): string[] {
+  return [...new Set(items)];
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

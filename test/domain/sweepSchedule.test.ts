@@ -1,0 +1,125 @@
+import {
+  LISTING_PAGE_SIZE,
+  MAX_SCAN_BATCH,
+  REGISTRIES_PER_SOURCE,
+  adaptWindow,
+  nextScanBatch,
+  parseRegistryScope,
+  secondsLeft,
+  singleRegistrySource,
+  sweepSources,
+} from '../../src/domain';
+import type { SweepPace } from '../../src/domain';
+
+const S1 = '0b1f6471-1bf0-4dda-aec3-cb9272f09591';
+const S2 = '0b1f6471-1bf0-4dda-aec3-cb9272f09592';
+const registry = (sub: string, rg: string, name: string): string =>
+  `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.ContainerRegistry/registries/${name}`;
+
+describe('sweepSources covers a scope with one listing per subscription, resource group or group of named registries', () => {
+  test('resource groups and registries inside a listed subscription or group are covered already', () => {
+    const scope = parseRegistryScope(
+      [
+        S1,
+        `/subscriptions/${S1}/resourceGroups/rg-a`,
+        `/subscriptions/${S2}/resourceGroups/rg-b`,
+        registry(S1, 'rg-x', 'crone01'),
+        registry(S2, 'rg-b', 'crtwo02'),
+        registry(S2, 'rg-c', 'crthree03'),
+        registry(S2, 'RG-C', 'CRTHREE03'),
+      ].join(','),
+    );
+    expect(sweepSources(scope)).toEqual([
+      { kind: 'subscription', subscriptionId: S1 },
+      { kind: 'resourceGroup', subscriptionId: S2, resourceGroup: 'rg-b' },
+      { kind: 'registries', subscriptionId: S2, registryIds: [registry(S2, 'rg-c', 'crthree03')] },
+    ]);
+  });
+
+  test('named registries are read in groups of at most REGISTRIES_PER_SOURCE per subscription', () => {
+    const names = Array.from({ length: REGISTRIES_PER_SOURCE + 1 }, (_, i) =>
+      registry(S1, 'rg', `crname${i}`),
+    );
+    const sources = sweepSources(parseRegistryScope([...names, registry(S2, 'rg', 'crother')].join(' ')));
+    expect(sources.map((s) => (s.kind === 'registries' ? s.registryIds.length : 0))).toEqual([
+      REGISTRIES_PER_SOURCE,
+      1,
+      1,
+    ]);
+  });
+
+  test('an empty scope has no listings, and a single registry has its own', () => {
+    expect(sweepSources(parseRegistryScope(''))).toEqual([]);
+    expect(singleRegistrySource(registry(S1, 'rg', 'crsingle1'))).toEqual({
+      kind: 'registries',
+      subscriptionId: S1,
+      registryIds: [registry(S1, 'rg', 'crsingle1')],
+    });
+  });
+});
+
+describe('nextScanBatch shares the waiting registries over the free slots', () => {
+  test.each([
+    ['nothing listed yet', 0, 0, 8, undefined],
+    ['no free slot', 0, 100, 0, undefined],
+    ['a small fleet is spread over every slot', 0, 5, 2, { from: 0, to: 3 }],
+    ['the rest goes to the last slot', 3, 5, 1, { from: 3, to: 5 }],
+    ['a page of a hundred over eight slots', 0, 100, 8, { from: 0, to: 13 }],
+    ['never more than MAX_SCAN_BATCH', 0, 1000, 2, { from: 0, to: MAX_SCAN_BATCH }],
+    ['never across a page', 90, 1000, 1, { from: 90, to: LISTING_PAGE_SIZE }],
+  ])('%s', (_name, dispatched, listed, free, expected) => {
+    expect(nextScanBatch(dispatched, listed, free)).toEqual(expected);
+  });
+
+  test('batches cover every listed registry once, in order', () => {
+    const covered: number[] = [];
+    let dispatched = 0;
+    for (
+      let batch = nextScanBatch(0, 1234, 8);
+      batch !== undefined;
+      batch = nextScanBatch(dispatched, 1234, 8)
+    ) {
+      for (let p = batch.from; p < batch.to; p += 1) covered.push(p);
+      dispatched = batch.to;
+    }
+    expect(covered).toEqual(Array.from({ length: 1234 }, (_, i) => i));
+  });
+});
+
+describe('adaptWindow narrows the scan window while ARM throttles and widens it after', () => {
+  test.each([
+    ['a throttled batch halves it', 8, 8, 2, 4],
+    ['never below one', 1, 8, 5, 1],
+    ['a clean batch widens it by one', 4, 8, 0, 5],
+    ['never beyond the parallelism', 8, 8, 0, 8],
+  ])('%s', (_name, current, parallelism, throttled, expected) => {
+    expect(adaptWindow(current, parallelism, throttled)).toBe(expected);
+  });
+});
+
+describe('secondsLeft estimates the rest from the pace so far', () => {
+  const pace = (overrides: Partial<SweepPace>): SweepPace => ({
+    registries: 1000,
+    registriesScanned: 250,
+    listingDone: true,
+    elapsedSeconds: 10,
+    healsRunning: 0,
+    healsQueued: 0,
+    healBound: 8,
+    ...overrides,
+  });
+
+  test.each([
+    ['no rate before the first scan', pace({ registriesScanned: 0 }), undefined],
+    ['the registries left at the rate so far', pace({}), 30],
+    [
+      'heals left in rounds of the heal bound at their average',
+      pace({ healsQueued: 9, averageHealSeconds: 90 }),
+      30 + 180,
+    ],
+    ['heals without an average add nothing yet', pace({ healsRunning: 3 }), 30],
+    ['an empty scope, fully listed, has nothing left', pace({ registries: 0, registriesScanned: 0 }), 0],
+  ])('%s', (_name, input, expected) => {
+    expect(secondsLeft(input)).toBe(expected);
+  });
+});

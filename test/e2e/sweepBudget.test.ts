@@ -1,0 +1,131 @@
+// A sweep at ARM's real budget (the sandbox throttles as ARM does, here at real speed: 250 reads, then 25
+// a second): it paces its reads on what ARM's answers say is left, so it meets no 429 and keeps a reserve
+// for the app's other operations (a user's create during the sweep is never throttled), it starts the
+// heal of a suspect while its scan of the rest of the fleet goes on, and its scans slide: new batches go
+// out while earlier ones still run, up to HEAL_PARALLELISM at once.
+import { EventType } from '@acr-replica-guard/devhost';
+import type { HistoryEvent } from '@acr-replica-guard/devhost';
+import { SWEEP_INSTANCE_ID } from '../../src/domain';
+import type { SweepSummary } from '../../src/domain';
+import { startApp } from './appHarness';
+import type { AppHarness } from './appHarness';
+
+/** Enough to need about ten seconds of the bucket's refill after its burst. */
+const REGISTRIES = 400;
+const RG = 'rg-budget';
+
+let app: AppHarness;
+
+beforeAll(async () => {
+  app = await startApp(
+    (id) => [
+      // First in the listing (ARM's lists are ordered by name here): its failed replica is found first.
+      {
+        id: id(RG, 'craaa00000'),
+        location: 'westeurope',
+        sku: 'Premium',
+        replicas: [{ location: 'northeurope', failed: true }],
+      },
+      ...Array.from({ length: REGISTRIES - 1 }, (_, n) => ({
+        id: id(RG, `crfleet${String(n).padStart(4, '0')}`),
+        location: 'westeurope',
+        sku: 'Premium' as const,
+        replicas: [{ location: 'northeurope' }],
+      })),
+    ],
+    { sandbox: { speed: 1, pageSize: 100 }, env: { HEAL_PARALLELISM: '8' } },
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+interface SweepStatus {
+  runtimeStatus: string;
+  phase?: string;
+  registries?: number;
+  registriesScanned?: number;
+  healsRunning?: number;
+  reported?: number;
+  throttled?: number;
+  readsRemaining?: number;
+  secondsLeft?: number;
+  result?: SweepSummary;
+}
+
+const sweepStatus = async (): Promise<SweepStatus> =>
+  (await app.api(`/api/operations/${SWEEP_INSTANCE_ID}`)).json<SweepStatus>();
+
+async function until<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 120_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`still ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+test('a dry-run sweep of 400 registries meets no 429, heals while it scans, and leaves a user create unthrottled', async () => {
+  await app.sandbox.admin.call('DELETE', '/requests');
+  expect((await app.api('/api/heal?dryRun=true', { method: 'POST' })).status).toBe(202);
+
+  // The first registry's failed replica goes to its heal while most of the fleet is still to scan.
+  const healing = await until(sweepStatus, (s) => (s.healsRunning ?? 0) + (s.reported ?? 0) > 0);
+  expect(healing.phase).toBe('scanning');
+  expect(healing.registriesScanned).toBeLessThan(REGISTRIES);
+
+  // A user's create while the sweep scans: its reads find the reserve the sweep keeps.
+  const created = await app.api(`/api/registries/${app.subscriptionId}/${RG}/crfleet0398/replicas`, {
+    method: 'POST',
+    body: { location: 'eastus' },
+  });
+  expect(created.status).toBe(202);
+  const location = created.headers.get('location')!;
+  await until(
+    async () => (await app.api(location)).json<{ phase?: string }>(),
+    (op) => op.phase === 'provisioning',
+  );
+  expect((await sweepStatus()).phase).toBe('scanning');
+
+  const done = await until(sweepStatus, (s) => s.runtimeStatus === 'Completed');
+  expect(done.result).toMatchObject({
+    registries: REGISTRIES,
+    registriesScanned: REGISTRIES,
+    scanFailures: 0,
+    suspects: 1,
+    reported: 1,
+  });
+  const log = await app.sandbox.admin.requests(app.subscriptionId);
+  expect(log.requests.filter((r) => r.status === 429)).toEqual([]);
+  expect(done.throttled).toBe(0);
+  // One list per registry, and ARM's list of registries read once, page by page.
+  expect(log.counts['Replications_List 200']).toBe(REGISTRIES);
+  expect(log.counts['Registries_List 200']).toBe(REGISTRIES / 100);
+}, 180_000);
+
+test('the scans of that sweep ran in a sliding window: up to eight at once, new ones issued beside running ones', async () => {
+  const answer = await app.api(`/devhost/instances/${SWEEP_INSTANCE_ID}/history`);
+  expect(answer.status).toBe(200);
+  const history = answer.json<HistoryEvent[]>();
+  const running = new Map<number, number>();
+  let episode = 0;
+  let most = 0;
+  let besideEarlier = 0;
+  for (const event of history) {
+    if (event.EventType === EventType.OrchestratorStarted) episode += 1;
+    if (event.EventType === EventType.TaskScheduled && event.Name === 'sweepScanRegistries') {
+      if ([...running.values()].some((at) => at < episode)) besideEarlier += 1;
+      running.set(event.EventId, episode);
+      most = Math.max(most, running.size);
+    }
+    if (event.EventType === EventType.TaskCompleted) running.delete(event.TaskScheduledId);
+  }
+  expect(most).toBe(8);
+  expect(besideEarlier).toBeGreaterThan(10);
+});
