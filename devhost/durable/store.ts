@@ -10,6 +10,7 @@
 
 import type { TableEntity, TableEntityResult, TransactionAction } from '@azure/data-tables';
 import { odata, TableClient } from '@azure/data-tables';
+import { EventType } from './history';
 import type { HistoryEvent, ParentInstance } from './history';
 import { readLargeText, writeLargeText, MAX_TEXT_PER_ENTITY } from './largeText';
 import type { OrchestrationMessage, OutboxItem } from './messages';
@@ -348,8 +349,11 @@ export class OrchestrationStore {
     return snapshot;
   }
 
-  /** Rows of past executions (left behind by continue-as-new and restarts) in an instance's partition. */
-  async staleRowKeys(instanceId: string, currentExecutionId: string): Promise<string[]> {
+  /**
+   * Rows of past executions (left behind by continue-as-new and restarts) in an instance's partition;
+   * without their history when that is kept for inspection.
+   */
+  async staleRowKeys(instanceId: string, currentExecutionId: string, keepHistory = false): Promise<string[]> {
     const keys: string[] = [];
     const rows = this.client.listEntities<Record<string, unknown>>({
       queryOptions: {
@@ -358,11 +362,38 @@ export class OrchestrationStore {
       },
     });
     for await (const row of rows) {
-      if ((row.Kind === 'history' || row.Kind === 'outbox') && row.rowKey) {
+      if (((row.Kind === 'history' && !keepHistory) || row.Kind === 'outbox') && row.rowKey) {
         keys.push(row.rowKey);
       }
     }
     return keys;
+  }
+
+  /** The history of every execution the partition still holds, oldest execution first. */
+  async readAllHistories(instanceId: string): Promise<HistoryEvent[][]> {
+    const byExecution = new Map<string, Row[]>();
+    const rows = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${encodeKey(instanceId)} and Kind eq 'history'` },
+    });
+    for await (const row of rows) {
+      const executionId = str(row, 'ExecutionId');
+      byExecution.set(executionId, [...(byExecution.get(executionId) ?? []), row]);
+    }
+    const executions = [...byExecution.values()].map((group) =>
+      group
+        .sort((a, b) => (a.rowKey ?? '').localeCompare(b.rowKey ?? ''))
+        .flatMap((row) => JSON.parse(readLargeText(row, 'Events') ?? '[]') as HistoryEvent[]),
+    );
+    // Executions are told apart by their start: its time, then its generation.
+    const startOf = (history: HistoryEvent[]): [string, number] => {
+      const first = history[0];
+      return [first?.Timestamp ?? '', first?.EventType === EventType.ExecutionStarted ? first.Generation : 0];
+    };
+    return executions.sort((a, b) => {
+      const [at, ag] = startOf(a);
+      const [bt, bg] = startOf(b);
+      return at.localeCompare(bt) || ag - bg;
+    });
   }
 
   /** One entity-group transaction: all of it happens or none of it (at most 100 actions, one partition). */

@@ -55,6 +55,8 @@ export class WorkQueue {
   constructor(
     private readonly store: OrchestrationStore,
     private readonly signals: WorkSignals,
+    /** Past executions' history stays in the store, for inspection (DEVHOST_KEEP_PAST_EXECUTIONS). */
+    private readonly keepPastHistory = false,
   ) {}
 
   /**
@@ -157,9 +159,9 @@ export class WorkQueue {
     }
   }
 
-  /** Deletes the rows earlier executions left behind (history and delivered outboxes). */
+  /** Deletes the rows earlier executions left behind (history, unless it is kept, and delivered outboxes). */
   async removeStaleRows(instanceId: string, executionId: string): Promise<void> {
-    const keys = await this.store.staleRowKeys(instanceId, executionId);
+    const keys = await this.store.staleRowKeys(instanceId, executionId, this.keepPastHistory);
     await this.store.commitInBatches(keys.map((key) => deleteAction(instanceId, key)));
   }
 
