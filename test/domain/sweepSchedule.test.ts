@@ -1,13 +1,18 @@
 import {
+  EVENTS_OF_AN_EXECUTION,
+  EVENTS_PER_TASK,
   LISTING_PAGE_SIZE,
   MAX_SCAN_BATCH,
   REGISTRIES_PER_SOURCE,
+  SWEEP_EVENTS_PER_EXECUTION,
   adaptWindow,
   nextScanBatch,
   parseRegistryScope,
+  restUntil,
   secondsLeft,
   singleRegistrySource,
   sweepSources,
+  tasksFit,
 } from '../../src/domain';
 import type { SweepPace } from '../../src/domain';
 
@@ -94,6 +99,40 @@ describe('adaptWindow narrows the scan window while ARM throttles and widens it 
     ['never beyond the parallelism', 8, 8, 0, 8],
   ])('%s', (_name, current, parallelism, throttled, expected) => {
     expect(adaptWindow(current, parallelism, throttled)).toBe(expected);
+  });
+});
+
+describe('tasksFit keeps an execution within its history bound', () => {
+  test('an execution holds at most 24 tasks of four events each beside its own four', () => {
+    let events = EVENTS_OF_AN_EXECUTION;
+    let tasks = 0;
+    while (tasksFit(events, 1)) {
+      events += EVENTS_PER_TASK;
+      tasks += 1;
+    }
+    expect(tasks).toBe(24);
+    expect(events).toBeLessThanOrEqual(SWEEP_EVENTS_PER_EXECUTION);
+  });
+
+  test.each([
+    ['room for one', 96, 1, 0, true],
+    ['no room for two', 96, 2, 0, false],
+    ['room kept for later tasks counts too', 80, 1, 4, true],
+    ['and is not given away', 84, 1, 4, false],
+  ])('%s', (_name, events, tasks, reserve, expected) => {
+    expect(tasksFit(events, tasks, reserve)).toBe(expected);
+  });
+});
+
+describe('restUntil: a subscription rests until the later of its rest and any rest under way', () => {
+  const now = new Date('2026-01-01T00:00:00.000Z');
+  test.each([
+    ['a new rest', undefined, 3000, '2026-01-01T00:00:03.000Z'],
+    ['a longer rest under way stays', '2026-01-01T00:00:10.000Z', 3000, '2026-01-01T00:00:10.000Z'],
+    ['a shorter one is lengthened', '2026-01-01T00:00:01.000Z', 3000, '2026-01-01T00:00:03.000Z'],
+    ['parts of a millisecond round up', undefined, 0.2, '2026-01-01T00:00:00.001Z'],
+  ])('%s', (_name, resting, restMs, expected) => {
+    expect(restUntil(now, restMs, resting)).toBe(expected);
   });
 });
 
