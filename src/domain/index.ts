@@ -195,6 +195,7 @@ export {
   EVENTS_PER_TASK,
   SWEEP_EVENTS_PER_EXECUTION,
   adaptWindow,
+  fillWindow,
   nextScanBatch,
   restUntil,
   secondsLeft,

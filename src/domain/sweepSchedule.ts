@@ -123,6 +123,27 @@ export function nextScanBatch(
 }
 
 /**
+ * The batches that fill `freeSlots` of a window from one listing: positions put back by batches that
+ * stopped short first (each as it was), then the next positions listed (see nextScanBatch).
+ */
+export function fillWindow(
+  dispatched: number,
+  listed: number,
+  returned: readonly PositionRange[],
+  freeSlots: number,
+): PositionRange[] {
+  const batches = returned.slice(0, Math.max(0, freeSlots));
+  let next = dispatched;
+  while (batches.length < freeSlots) {
+    const batch = nextScanBatch(next, listed, freeSlots - batches.length);
+    if (batch === undefined) break;
+    batches.push(batch);
+    next = batch.to;
+  }
+  return batches;
+}
+
+/**
  * The scan window after a batch: halved when ARM throttled it (or the budget made it rest), otherwise one
  * wider, up to the parallelism.
  */

@@ -1,9 +1,10 @@
 // A sweep at ARM's real budget (the sandbox throttles as ARM does, here at real speed: 250 reads, then 25
-// a second): it paces its reads on what ARM's answers say is left, so it meets no 429 and keeps a reserve
-// for the app's other operations (a user's create during the sweep is never throttled), it starts the
-// heal of a suspect while its scan of the rest of the fleet goes on, and its scans slide: new batches go
-// out while earlier ones still run (one registry in the second batch answers slowly, so that batch is
-// still running when the first ends), up to HEAL_PARALLELISM at once, in every generation.
+// a second): it paces its reads on what ARM's answers say is left, so ARM's bucket never answers it 429,
+// and it keeps a reserve for the app's other operations: a user's create during the sweep is never
+// throttled (ARM holds one registry's list back until the create is under way, so the sweep is still
+// scanning then). It starts the heal of a suspect while its scan of the rest of the fleet goes on, and its
+// scans slide: new batches go out while earlier ones still run (one registry in the second batch answers
+// slowly, so that batch still runs when the first ends), up to HEAL_PARALLELISM at once.
 import { EventType } from '@acr-replica-guard/devhost';
 import type { HistoryEvent } from '@acr-replica-guard/devhost';
 import { SWEEP_INSTANCE_ID } from '../../src/domain';
@@ -20,6 +21,8 @@ const RG = 'rg-budget';
  */
 const SLOW = 'crfleet0019';
 const SLOW_MS = 5_000;
+/** Near the end of the listing: ARM throttles its replica list until the test lets it through. */
+const HELD = 'crfleet0397';
 
 let app: AppHarness;
 
@@ -88,8 +91,14 @@ async function until<T>(
   }
 }
 
-test('a dry-run sweep of 400 registries meets no 429, heals while it scans, and leaves a user create unthrottled', async () => {
+test("a dry-run sweep of 400 registries meets no 429 of ARM's bucket, heals while it scans, and leaves a user create unthrottled", async () => {
   await app.sandbox.admin.call('DELETE', '/requests');
+  const held = await app.sandbox.admin.call<{ rules: { id: string }[] }>('POST', '/faults', {
+    kind: 'throttle',
+    retryAfterSeconds: 3,
+    match: { subscriptionId: app.subscriptionId, operation: 'Replications_List', pathIncludes: `/${HELD}/` },
+  });
+  expect(held.status).toBe(201);
   expect((await app.api('/api/heal?dryRun=true', { method: 'POST' })).status).toBe(202);
 
   // The first registry's failed replica goes to its heal while most of the fleet is still to scan.
@@ -108,8 +117,13 @@ test('a dry-run sweep of 400 registries meets no 429, heals while it scans, and 
     async () => (await app.api(location)).json<{ phase?: string }>(),
     (op) => op.phase === 'provisioning',
   );
+  // The sweep cannot end before ARM lets the held registry's list through.
+  await until(
+    async () => (await app.sandbox.admin.requests(app.subscriptionId)).requests,
+    (requests) => requests.some((r) => r.status === 429 && r.path.includes(`/${HELD}/`)),
+  );
   expect((await sweepStatus()).phase).toBe('scanning');
-
+  expect((await app.sandbox.admin.call('DELETE', `/faults/${held.body.rules[0]!.id}`)).status).toBe(204);
   const done = await until(sweepStatus, (s) => s.runtimeStatus === 'Completed');
   expect(done.result).toMatchObject({
     registries: REGISTRIES,
@@ -119,8 +133,11 @@ test('a dry-run sweep of 400 registries meets no 429, heals while it scans, and 
     reported: 1,
   });
   const log = await app.sandbox.admin.requests(app.subscriptionId);
-  expect(log.requests.filter((r) => r.status === 429)).toEqual([]);
-  expect(done.throttled).toBe(0);
+  // The only 429s are those of the held registry's list: none from ARM's bucket, the create's included.
+  const throttled = log.requests.filter((r) => r.status === 429);
+  expect(throttled.length).toBeGreaterThan(0);
+  expect(throttled.every((r) => r.fault === 'throttle' && r.path.includes(`/${HELD}/`))).toBe(true);
+  expect(done.throttled).toBe(throttled.length);
   // One list per registry, and ARM's list of registries read once, page by page.
   expect(log.counts['Replications_List 200']).toBe(REGISTRIES);
   expect(log.counts['Registries_List 200']).toBe(REGISTRIES / 100);

@@ -67,6 +67,8 @@ function newGeneration(sweep: SweepRun): Generation {
     fresh: [],
     queue: [],
     events: EVENTS_OF_AN_EXECUTION,
+    scansIssued: 0,
+    closing: false,
     listing: new Set(),
     scans: new Map(),
     starting: 0,

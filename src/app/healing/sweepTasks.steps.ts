@@ -10,7 +10,7 @@ import {
   LISTING_LEAD,
   MAX_QUEUED_SUSPECTS,
   adaptWindow,
-  nextScanBatch,
+  fillWindow,
   parseReplicaId,
   pollDelaySeconds,
   replicaInstanceId,
@@ -86,6 +86,13 @@ export interface Generation {
   queue: InFlight[];
   /** History events this execution holds at most so far, counting every task issued to its end. */
   events: number;
+  /** Scan batches issued in this generation. */
+  scansIssued: number;
+  /**
+   * The history has no room left to fill a window: the generation issues nothing more, lets its tasks
+   * end and continues as new, rather than scan with part of the window idle.
+   */
+  closing: boolean;
   listing: Set<number>;
   scans: Map<string, number>;
   starting: number;
@@ -124,7 +131,7 @@ export function handle(run: SweepRun, gen: Generation, done: InFlight, value: un
 
 /** Whether the generation's history has room for new work (one more task, and the room kept). */
 export function hasRoom(gen: Generation): boolean {
-  return tasksFit(gen.events, 1, ROOM_KEPT);
+  return !gen.closing && tasksFit(gen.events, 1, ROOM_KEPT);
 }
 
 /**
@@ -188,15 +195,33 @@ export function dispatch(run: SweepRun, gen: Generation): void {
   });
   progress.sources.forEach((source, index) => {
     const lane = laneOf(source.source.subscriptionId);
-    if (resting(run, lane)) return;
-    while (hasRoom(gen)) {
-      const window = progress.windows[lane] ?? request.parallelism;
-      const free = window - (gen.scans.get(lane) ?? 0);
-      // Positions put back by a batch that stopped short go first.
-      const returned = free > 0 ? source.returned?.shift() : undefined;
-      if (source.returned?.length === 0) delete source.returned;
-      const batch = returned ?? nextScanBatch(source.dispatched, source.written, free);
-      if (batch === undefined) return;
+    if (!hasRoom(gen) || resting(run, lane)) return;
+    const window = progress.windows[lane] ?? request.parallelism;
+    let batches = fillWindow(
+      source.dispatched,
+      source.written,
+      source.returned ?? [],
+      window - (gen.scans.get(lane) ?? 0),
+    );
+    if (batches.length === 0) return;
+    if (!tasksFit(gen.events, batches.length, ROOM_KEPT)) {
+      // A window only partly filled would leave the rest idle until the generation's last batch ends:
+      // better to end the generation now and start the next with the whole window. Its first batches,
+      // though, go out as far as the history has room.
+      if (gen.scansIssued > 0) {
+        gen.closing = true;
+        return;
+      }
+      batches = batches.filter((_, i) => tasksFit(gen.events, i + 1, ROOM_KEPT));
+    }
+    for (const batch of batches) {
+      const returned = source.returned?.[0];
+      if (returned !== undefined && returned.from === batch.from && returned.to === batch.to) {
+        source.returned?.shift();
+        if (source.returned?.length === 0) delete source.returned;
+      } else {
+        source.dispatched = batch.to;
+      }
       const scan: ScanBatch = {
         listingKey: context.df.instanceId,
         sourceIndex: index,
@@ -205,8 +230,8 @@ export function dispatch(run: SweepRun, gen: Generation): void {
         to: batch.to,
         now: run.now().toISOString(),
       };
-      if (returned === undefined) source.dispatched = batch.to;
       gen.scans.set(lane, (gen.scans.get(lane) ?? 0) + 1);
+      gen.scansIssued += 1;
       schedule(gen, {
         kind: 'scan',
         batch: scan,
