@@ -6,6 +6,7 @@ import {
   REGISTRIES_PER_SOURCE,
   SWEEP_EVENTS_PER_EXECUTION,
   adaptWindow,
+  fillWindow,
   nextScanBatch,
   parseRegistryScope,
   restUntil,
@@ -88,6 +89,65 @@ describe('nextScanBatch shares the waiting registries over the free slots', () =
       dispatched = batch.to;
     }
     expect(covered).toEqual(Array.from({ length: 1234 }, (_, i) => i));
+  });
+});
+
+describe('fillWindow: the batches that fill the free slots of a window', () => {
+  test.each([
+    [
+      'from the listing alone',
+      0,
+      100,
+      [],
+      4,
+      [
+        [0, 25],
+        [25, 50],
+        [50, 75],
+        [75, 100],
+      ],
+    ],
+    [
+      'positions put back go first, as they were',
+      100,
+      100,
+      [
+        [5, 10],
+        [17, 25],
+      ],
+      3,
+      [
+        [5, 10],
+        [17, 25],
+      ],
+    ],
+    [
+      'then the listing',
+      50,
+      100,
+      [[5, 10]],
+      3,
+      [
+        [5, 10],
+        [50, 75],
+        [75, 100],
+      ],
+    ],
+    [
+      'no more than the free slots',
+      0,
+      1000,
+      [
+        [5, 10],
+        [17, 25],
+      ],
+      1,
+      [[5, 10]],
+    ],
+    ['nothing when no slot is free', 0, 1000, [], 0, []],
+  ])('%s', (_name, dispatched, listed, returned, free, expected) => {
+    const ranges = (pairs: number[][]) => pairs.map(([from, to]) => ({ from, to }));
+    expect(fillWindow(dispatched, listed, ranges(returned), free)).toEqual(ranges(expected));
   });
 });
 
