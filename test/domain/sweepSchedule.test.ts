@@ -146,7 +146,7 @@ describe('fillWindow: the batches that fill the free slots of a window', () => {
     ],
     ['nothing when no slot is free', 0, 1000, [], 0, []],
   ])('%s', (_name, dispatched, listed, returned, free, expected) => {
-    const ranges = (pairs: number[][]) => pairs.map(([from, to]) => ({ from, to }));
+    const ranges = (pairs: number[][]) => pairs.map(([from = 0, to = 0]) => ({ from, to }));
     expect(fillWindow(dispatched, listed, ranges(returned), free)).toEqual(ranges(expected));
   });
 });
