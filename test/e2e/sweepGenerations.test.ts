@@ -7,7 +7,7 @@ import type { HistoryEvent } from '@acr-replica-guard/devhost';
 import { SWEEP_INSTANCE_ID } from '../../src/domain';
 import type { SweepSummary } from '../../src/domain';
 import { PATIENCE_MS } from '../support/patience';
-import { startApp } from './appHarness';
+import { replicaListsByRegistry, startApp } from './appHarness';
 import type { AppHarness } from './appHarness';
 
 /** Several generations' worth of scans, listings, heals and audit entries. */
@@ -82,12 +82,6 @@ test('a sweep of 600 registries takes several generations, none of whose histori
   expect(executions.at(-1)?.some((e) => e.EventType === EventType.ExecutionCompleted)).toBe(true);
 
   // Each registry's replicas listed once, whatever the generation that scanned it.
-  const { requests } = await app.sandbox.admin.requests(app.subscriptionId);
-  const lists = new Map<string, number>();
-  for (const r of requests) {
-    if (r.operation !== 'Replications_List' || r.status !== 200) continue;
-    const registry = /\/registries\/([^/]+)\//i.exec(r.path)?.[1] ?? '';
-    lists.set(registry, (lists.get(registry) ?? 0) + 1);
-  }
+  const lists = await replicaListsByRegistry(app);
   expect(lists).toEqual(new Map(Array.from({ length: REGISTRIES }, (_, n) => [name(n), 1])));
 }, 180_000);

@@ -11,7 +11,7 @@ import { SWEEP_INSTANCE_ID } from '../../src/domain';
 import type { SweepSummary } from '../../src/domain';
 import { APP_IDENTITY } from '../support/appFleet';
 import { PATIENCE_MS } from '../support/patience';
-import { LOCATIONS, startApp } from './appHarness';
+import { LOCATIONS, replicaListsByRegistry, startApp } from './appHarness';
 import type { AppHarness } from './appHarness';
 
 const PER_SUBSCRIPTION = 40;
@@ -82,17 +82,8 @@ async function until<T>(what: string, read: () => Promise<T>, done: (value: T) =
   }
 }
 
-/** How many times ARM listed each registry's replicas for the app (200 answers), by registry name. */
-async function listsByRegistry(subscriptionId: string): Promise<Map<string, number>> {
-  const { requests } = await app.sandbox.admin.requests(subscriptionId);
-  const lists = new Map<string, number>();
-  for (const r of requests) {
-    if (r.operation !== 'Replications_List' || r.status !== 200) continue;
-    const registry = /\/registries\/([^/]+)\//i.exec(r.path)?.[1] ?? '';
-    lists.set(registry, (lists.get(registry) ?? 0) + 1);
-  }
-  return lists;
-}
+const listsByRegistry = (subscriptionId: string): Promise<Map<string, number>> =>
+  replicaListsByRegistry(app, subscriptionId);
 
 const everyRegistryOnce = new Map(Array.from({ length: PER_SUBSCRIPTION }, (_, n) => [name(n), 1]));
 
