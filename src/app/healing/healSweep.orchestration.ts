@@ -56,7 +56,14 @@ export function* healSweep(
   }
   if ((yield* runGeneration(sweep, generation)) === 'continue') {
     const { progress } = sweep;
-    context.df.continueAsNew({ request, progress: { ...progress, generation: progress.generation + 1 } });
+    context.df.continueAsNew({
+      request,
+      progress: {
+        ...progress,
+        generation: progress.generation + 1,
+        nextHealPollAt: new Date(generation.nextHealPoll).toISOString(),
+      },
+    });
     return undefined;
   }
   return yield* completeSweep(sweep, generation);
@@ -73,7 +80,10 @@ function newGeneration(sweep: SweepRun): Generation {
     scans: new Map(),
     starting: 0,
     reading: false,
-    nextHealPoll: sweep.now().getTime() + healPollDelayMs(sweep),
+    nextHealPoll:
+      sweep.progress.nextHealPollAt === undefined
+        ? sweep.now().getTime() + healPollDelayMs(sweep)
+        : Date.parse(sweep.progress.nextHealPollAt),
   };
 }
 

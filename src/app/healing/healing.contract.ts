@@ -84,6 +84,8 @@ export interface SweepProgress {
   runningSince: string[];
   /** Suspects waiting for a free heal (at most MAX_QUEUED_SUSPECTS). */
   queued: QueuedSuspect[];
+  /** When the sweep looks at its running heals next (ISO), carried so that a new generation keeps it. */
+  nextHealPollAt?: string;
   /** Heals that ended, and how long they took in all, for the estimate of time left. */
   healsEnded: number;
   healSeconds: number;
