@@ -32,6 +32,8 @@ interface SweepMeasure {
   maxHistoryEvents: number;
   maxStatusChars: number;
   finalInputChars: number;
+  /** Times a subscription rested for ARM's budget. */
+  rests: number;
 }
 
 export async function run(options: BenchmarkOptions = { quick: false }): Promise<unknown> {
@@ -111,6 +113,7 @@ async function runSize(registries: number, first: boolean): Promise<Record<strin
       maxStatusChars: measured.maxStatusChars,
       statusRatioToLimit: ratio(measured.maxStatusChars, 8192),
       finalInputChars: measured.finalInputChars,
+      rests: measured.rests,
       summary: measured.summary,
     };
   };
@@ -198,6 +201,7 @@ async function sweepOnDevhost(stage: Stage, dryRun: boolean): Promise<SweepMeasu
         maxHistoryEvents,
         maxStatusChars,
         finalInputChars: JSON.stringify(instance.body.input).length,
+        rests: Number(view.rests ?? 0),
       };
     }
     await sleep(100);

@@ -37,8 +37,8 @@ export const SCAN_REGISTRIES_ACTIVITY = 'sweepScanRegistries';
 export const GATHER_EVIDENCE_ACTIVITY = 'healGatherEvidence';
 /** Input `HealNotification`; output whether it was posted. */
 export const NOTIFY_ACTIVITY = 'healNotify';
-/** Input `HealLaunch`; output `HealStart`. */
-export const START_HEAL_ACTIVITY = 'sweepStartHeal';
+/** Input `HealLaunch[]`; output `HealStart[]`, in the same order. */
+export const START_HEAL_ACTIVITY = 'sweepStartHeals';
 /** Input `HealLaunch[]`; output `HealProgress[]`, in the same order. */
 export const READ_HEALS_ACTIVITY = 'sweepReadHeals';
 

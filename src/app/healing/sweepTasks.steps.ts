@@ -73,7 +73,7 @@ export interface SweepRun {
 export type InFlight =
   | { kind: 'list'; task: Task; source: number }
   | { kind: 'scan'; task: Task; batch: ScanBatch }
-  | { kind: 'start'; task: Task; launch: HealLaunch }
+  | { kind: 'start'; task: Task; launches: HealLaunch[] }
   | { kind: 'read'; task: Task; launches: HealLaunch[] }
   | { kind: 'timer'; task: Task }
   | { kind: 'audit'; task: Task };
@@ -115,8 +115,10 @@ export function handle(run: SweepRun, gen: Generation, done: InFlight, value: un
       scanned(run, done.batch, error === undefined ? (value as ScanBatchResult) : undefined, error);
       return;
     case 'start':
-      gen.starting -= 1;
-      started(run, gen, done.launch, error === undefined ? (value as HealStart) : undefined, error);
+      gen.starting -= done.launches.length;
+      done.launches.forEach((launch, i) => {
+        started(run, gen, launch, error === undefined ? (value as HealStart[])[i] : undefined, error);
+      });
       return;
     case 'read':
       gen.reading = false;
@@ -141,20 +143,24 @@ export function hasRoom(gen: Generation): boolean {
 export function dispatch(run: SweepRun, gen: Generation): void {
   const { context, progress, request } = run;
   flushAudits(run, gen, false, ROOM_KEPT);
-  // A start may be followed by an audit entry (the replica is busy): room for both.
+  // The heals that may start now start together, as far as the history has room for them and for an
+  // audit entry each (a replica another operation holds is audited as left alone).
+  const launches: HealLaunch[] = [];
   while (
-    tasksFit(gen.events, 2, ROOM_KEPT) &&
+    tasksFit(gen.events, 1 + launches.length + 1, ROOM_KEPT) &&
     progress.queued.length > 0 &&
-    progress.running.length + gen.starting < request.parallelism
+    progress.running.length + gen.starting + launches.length < request.parallelism
   ) {
     const suspect = progress.queued.shift();
     if (suspect === undefined) break;
-    const launch = launchFor(request, suspect);
-    gen.starting += 1;
+    launches.push(launchFor(request, suspect));
+  }
+  if (launches.length > 0) {
+    gen.starting += launches.length;
     schedule(gen, {
       kind: 'start',
-      launch,
-      task: context.df.callActivityWithRetry(START_HEAL_ACTIVITY, ACTIVITY_RETRY, launch),
+      launches,
+      task: context.df.callActivityWithRetry(START_HEAL_ACTIVITY, ACTIVITY_RETRY, launches),
     });
   }
   if (
@@ -197,12 +203,11 @@ export function dispatch(run: SweepRun, gen: Generation): void {
     const lane = laneOf(source.source.subscriptionId);
     if (!hasRoom(gen) || resting(run, lane)) return;
     const window = progress.windows[lane] ?? request.parallelism;
-    let batches = fillWindow(
-      source.dispatched,
-      source.written,
-      source.returned ?? [],
-      window - (gen.scans.get(lane) ?? 0),
-    );
+    const running = gen.scans.get(lane) ?? 0;
+    // New batches beside running ones cost the history a timer each round: a subscription's window is
+    // refilled once half of it is free (or none of it runs), not slot by slot.
+    if (running > 0 && window - running < Math.ceil(window / 2)) return;
+    let batches = fillWindow(source.dispatched, source.written, source.returned ?? [], window - running);
     if (batches.length === 0) return;
     if (!tasksFit(gen.events, batches.length, ROOM_KEPT)) {
       // A window only partly filled would leave the rest idle until the generation's last batch ends:
