@@ -3,7 +3,8 @@
 // Everything about an instance lives in its partition, so that one entity-group transaction can record an
 // episode atomically:
 //   state                    the instance row (status, input, output, custom status, current execution)
-//   h.{execution}.{n}        history, one row per episode (events as JSON, split over properties if long)
+//   h.{execution}.{n}        history, one row per episode (events as JSON, split over properties if long);
+//                            past executions' rows are deleted, or set aside when they are kept
 //   m.{message id}           inbox messages (events not yet in history; timers carry a visibility time)
 //   w.{execution}.{task}     activity work items
 //   o.{execution}.{n}        outbox rows: deliveries an episode committed to but has not made yet
@@ -314,7 +315,7 @@ export class OrchestrationStore {
     };
     const historyRows: Row[] = [];
     const rows = this.client.listEntities<Record<string, unknown>>({
-      queryOptions: { filter: odata`PartitionKey eq ${encodeKey(instanceId)}` },
+      queryOptions: { filter: odata`PartitionKey eq ${encodeKey(instanceId)} and Kind ne 'pastHistory'` },
     });
     for await (const row of rows) {
       switch (row.Kind) {
@@ -350,8 +351,8 @@ export class OrchestrationStore {
   }
 
   /**
-   * Rows of past executions (left behind by continue-as-new and restarts) in an instance's partition;
-   * without their history when that is kept for inspection.
+   * Rows of past executions (left behind by continue-as-new and restarts) in an instance's partition:
+   * their history, unless it is kept for inspection (then it is set aside instead), and their outboxes.
    */
   async staleRowKeys(instanceId: string, currentExecutionId: string, keepHistory = false): Promise<string[]> {
     const keys: string[] = [];
@@ -369,11 +370,37 @@ export class OrchestrationStore {
     return keys;
   }
 
+  /**
+   * Sets past executions' history aside (Kind 'pastHistory'), where episodes, which read the current
+   * execution's rows only, never read it again.
+   */
+  async setPastHistoryAside(instanceId: string, currentExecutionId: string): Promise<void> {
+    const actions: TransactionAction[] = [];
+    const rows = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: odata`PartitionKey eq ${encodeKey(instanceId)} and ExecutionId ne ${currentExecutionId} and Kind eq 'history'`,
+        select: ['RowKey'],
+      },
+    });
+    for await (const row of rows) {
+      if (row.rowKey) {
+        actions.push([
+          'update',
+          { partitionKey: encodeKey(instanceId), rowKey: row.rowKey, Kind: 'pastHistory' },
+          'Merge',
+        ]);
+      }
+    }
+    await this.commitInBatches(actions);
+  }
+
   /** The history of every execution the partition still holds, oldest execution first. */
   async readAllHistories(instanceId: string): Promise<HistoryEvent[][]> {
     const byExecution = new Map<string, Row[]>();
     const rows = this.client.listEntities<Record<string, unknown>>({
-      queryOptions: { filter: odata`PartitionKey eq ${encodeKey(instanceId)} and Kind eq 'history'` },
+      queryOptions: {
+        filter: odata`PartitionKey eq ${encodeKey(instanceId)} and (Kind eq 'history' or Kind eq 'pastHistory')`,
+      },
     });
     for await (const row of rows) {
       const executionId = str(row, 'ExecutionId');

@@ -159,8 +159,12 @@ export class WorkQueue {
     }
   }
 
-  /** Deletes the rows earlier executions left behind (history, unless it is kept, and delivered outboxes). */
+  /**
+   * Deletes the rows earlier executions left behind (delivered outboxes, and history unless it is kept,
+   * in which case it is set aside where episodes do not read it).
+   */
   async removeStaleRows(instanceId: string, executionId: string): Promise<void> {
+    if (this.keepPastHistory) await this.store.setPastHistoryAside(instanceId, executionId);
     const keys = await this.store.staleRowKeys(instanceId, executionId, this.keepPastHistory);
     await this.store.commitInBatches(keys.map((key) => deleteAction(instanceId, key)));
   }
