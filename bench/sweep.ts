@@ -3,7 +3,8 @@
 // failed), 20 ms added to every ARM call, HEAL_PARALLELISM 8, started by POST /api/heal as a user would.
 // Each figure is set against its bound: scan time against N × latency ÷ parallelism, or against what
 // ARM's token bucket allows when it is on; request counts against one list per registry and one GET per
-// suspect; and the same scan schedule run without the devhost, to show the devhost's own share.
+// suspect; and the same scan schedule run without the devhost, to show the devhost's own share. A last
+// stage sweeps two subscriptions while ARM throttles one of them, against the other's scan time alone.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -31,6 +32,8 @@ interface SweepMeasure {
   maxHistoryEvents: number;
   maxStatusChars: number;
   finalInputChars: number;
+  /** Times a subscription rested for ARM's budget. */
+  rests: number;
 }
 
 export async function run(options: BenchmarkOptions = { quick: false }): Promise<unknown> {
@@ -40,6 +43,7 @@ export async function run(options: BenchmarkOptions = { quick: false }): Promise
     results.push(...(await runSize(registries, i === 0)));
   }
   const dry = results.find((r) => r.registries === sizes[0] && r.pass === 'dry run');
+  results.push(await runMixed(sizes[0] ?? 1000, Number(dry?.scanMs ?? 0)));
   const healing = results.find((r) => r.pass === 'healing');
   return {
     fleet: {
@@ -109,6 +113,7 @@ async function runSize(registries: number, first: boolean): Promise<Record<strin
       maxStatusChars: measured.maxStatusChars,
       statusRatioToLimit: ratio(measured.maxStatusChars, 8192),
       finalInputChars: measured.finalInputChars,
+      rests: measured.rests,
       summary: measured.summary,
     };
   };
@@ -177,8 +182,7 @@ async function sweepOnDevhost(stage: Stage, dryRun: boolean): Promise<SweepMeasu
     if (['Completed', 'Failed', 'Terminated'].includes(String(view.runtimeStatus))) {
       if (view.runtimeStatus !== 'Completed') throw new Error(`the sweep ended ${JSON.stringify(view)}`);
       const totalMs = Date.now() - started;
-      const history = await stage.api<unknown[]>('GET', '/devhost/instances/sweep/history');
-      if (Array.isArray(history.body)) maxHistoryEvents = Math.max(maxHistoryEvents, history.body.length);
+      maxHistoryEvents = Math.max(maxHistoryEvents, await longestExecution(stage));
       const log = await stage.admin<{ counts: Record<string, number>; requests: { status: number }[] }>(
         'GET',
         `/requests?subscriptionId=${stage.subscriptionId}`,
@@ -197,9 +201,87 @@ async function sweepOnDevhost(stage: Stage, dryRun: boolean): Promise<SweepMeasu
         maxHistoryEvents,
         maxStatusChars,
         finalInputChars: JSON.stringify(instance.body.input).length,
+        rests: Number(view.rests ?? 0),
       };
     }
     await sleep(100);
+  }
+}
+
+/** The most history events one execution of the sweep held (every execution is kept on the stage). */
+async function longestExecution(stage: Stage): Promise<number> {
+  const { body } = await stage.api<unknown[]>('GET', '/devhost/instances/sweep/history?executions=all');
+  if (!Array.isArray(body)) return 0;
+  // A devhost that keeps no executions answers the current one's events alone.
+  const executions = body.every(Array.isArray) ? (body as unknown[][]) : [body];
+  return Math.max(0, ...executions.map((events) => events.length));
+}
+
+/**
+ * Two subscriptions of N registries each, ARM answering every request of the second with 429 and a
+ * Retry-After of RETRY_AFTER_SECONDS until the first has been scanned: the first's scan time against its
+ * bound and against a sweep of it alone; then ARM lets the second through and the sweep completes.
+ */
+async function runMixed(registries: number, aloneScanMs: number): Promise<Record<string, unknown>> {
+  const RETRY_AFTER_SECONDS = 10;
+  const shape = { ...BENCH_FLEET, registries };
+  const stage = await startStage({
+    shape,
+    second: shape,
+    latencyMs: LATENCY_MS,
+    sandbox: { speed: 1, pageSize: 100, throttling: false },
+    env: { STUCK_AFTER_MINUTES: '0.01' },
+  });
+  const throttled = stage.secondSubscriptionId ?? '';
+  try {
+    const { rules } = await stage.admin<{ rules: { id: string }[] }>('POST', '/faults', {
+      kind: 'throttle',
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
+      match: { subscriptionId: throttled },
+    });
+    const started = Date.now();
+    const answer = await stage.api('POST', '/api/heal?dryRun=true');
+    if (answer.status !== 202) throw new Error(`the sweep was not started: ${answer.status}`);
+    let otherScanMs: number | undefined;
+    let view: Record<string, unknown>;
+    for (;;) {
+      ({ body: view } = await stage.api<Record<string, unknown>>('GET', '/api/operations/sweep'));
+      if (otherScanMs === undefined && Number(view.registriesScanned ?? 0) >= registries) {
+        otherScanMs = Date.now() - started;
+        await stage.admin('DELETE', `/faults/${rules[0]?.id ?? ''}`);
+      }
+      if (['Completed', 'Failed', 'Terminated'].includes(String(view.runtimeStatus))) break;
+      await sleep(100);
+    }
+    const totalMs = Date.now() - started;
+    const lists = async (subscriptionId: string): Promise<number> =>
+      (
+        await stage.admin<{ counts: Record<string, number> }>(
+          'GET',
+          `/requests?subscriptionId=${subscriptionId}`,
+        )
+      ).counts['Replications_List 200'] ?? 0;
+    const boundMs = (registries * LATENCY_MS) / PARALLELISM;
+    const scanMs = otherScanMs ?? totalMs;
+    return {
+      registries,
+      pass: 'two subscriptions, one throttled',
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
+      scanMs,
+      totalMs,
+      boundMs,
+      scanRatioToBound: ratio(scanMs, boundMs),
+      scanRatioToAlone: aloneScanMs > 0 ? ratio(scanMs, aloneScanMs) : undefined,
+      listsPerRegistry: {
+        other: Number(((await lists(stage.subscriptionId)) / registries).toFixed(3)),
+        throttled: Number(((await lists(throttled)) / registries).toFixed(3)),
+      },
+      rests: view.rests,
+      maxHistoryEventsPerExecution: await longestExecution(stage),
+      summary: countsOf(view.result),
+    };
+  } finally {
+    await stage.stop();
   }
 }
 

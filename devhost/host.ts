@@ -206,6 +206,7 @@ export async function runDevHost(options: DevHostOptions): Promise<RunningDevHos
       maxConcurrentOrchestrations: config.maxConcurrentOrchestratorFunctions ?? 10,
       limits: timerLimits(env),
       log,
+      keepPastExecutions: env.DEVHOST_KEEP_PAST_EXECUTIONS === 'true',
     });
     door.engine = engine;
     door.clientApi = new ClientApi(engine, { systemKey });

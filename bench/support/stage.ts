@@ -100,6 +100,8 @@ export function access(subscriptionId: string): SeedDocument {
 
 export interface Stage {
   subscriptionId: string;
+  /** A second subscription in the app's scope, when the stage has one. */
+  secondSubscriptionId?: string;
   sandbox: RunningSandbox;
   azurite: RunningAzurite;
   host: DevHostProcess;
@@ -112,6 +114,8 @@ export interface Stage {
 
 export interface StageOptions {
   shape: FleetShape;
+  /** A fleet in a second subscription of the app's scope (ARM's budget is per subscription). */
+  second?: FleetShape;
   latencyMs: number;
   sandbox: Omit<SandboxOptions, 'seed' | 'tlsDir' | 'port'>;
   env?: Record<string, string>;
@@ -119,10 +123,32 @@ export interface StageOptions {
 
 export async function startStage(options: StageOptions): Promise<Stage> {
   const subscriptionId = randomUUID();
+  const secondSubscriptionId = options.second === undefined ? undefined : randomUUID();
+  const subscriptions = [
+    subscriptionId,
+    ...(secondSubscriptionId === undefined ? [] : [secondSubscriptionId]),
+  ];
+  const shapes = [options.shape, ...(options.second === undefined ? [] : [options.second])];
+  // The private-link role is made once, in the first subscription (its name is a directory-wide id).
+  const seeds = subscriptions.map((id, i) => {
+    const seeded = access(id);
+    if (i === 0) return seeded;
+    return {
+      ...seeded,
+      roleDefinitions: (seeded.roleDefinitions ?? []).filter((d) => d.name !== PRIVATE_LINK_ROLE_GUID),
+    };
+  });
   const seed: SeedDocument = {
-    ...access(subscriptionId),
-    registries: fleet(subscriptionId, options.shape),
-    faults: [{ kind: 'latency', latencyMs: options.latencyMs, match: { subscriptionId } }],
+    principals: [APP],
+    subscriptions: seeds.flatMap((s) => s.subscriptions ?? []),
+    roleDefinitions: seeds.flatMap((s) => s.roleDefinitions ?? []),
+    roleAssignments: seeds.flatMap((s) => s.roleAssignments ?? []),
+    registries: subscriptions.flatMap((id, i) => fleet(id, shapes[i] ?? options.shape)),
+    faults: subscriptions.map((id) => ({
+      kind: 'latency' as const,
+      latencyMs: options.latencyMs,
+      match: { subscriptionId: id },
+    })),
   };
   const azurite = await startAzurite();
   const sandbox = await startSandbox({
@@ -141,13 +167,15 @@ export async function startStage(options: StageOptions): Promise<Stage> {
       IDENTITY_HEADER: sandbox.identityHeader,
       NODE_EXTRA_CA_CERTS: sandbox.caPath,
       APP_PRINCIPAL_ID: APP.objectId,
-      REGISTRY_SCOPE: subscriptionId,
+      REGISTRY_SCOPE: subscriptions.join(','),
       TASK_HUB_NAME: `bench${randomBytes(4).toString('hex')}`,
       AUDIT_TABLE: `benchaudit${randomBytes(4).toString('hex')}`,
       WATCH_TABLE: `benchwatch${randomBytes(4).toString('hex')}`,
       HEAL_PARALLELISM: '8',
       HEAL_ROLE_DEFINITION_ID: privateLinkRoleDefinitionId(subscriptionId),
       DEVHOST_LOG_LEVEL: 'error',
+      // Every execution's history stays readable, for what the longest one held.
+      DEVHOST_KEEP_PAST_EXECUTIONS: 'true',
       AzureWebJobs__healSchedule__Disabled: 'true',
       ...options.env,
     },
@@ -172,6 +200,7 @@ export async function startStage(options: StageOptions): Promise<Stage> {
   };
   return {
     subscriptionId,
+    ...(secondSubscriptionId === undefined ? {} : { secondSubscriptionId }),
     sandbox,
     azurite,
     host,

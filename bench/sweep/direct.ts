@@ -71,7 +71,8 @@ async function main(): Promise<void> {
         listSweepSourceWith(deps, request).then((result: ListSourceResult) => () => {
           listing.delete(index);
           source.written += result.written;
-          if (result.next === undefined) source.listed = true;
+          // Without ARM's throttling nothing here stops short for a rest.
+          if (result.done) source.listed = true;
           else source.next = result.next;
         }),
       );

@@ -16,6 +16,8 @@ export interface DurableEngineOptions {
   maxConcurrentActivities: number;
   limits: TimerLimits;
   log: Logger;
+  /** Keep the history of past executions (continue-as-new, restarts) for inspection. */
+  keepPastExecutions?: boolean;
 }
 
 /** Azure Storage provider limits: timers over 6 days are split into 3-day intervals. */
@@ -45,7 +47,7 @@ export class DurableEngine {
       },
       options.log,
     );
-    const queue = new WorkQueue(store, scheduler);
+    const queue = new WorkQueue(store, scheduler, options.keepPastExecutions ?? false);
     const now = (): Date => new Date();
     scheduler.bind({
       queue,
@@ -67,5 +69,15 @@ export class DurableEngine {
   async history(instanceId: string): Promise<HistoryEvent[] | undefined> {
     const snapshot = await this.store.readInstance(instanceId);
     return snapshot.state ? snapshot.history : undefined;
+  }
+
+  /**
+   * The history of every execution still stored, oldest first, one list each: past executions only when
+   * the engine keeps them, otherwise the current one alone.
+   */
+  async histories(instanceId: string): Promise<HistoryEvent[][] | undefined> {
+    const snapshot = await this.store.readInstance(instanceId);
+    if (!snapshot.state) return undefined;
+    return this.store.readAllHistories(instanceId);
   }
 }

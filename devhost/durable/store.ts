@@ -3,13 +3,15 @@
 // Everything about an instance lives in its partition, so that one entity-group transaction can record an
 // episode atomically:
 //   state                    the instance row (status, input, output, custom status, current execution)
-//   h.{execution}.{n}        history, one row per episode (events as JSON, split over properties if long)
+//   h.{execution}.{n}        history, one row per episode (events as JSON, split over properties if long);
+//                            past executions' rows are deleted, or set aside when they are kept
 //   m.{message id}           inbox messages (events not yet in history; timers carry a visibility time)
 //   w.{execution}.{task}     activity work items
 //   o.{execution}.{n}        outbox rows: deliveries an episode committed to but has not made yet
 
 import type { TableEntity, TableEntityResult, TransactionAction } from '@azure/data-tables';
 import { odata, TableClient } from '@azure/data-tables';
+import { EventType } from './history';
 import type { HistoryEvent, ParentInstance } from './history';
 import { readLargeText, writeLargeText, MAX_TEXT_PER_ENTITY } from './largeText';
 import type { OrchestrationMessage, OutboxItem } from './messages';
@@ -313,7 +315,7 @@ export class OrchestrationStore {
     };
     const historyRows: Row[] = [];
     const rows = this.client.listEntities<Record<string, unknown>>({
-      queryOptions: { filter: odata`PartitionKey eq ${encodeKey(instanceId)}` },
+      queryOptions: { filter: odata`PartitionKey eq ${encodeKey(instanceId)} and Kind ne 'pastHistory'` },
     });
     for await (const row of rows) {
       switch (row.Kind) {
@@ -348,8 +350,11 @@ export class OrchestrationStore {
     return snapshot;
   }
 
-  /** Rows of past executions (left behind by continue-as-new and restarts) in an instance's partition. */
-  async staleRowKeys(instanceId: string, currentExecutionId: string): Promise<string[]> {
+  /**
+   * Rows of past executions (left behind by continue-as-new and restarts) in an instance's partition:
+   * their history, unless it is kept for inspection (then it is set aside instead), and their outboxes.
+   */
+  async staleRowKeys(instanceId: string, currentExecutionId: string, keepHistory = false): Promise<string[]> {
     const keys: string[] = [];
     const rows = this.client.listEntities<Record<string, unknown>>({
       queryOptions: {
@@ -358,11 +363,64 @@ export class OrchestrationStore {
       },
     });
     for await (const row of rows) {
-      if ((row.Kind === 'history' || row.Kind === 'outbox') && row.rowKey) {
+      if (((row.Kind === 'history' && !keepHistory) || row.Kind === 'outbox') && row.rowKey) {
         keys.push(row.rowKey);
       }
     }
     return keys;
+  }
+
+  /**
+   * Sets past executions' history aside (Kind 'pastHistory'), where episodes, which read the current
+   * execution's rows only, never read it again.
+   */
+  async setPastHistoryAside(instanceId: string, currentExecutionId: string): Promise<void> {
+    const actions: TransactionAction[] = [];
+    const rows = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: odata`PartitionKey eq ${encodeKey(instanceId)} and ExecutionId ne ${currentExecutionId} and Kind eq 'history'`,
+        select: ['RowKey'],
+      },
+    });
+    for await (const row of rows) {
+      if (row.rowKey) {
+        actions.push([
+          'update',
+          { partitionKey: encodeKey(instanceId), rowKey: row.rowKey, Kind: 'pastHistory' },
+          'Merge',
+        ]);
+      }
+    }
+    await this.commitInBatches(actions);
+  }
+
+  /** The history of every execution the partition still holds, oldest execution first. */
+  async readAllHistories(instanceId: string): Promise<HistoryEvent[][]> {
+    const byExecution = new Map<string, Row[]>();
+    const rows = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: odata`PartitionKey eq ${encodeKey(instanceId)} and (Kind eq 'history' or Kind eq 'pastHistory')`,
+      },
+    });
+    for await (const row of rows) {
+      const executionId = str(row, 'ExecutionId');
+      byExecution.set(executionId, [...(byExecution.get(executionId) ?? []), row]);
+    }
+    const executions = [...byExecution.values()].map((group) =>
+      group
+        .sort((a, b) => (a.rowKey ?? '').localeCompare(b.rowKey ?? ''))
+        .flatMap((row) => JSON.parse(readLargeText(row, 'Events') ?? '[]') as HistoryEvent[]),
+    );
+    // Executions are told apart by their start: its time, then its generation.
+    const startOf = (history: HistoryEvent[]): [string, number] => {
+      const first = history[0];
+      return [first?.Timestamp ?? '', first?.EventType === EventType.ExecutionStarted ? first.Generation : 0];
+    };
+    return executions.sort((a, b) => {
+      const [at, ag] = startOf(a);
+      const [bt, bg] = startOf(b);
+      return at.localeCompare(bt) || ag - bg;
+    });
   }
 
   /** One entity-group transaction: all of it happens or none of it (at most 100 actions, one partition). */

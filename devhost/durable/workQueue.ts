@@ -55,6 +55,8 @@ export class WorkQueue {
   constructor(
     private readonly store: OrchestrationStore,
     private readonly signals: WorkSignals,
+    /** Past executions' history stays in the store, for inspection (DEVHOST_KEEP_PAST_EXECUTIONS). */
+    private readonly keepPastHistory = false,
   ) {}
 
   /**
@@ -157,9 +159,13 @@ export class WorkQueue {
     }
   }
 
-  /** Deletes the rows earlier executions left behind (history and delivered outboxes). */
+  /**
+   * Deletes the rows earlier executions left behind (delivered outboxes, and history unless it is kept,
+   * in which case it is set aside where episodes do not read it).
+   */
   async removeStaleRows(instanceId: string, executionId: string): Promise<void> {
-    const keys = await this.store.staleRowKeys(instanceId, executionId);
+    if (this.keepPastHistory) await this.store.setPastHistoryAside(instanceId, executionId);
+    const keys = await this.store.staleRowKeys(instanceId, executionId, this.keepPastHistory);
     await this.store.commitInBatches(keys.map((key) => deleteAction(instanceId, key)));
   }
 

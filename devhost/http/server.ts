@@ -144,7 +144,11 @@ export function createRequestHandler(door: FrontDoor): (req: IncomingMessage, re
         res.writeHead(401).end();
         return;
       }
-      const events = await door.engine?.history(decodeURIComponent(history[1] ?? ''));
+      const id = decodeURIComponent(history[1] ?? '');
+      const events =
+        url.searchParams.get('executions') === 'all'
+          ? await door.engine?.histories(id)
+          : await door.engine?.history(id);
       sendJson(res, events ? 200 : 404, events ?? { Message: 'No such instance' });
       return;
     }

@@ -328,6 +328,41 @@ test('continueAsNew restarts with the new input and a fresh history', async () =
   ]);
 });
 
+test('with DEVHOST_KEEP_PAST_EXECUTIONS, the history view shows every execution, oldest first', async () => {
+  const keeping = await startFixtureHost({ DEVHOST_KEEP_PAST_EXECUTIONS: 'true' });
+  try {
+    const kept = new DurableApi(keeping.url);
+    const id = await kept.start('Counter', { n: 0, seen: [] });
+    expect((await kept.waitFor(id)).output).toEqual({ n: 3, seen: [0, 2, 4, 6] });
+    const executions = await kept.executions(id);
+    expect(executions.map((history) => withoutMarkers(history.map((e) => EventType[e.EventType])))).toEqual([
+      ['ExecutionStarted', 'TaskScheduled', 'TaskCompleted', 'ContinueAsNew'],
+      ['ExecutionStarted', 'TaskScheduled', 'TaskCompleted', 'ContinueAsNew'],
+      ['ExecutionStarted', 'TaskScheduled', 'TaskCompleted', 'ContinueAsNew'],
+      ['ExecutionStarted', 'TaskScheduled', 'TaskCompleted', 'ExecutionCompleted'],
+    ]);
+    const inputs = executions.map((history) => {
+      const started = history.find((e) => e.EventType === EventType.ExecutionStarted);
+      return started?.EventType === EventType.ExecutionStarted
+        ? (JSON.parse(started.Input ?? 'null') as { n: number }).n
+        : undefined;
+    });
+    expect(inputs).toEqual([0, 1, 2, 3]);
+    // The usual view is the current execution's alone.
+    expect(await kept.history(id)).toEqual(executions[3]);
+  } finally {
+    await keeping.stop();
+  }
+});
+
+test('without it, only the current execution is kept', async () => {
+  const id = await api.start('Counter', { n: 0, seen: [] });
+  await api.waitFor(id);
+  const executions = await api.executions(id);
+  expect(executions).toHaveLength(1);
+  expect(executions[0]).toEqual(await api.history(id));
+});
+
 test('events raised while an orchestration continues as new reach the next executions', async () => {
   const id = await api.start('CounterWithEvents', { round: 0, total: 0 });
   await api.waitFor(id, ['Running']);

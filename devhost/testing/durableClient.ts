@@ -95,6 +95,18 @@ export class DurableApi {
     return response.json<HistoryEvent[]>();
   }
 
+  /**
+   * The history of every execution the devhost still holds, oldest first, one list per execution (past
+   * ones only when it runs with DEVHOST_KEEP_PAST_EXECUTIONS=true).
+   */
+  async executions(instanceId: string): Promise<HistoryEvent[][]> {
+    const response = await call(`${this.baseUrl}/devhost/instances/${instanceId}/history?executions=all`);
+    if (response.status !== 200) {
+      throw new Error(`No history for ${instanceId}: ${response.status}`);
+    }
+    return response.json<HistoryEvent[][]>();
+  }
+
   async eventTypes(instanceId: string): Promise<string[]> {
     return (await this.history(instanceId)).map((e) => EventType[e.EventType]);
   }

@@ -1,7 +1,8 @@
 // What ARM says about this process's request budget, per subscription: every ARM client's pipeline
 // reports the remaining-reads header of each answer and every 429, and sweeps pace their reads on it so
-// that the bucket always keeps a reserve for users' operations. One budget per process, shared by every
-// invocation in it, since ARM's bucket is per principal and subscription, not per caller.
+// that the bucket always keeps a reserve for users' operations; work that may not wait long stops instead
+// (BudgetRestNeeded). One budget per process, shared by every invocation in it, since ARM's bucket is per
+// principal and subscription, not per caller.
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
@@ -12,6 +13,23 @@ import type { BudgetReport, ReadBudgetView } from '../domain';
 interface Tally {
   throttled: number;
   pausedMs: number;
+  /** A 429 asking for a longer wait than this (ms) stops the work instead of being waited out. */
+  maxWaitMs: number;
+}
+
+/**
+ * Thrown to work that may not wait long when ARM's budget would make it: a paced read would wait longer
+ * than allowed, or ARM answered 429 with a longer Retry-After. The work stops, and its subscription rests
+ * for `restMs`.
+ */
+export class BudgetRestNeeded extends Error {
+  constructor(
+    readonly subscriptionId: string,
+    readonly restMs: number,
+  ) {
+    super(`ARM's read budget for subscription ${subscriptionId} needs a rest of ${String(restMs)} ms`);
+    this.name = 'BudgetRestNeeded';
+  }
 }
 
 const REMAINING_READS = 'x-ms-ratelimit-remaining-subscription-reads';
@@ -39,18 +57,36 @@ export class ArmBudget {
       }
       if (response.status === 429) {
         const tally = this.work.getStore();
-        if (tally !== undefined) tally.throttled += 1;
+        if (tally !== undefined) {
+          tally.throttled += 1;
+          // The client's own retry would wait the Retry-After out inside the work: too long for it.
+          const retryAfterMs = retryAfterMsOf(response.headers.get('retry-after'));
+          if (retryAfterMs !== undefined && retryAfterMs > tally.maxWaitMs) {
+            throw new BudgetRestNeeded(subscriptionId ?? 'tenant', retryAfterMs);
+          }
+        }
       }
       return response;
     },
   };
 
-  /** Runs one read once the bucket can spare it above `reserve`, waiting for the refill when it cannot. */
-  async paced<T>(subscriptionId: string, reserve: number, read: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one read once the bucket can spare it above `reserve`, waiting for the refill when it cannot; a
+   * read that would wait more than `maxWaitMs` in all is not sent (BudgetRestNeeded).
+   */
+  async paced<T>(
+    subscriptionId: string,
+    reserve: number,
+    read: () => Promise<T>,
+    maxWaitMs = Number.POSITIVE_INFINITY,
+  ): Promise<T> {
     const budget = this.of(subscriptionId);
+    let waited = 0;
     for (;;) {
       const wait = readWaitMs(budget, this.now(), reserve);
       if (wait <= 0) break;
+      if (waited + wait > maxWaitMs) throw new BudgetRestNeeded(subscriptionId, wait);
+      waited += wait;
       const tally = this.work.getStore();
       if (tally !== undefined) tally.pausedMs += wait;
       await new Promise((resolve) => setTimeout(resolve, wait));
@@ -63,12 +99,16 @@ export class ArmBudget {
     }
   }
 
-  /** Runs `work` and reports what its requests met of `subscriptionId`'s budget. */
+  /**
+   * Runs `work` and reports what its requests met of `subscriptionId`'s budget. A 429 whose Retry-After
+   * is longer than `maxWaitMs` fails the request with BudgetRestNeeded instead of being waited out.
+   */
   async measure<T>(
     subscriptionId: string,
     work: () => Promise<T>,
+    maxWaitMs = Number.POSITIVE_INFINITY,
   ): Promise<{ value: T; budget: BudgetReport }> {
-    const tally: Tally = { throttled: 0, pausedMs: 0 };
+    const tally: Tally = { throttled: 0, pausedMs: 0, maxWaitMs };
     const value = await this.work.run(tally, work);
     const remaining = this.budgets.get(subscriptionId.toLowerCase())?.remaining;
     return {
@@ -91,9 +131,9 @@ export class ArmBudget {
   private throttle(subscriptionId: string, retryAfter: string | undefined): void {
     const budget = this.of(subscriptionId);
     // Without a Retry-After the client's own retry policy backs off; paced reads need not wait more.
-    const seconds = Number(retryAfter);
-    if (retryAfter === undefined || !Number.isFinite(seconds) || seconds <= 0) return;
-    budget.notBefore = Math.max(budget.notBefore, this.now() + seconds * 1000);
+    const ms = retryAfterMsOf(retryAfter);
+    if (ms === undefined || ms <= 0) return;
+    budget.notBefore = Math.max(budget.notBefore, this.now() + ms);
   }
 
   private of(subscriptionId: string): ReadBudgetView {
@@ -105,6 +145,13 @@ export class ArmBudget {
     }
     return budget;
   }
+}
+
+/** ARM's Retry-After is in whole seconds. */
+function retryAfterMsOf(retryAfter: string | undefined): number | undefined {
+  if (retryAfter === undefined) return undefined;
+  const seconds = Number(retryAfter);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
 let shared: ArmBudget | undefined;

@@ -17,6 +17,15 @@ export const ARM_READ_BUDGET: ReadBudgetLimits = { burst: 250, refillPerSecond: 
  */
 export const SWEEP_READ_RESERVE = 50;
 
+/**
+ * The longest a sweep's read waits for the bucket, in milliseconds. Pacing at ARM's refill stays under
+ * it: one read waits 40 ms, a window of them a few hundred, and since ARM refills in whole seconds while
+ * the estimate refills smoothly, up to about a second and a half just before a refill. A read that would
+ * wait longer, because ARM asked for a longer Retry-After or other work starves the bucket, stops its
+ * batch instead, and the sweep rests that subscription while the others go on.
+ */
+export const SWEEP_READ_WAIT_MS = 2000;
+
 export interface ReadBudgetView {
   /** What the latest answer said was left (`x-ms-ratelimit-remaining-subscription-reads`); unknown before. */
   remaining?: number;

@@ -191,15 +191,26 @@ export {
   LISTING_PAGE_SIZE,
   MAX_SCAN_BATCH,
   REGISTRIES_PER_SOURCE,
-  SWEEP_TASKS_PER_GENERATION,
+  EVENTS_OF_AN_EXECUTION,
+  EVENTS_PER_TASK,
+  SWEEP_EVENTS_PER_EXECUTION,
   adaptWindow,
+  fillWindow,
   nextScanBatch,
+  restUntil,
   secondsLeft,
   singleRegistrySource,
   sweepSources,
+  tasksFit,
 } from './sweepSchedule';
-export type { ListedRegistry, SweepPace, SweepSource } from './sweepSchedule';
-export { ARM_READ_BUDGET, SWEEP_READ_RESERVE, estimatedReads, readWaitMs } from './armBudget';
+export type { ListedRegistry, PositionRange, SweepPace, SweepSource } from './sweepSchedule';
+export {
+  ARM_READ_BUDGET,
+  SWEEP_READ_RESERVE,
+  SWEEP_READ_WAIT_MS,
+  estimatedReads,
+  readWaitMs,
+} from './armBudget';
 export type { BudgetReport, ReadBudgetLimits, ReadBudgetView } from './armBudget';
 export type { SweepCounts, SweepEntry, SweepRequest, SweepSummary } from './sweep';
 export { isPremium, summariseReplicas } from './registryView';

@@ -1,6 +1,7 @@
 // How a sweep schedules its work: which listings cover the scope, how the listed registries are cut into
-// scan batches for a sliding window, how that window follows ARM's throttling, how much one orchestration
-// generation does, and how long the rest should take. Pure: the sweep orchestration follows it.
+// scan batches for a sliding window, how that window follows ARM's throttling, how much history one
+// orchestration execution may hold, and how long the rest should take. Pure: the sweep orchestration
+// follows it.
 import type { HealPolicy } from './healing';
 import { formatRegistryId, parseRegistryId, registryKey } from './resourceId';
 import type { RegistryScope } from './registryScope';
@@ -34,11 +35,24 @@ export const MAX_QUEUED_SUSPECTS = 100;
 /** The longest wait, in seconds, between two looks at the heals a sweep follows. */
 export const HEAL_POLL_MAX_SECONDS = 60;
 /**
- * Tasks one sweep generation schedules before it continues as new. Each costs about four history events
- * (scheduled, completed, and the episode that handles it), so a generation's history stays near 400
- * events whatever the fleet's size.
+ * History events one execution of a sweep holds at most, as for a replica operation: every episode
+ * replays the whole history, so a generation ends (lets its tasks end, then continues as new) before its
+ * history would pass this, whatever the fleet's size.
  */
-export const SWEEP_TASKS_PER_GENERATION = 100;
+export const SWEEP_EVENTS_PER_EXECUTION = 100;
+/** Events every execution holds: its start, the first episode's start and end, and its own end. */
+export const EVENTS_OF_AN_EXECUTION = 4;
+/**
+ * Events a task or timer adds at most: its scheduling, its completion, and the start and end of the
+ * episode that takes the completion in (several completions may share one; the count assumes none do).
+ * A Durable retry adds more; the sweep's tasks inside its window have none.
+ */
+export const EVENTS_PER_TASK = 4;
+
+/** Whether `tasks` more fit in an execution that holds `events` already, keeping `reserve` tasks' room. */
+export function tasksFit(events: number, tasks: number, reserve = 0): boolean {
+  return events + (tasks + reserve) * EVENTS_PER_TASK <= SWEEP_EVENTS_PER_EXECUTION;
+}
 
 /**
  * The listings that cover a scope, each registry once: resource groups inside a listed subscription and
@@ -108,7 +122,31 @@ export function nextScanBatch(
   return { from: dispatched, to: Math.min(listed, dispatched + size, pageEnd) };
 }
 
-/** The scan window after a batch: halved when ARM throttled it, otherwise one wider, up to the parallelism. */
+/**
+ * The batches that fill `freeSlots` of a window from one listing: positions put back by batches that
+ * stopped short first (each as it was), then the next positions listed (see nextScanBatch).
+ */
+export function fillWindow(
+  dispatched: number,
+  listed: number,
+  returned: readonly PositionRange[],
+  freeSlots: number,
+): PositionRange[] {
+  const batches = returned.slice(0, Math.max(0, freeSlots));
+  let next = dispatched;
+  while (batches.length < freeSlots) {
+    const batch = nextScanBatch(next, listed, freeSlots - batches.length);
+    if (batch === undefined) break;
+    batches.push(batch);
+    next = batch.to;
+  }
+  return batches;
+}
+
+/**
+ * The scan window after a batch: halved when ARM throttled it (or the budget made it rest), otherwise one
+ * wider, up to the parallelism.
+ */
 export function adaptWindow(current: number, parallelism: number, throttled: number): number {
   return throttled > 0 ? Math.max(1, Math.floor(current / 2)) : Math.min(parallelism, current + 1);
 }
@@ -145,6 +183,21 @@ export function secondsLeft(pace: SweepPace): number | undefined {
       ? 0
       : Math.ceil(heals / Math.max(1, pace.healBound)) * pace.averageHealSeconds;
   return Math.round(scanning + healing);
+}
+
+/** Positions [from, to) of a listing put back for another scan (a batch stopped short). */
+export interface PositionRange {
+  from: number;
+  to: number;
+}
+
+/**
+ * When a subscription that must rest `restMs` from `now` may be read again: the later of that and any
+ * rest it is already in (ISO times, from the orchestration's clock).
+ */
+export function restUntil(now: Date, restMs: number, resting: string | undefined): string {
+  const until = now.getTime() + Math.max(0, Math.ceil(restMs));
+  return new Date(Math.max(until, resting === undefined ? 0 : Date.parse(resting))).toISOString();
 }
 
 function unique(items: readonly string[]): string[] {

@@ -1,13 +1,19 @@
 import {
+  EVENTS_OF_AN_EXECUTION,
+  EVENTS_PER_TASK,
   LISTING_PAGE_SIZE,
   MAX_SCAN_BATCH,
   REGISTRIES_PER_SOURCE,
+  SWEEP_EVENTS_PER_EXECUTION,
   adaptWindow,
+  fillWindow,
   nextScanBatch,
   parseRegistryScope,
+  restUntil,
   secondsLeft,
   singleRegistrySource,
   sweepSources,
+  tasksFit,
 } from '../../src/domain';
 import type { SweepPace } from '../../src/domain';
 
@@ -86,6 +92,65 @@ describe('nextScanBatch shares the waiting registries over the free slots', () =
   });
 });
 
+describe('fillWindow: the batches that fill the free slots of a window', () => {
+  test.each([
+    [
+      'from the listing alone',
+      0,
+      100,
+      [],
+      4,
+      [
+        [0, 25],
+        [25, 50],
+        [50, 75],
+        [75, 100],
+      ],
+    ],
+    [
+      'positions put back go first, as they were',
+      100,
+      100,
+      [
+        [5, 10],
+        [17, 25],
+      ],
+      3,
+      [
+        [5, 10],
+        [17, 25],
+      ],
+    ],
+    [
+      'then the listing',
+      50,
+      100,
+      [[5, 10]],
+      3,
+      [
+        [5, 10],
+        [50, 75],
+        [75, 100],
+      ],
+    ],
+    [
+      'no more than the free slots',
+      0,
+      1000,
+      [
+        [5, 10],
+        [17, 25],
+      ],
+      1,
+      [[5, 10]],
+    ],
+    ['nothing when no slot is free', 0, 1000, [], 0, []],
+  ])('%s', (_name, dispatched, listed, returned, free, expected) => {
+    const ranges = (pairs: number[][]) => pairs.map(([from = 0, to = 0]) => ({ from, to }));
+    expect(fillWindow(dispatched, listed, ranges(returned), free)).toEqual(ranges(expected));
+  });
+});
+
 describe('adaptWindow narrows the scan window while ARM throttles and widens it after', () => {
   test.each([
     ['a throttled batch halves it', 8, 8, 2, 4],
@@ -94,6 +159,40 @@ describe('adaptWindow narrows the scan window while ARM throttles and widens it 
     ['never beyond the parallelism', 8, 8, 0, 8],
   ])('%s', (_name, current, parallelism, throttled, expected) => {
     expect(adaptWindow(current, parallelism, throttled)).toBe(expected);
+  });
+});
+
+describe('tasksFit keeps an execution within its history bound', () => {
+  test('an execution holds at most 24 tasks of four events each beside its own four', () => {
+    let events = EVENTS_OF_AN_EXECUTION;
+    let tasks = 0;
+    while (tasksFit(events, 1)) {
+      events += EVENTS_PER_TASK;
+      tasks += 1;
+    }
+    expect(tasks).toBe(24);
+    expect(events).toBeLessThanOrEqual(SWEEP_EVENTS_PER_EXECUTION);
+  });
+
+  test.each([
+    ['room for one', 96, 1, 0, true],
+    ['no room for two', 96, 2, 0, false],
+    ['room kept for later tasks counts too', 80, 1, 4, true],
+    ['and is not given away', 84, 1, 4, false],
+  ])('%s', (_name, events, tasks, reserve, expected) => {
+    expect(tasksFit(events, tasks, reserve)).toBe(expected);
+  });
+});
+
+describe('restUntil: a subscription rests until the later of its rest and any rest under way', () => {
+  const now = new Date('2026-01-01T00:00:00.000Z');
+  test.each([
+    ['a new rest', undefined, 3000, '2026-01-01T00:00:03.000Z'],
+    ['a longer rest under way stays', '2026-01-01T00:00:10.000Z', 3000, '2026-01-01T00:00:10.000Z'],
+    ['a shorter one is lengthened', '2026-01-01T00:00:01.000Z', 3000, '2026-01-01T00:00:03.000Z'],
+    ['parts of a millisecond round up', undefined, 0.2, '2026-01-01T00:00:00.001Z'],
+  ])('%s', (_name, resting, restMs, expected) => {
+    expect(restUntil(now, restMs, resting)).toBe(expected);
   });
 });
 

@@ -64,6 +64,21 @@ export async function armWritesTo(
   return requests.filter((r) => r.method !== 'GET' && r.path.toLowerCase().startsWith(id));
 }
 
+/** How many times ARM listed each registry's replicas (200 answers) in a subscription, by registry name. */
+export async function replicaListsByRegistry(
+  app: AppHarness,
+  subscriptionId = app.subscriptionId,
+): Promise<Map<string, number>> {
+  const { requests } = await app.sandbox.admin.requests(subscriptionId);
+  const lists = new Map<string, number>();
+  for (const r of requests) {
+    if (r.operation !== 'Replications_List' || r.status !== 200) continue;
+    const registry = /\/registries\/([^/]+)\//i.exec(r.path)?.[1] ?? '';
+    lists.set(registry, (lists.get(registry) ?? 0) + 1);
+  }
+  return lists;
+}
+
 export async function startApp(
   registries: (
     registryId: (resourceGroup: string, name: string) => string,

@@ -29,6 +29,7 @@ beforeAll(async () => {
     env: (subscriptionId) => ({
       REGISTRY_SCOPE: `${subscriptionId},${second},${unreadable}`,
       HEAL_PARALLELISM: '2',
+      DEVHOST_KEEP_PAST_EXECUTIONS: 'true',
     }),
     seed: () => ({
       subscriptions: [
@@ -76,19 +77,23 @@ test('two subscriptions are scanned side by side, each with its own window and o
   }
 
   // Scan batches in flight at once, by subscription: two each (HEAL_PARALLELISM), four together.
-  const history = (await app.api(`/devhost/instances/${SWEEP_INSTANCE_ID}/history`)).json<HistoryEvent[]>();
-  const running = new Map<number, string>();
+  const executions = (await app.api(`/devhost/instances/${SWEEP_INSTANCE_ID}/history?executions=all`)).json<
+    HistoryEvent[][]
+  >();
   let most = 0;
-  for (const event of history) {
-    if (event.EventType === EventType.TaskScheduled && event.Name === 'sweepScanRegistries') {
-      const input = JSON.parse(event.Input ?? '{}') as { subscriptionId: string };
-      running.set(event.EventId, input.subscriptionId);
-      most = Math.max(most, running.size);
-      for (const subscriptionId of [app.subscriptionId, second]) {
-        expect([...running.values()].filter((s) => s === subscriptionId).length).toBeLessThanOrEqual(2);
+  for (const history of executions) {
+    const running = new Map<number, string>();
+    for (const event of history) {
+      if (event.EventType === EventType.TaskScheduled && event.Name === 'sweepScanRegistries') {
+        const input = JSON.parse(event.Input ?? '{}') as { subscriptionId: string };
+        running.set(event.EventId, input.subscriptionId);
+        most = Math.max(most, running.size);
+        for (const subscriptionId of [app.subscriptionId, second]) {
+          expect([...running.values()].filter((s) => s === subscriptionId).length).toBeLessThanOrEqual(2);
+        }
       }
+      if (event.EventType === EventType.TaskCompleted) running.delete(event.TaskScheduledId);
     }
-    if (event.EventType === EventType.TaskCompleted) running.delete(event.TaskScheduledId);
   }
   expect(most).toBe(4);
 });

@@ -10,9 +10,17 @@ import type { HealResult } from '../../domain';
 import { HEAL_REPLICA_ORCHESTRATION, READ_HEALS_ACTIVITY, START_HEAL_ACTIVITY } from './healing.contract';
 import type { HealLaunch, HealProgress, HealStart } from './healing.contract';
 
-/** Starts the heal unless another operation holds the replica; safe to run again (it then finds itself). */
-export async function startHeal(launch: HealLaunch, context: InvocationContext): Promise<HealStart> {
-  return startExclusive(df.getClient(context), HEAL_REPLICA_ORCHESTRATION, launch.instanceId, launch.request);
+/**
+ * Starts each heal unless another operation holds its replica, in the order given; safe to run again (a
+ * heal started already then finds itself), so a start that throws fails the call and all are tried again.
+ */
+export async function startHeals(launches: HealLaunch[], context: InvocationContext): Promise<HealStart[]> {
+  const client = df.getClient(context);
+  return Promise.all(
+    launches.map((launch) =>
+      startExclusive(client, HEAL_REPLICA_ORCHESTRATION, launch.instanceId, launch.request),
+    ),
+  );
 }
 
 export async function readHeals(launches: HealLaunch[], context: InvocationContext): Promise<HealProgress[]> {
@@ -44,7 +52,7 @@ export async function readHeals(launches: HealLaunch[], context: InvocationConte
 const clientInput = df.input.durableClient();
 df.app.activity(START_HEAL_ACTIVITY, {
   extraInputs: [clientInput],
-  handler: startHeal as ActivityHandler,
+  handler: startHeals as ActivityHandler,
 });
 df.app.activity(READ_HEALS_ACTIVITY, {
   extraInputs: [clientInput],

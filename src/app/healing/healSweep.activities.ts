@@ -2,12 +2,14 @@
 // the sweep's stored listing, and scanning a batch of listed registries (one list of replicas each, the
 // watch store, one GET per suspect: List may be stale, GET decides; the desired replica set is checked
 // against the same list). Every ARM read is paced on the budget ARM reports, keeping a reserve for users'
-// operations; each activity says what budget it met.
+// operations; each activity says what budget it met. None waits long for that budget: when a read would,
+// the activity stops there and says how long its subscription should rest, so that one throttled
+// subscription never holds up the sweep's others.
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { ActivityHandler } from 'durable-functions';
 
-import { armBudget } from '../../azure/armBudget';
+import { BudgetRestNeeded, armBudget } from '../../azure/armBudget';
 import type { ArmBudget } from '../../azure/armBudget';
 import { armClients } from '../../azure/armClients';
 import { mapWithLimit } from '../../azure/fleet';
@@ -20,6 +22,7 @@ import { healPolicy, healRegistryTag, registryScope, stuckAfterMinutes } from '.
 import type { TagFilter } from '../../config/settings';
 import {
   SWEEP_READ_RESERVE,
+  SWEEP_READ_WAIT_MS,
   healPolicyFor,
   isPremium,
   parseRegistryId,
@@ -75,30 +78,49 @@ export const PAGES_PER_LISTING_CALL = 5;
 /** Named registries are read this many at a time. */
 const REGISTRY_READS_IN_FLIGHT = 8;
 
+/**
+ * Reads a few pages of a listing into the sweep's listing. When ARM's budget calls for a rest, it stops
+ * before the page it could not read and says where the listing stands and how long to rest.
+ */
 export async function listSweepSourceWith(
   deps: SweepDependencies,
   request: ListSourceRequest,
 ): Promise<ListSourceResult> {
   const { source } = request;
-  const pace: Pace = (read) => deps.budget.paced(source.subscriptionId, SWEEP_READ_RESERVE, read);
-  const { value, budget } = await deps.budget.measure(source.subscriptionId, async () => {
-    let next = request.next;
-    let written = 0;
-    // The first call reads one page, so that the first scans start as early as they can.
-    const pages = request.start === 0 && request.next === undefined ? 1 : PAGES_PER_LISTING_CALL;
-    for (let page = 0; page < pages; page += 1) {
-      const read = await readPage(deps.gateway, source, next, pace);
-      const inScope = read.registries
-        .filter((r) => isPremium(r) && carriesTag(r, deps.selection.tag))
-        .map((r) => listed(r, deps.selection));
-      await deps.listing.write(request.listingKey, request.sourceIndex, request.start + written, inScope);
-      written += inScope.length;
-      next = read.next;
-      if (next === undefined) break;
-    }
-    return { written, ...(next === undefined ? {} : { next }) };
-  });
+  const pace = pacer(deps.budget, source.subscriptionId);
+  const { value, budget } = await deps.budget.measure(
+    source.subscriptionId,
+    async (): Promise<Omit<ListSourceResult, 'budget'>> => {
+      let next = request.next;
+      let written = 0;
+      // The first call reads one page, so that the first scans start as early as they can.
+      const pages = request.start === 0 && request.next === undefined ? 1 : PAGES_PER_LISTING_CALL;
+      for (let page = 0; page < pages; page += 1) {
+        let read: { registries: RegistryView[]; next?: string };
+        try {
+          read = await readPage(deps.gateway, source, next, pace);
+        } catch (error) {
+          if (!(error instanceof BudgetRestNeeded)) throw error;
+          return { written, ...(next === undefined ? {} : { next }), done: false, restMs: error.restMs };
+        }
+        const inScope = read.registries
+          .filter((r) => isPremium(r) && carriesTag(r, deps.selection.tag))
+          .map((r) => listed(r, deps.selection));
+        await deps.listing.write(request.listingKey, request.sourceIndex, request.start + written, inScope);
+        written += inScope.length;
+        next = read.next;
+        if (next === undefined) break;
+      }
+      return { written, ...(next === undefined ? {} : { next }), done: next === undefined };
+    },
+    SWEEP_READ_WAIT_MS,
+  );
   return { ...value, budget };
+}
+
+/** Paced reads of one subscription that never wait longer than a sweep's activity may. */
+function pacer(budget: ArmBudget, subscriptionId: string): Pace {
+  return (read) => budget.paced(subscriptionId, SWEEP_READ_RESERVE, read, SWEEP_READ_WAIT_MS);
 }
 
 async function readPage(
@@ -139,38 +161,51 @@ function carriesTag(registry: RegistryView, tag: TagFilter | undefined): boolean
 /**
  * Scans the registries at the batch's positions one after another. A registry whose scan fails is
  * reported with the reason, not retried: the ARM client has retried already, and the next sweep scans
- * it again.
+ * it again. When ARM's budget calls for a rest, the batch stops at the registry it could not finish
+ * (scanned again later: its watch rows are written the same way twice) and says how many came before it.
  */
 export async function scanRegistriesWith(
   deps: SweepDependencies,
   batch: ScanBatch,
 ): Promise<ScanBatchResult> {
   const registries = await deps.listing.read(batch.listingKey, batch.sourceIndex, batch.from, batch.to);
-  const pace: Pace = (read) => deps.budget.paced(batch.subscriptionId, SWEEP_READ_RESERVE, read);
-  const { value, budget } = await deps.budget.measure(batch.subscriptionId, async () => {
-    const suspects: FoundSuspect[] = [];
-    const failures: ScanBatchResult['failures'] = [];
-    const drift: DriftFinding[] = [];
-    for (const registry of registries) {
-      try {
-        const scan = await scanRegistryWith(
-          deps.gateway,
-          deps.store,
-          { registryId: registry.registryId, now: batch.now, thresholdMinutes: registry.thresholdMinutes },
-          pace,
-          deps.checkDrift,
-        );
-        for (const suspect of scan.suspects) {
-          suspects.push({ ...suspect, policy: registry.policy, thresholdMinutes: registry.thresholdMinutes });
+  const pace = pacer(deps.budget, batch.subscriptionId);
+  const { value, budget } = await deps.budget.measure(
+    batch.subscriptionId,
+    async () => {
+      const suspects: FoundSuspect[] = [];
+      const failures: ScanBatchResult['failures'] = [];
+      const drift: DriftFinding[] = [];
+      let scanned = 0;
+      for (const registry of registries) {
+        try {
+          const scan = await scanRegistryWith(
+            deps.gateway,
+            deps.store,
+            { registryId: registry.registryId, now: batch.now, thresholdMinutes: registry.thresholdMinutes },
+            pace,
+            deps.checkDrift,
+          );
+          for (const suspect of scan.suspects) {
+            suspects.push({
+              ...suspect,
+              policy: registry.policy,
+              thresholdMinutes: registry.thresholdMinutes,
+            });
+          }
+          if (scan.drift !== undefined) drift.push(scan.drift);
+        } catch (error) {
+          if (error instanceof BudgetRestNeeded)
+            return { scanned, suspects, failures, drift, restMs: error.restMs };
+          failures.push({ registryId: registry.registryId, reason: reasonOf(error) });
         }
-        if (scan.drift !== undefined) drift.push(scan.drift);
-      } catch (error) {
-        failures.push({ registryId: registry.registryId, reason: reasonOf(error) });
+        scanned += 1;
       }
-    }
-    return { suspects, failures, drift };
-  });
-  return { scanned: registries.length, ...value, budget };
+      return { scanned, suspects, failures, drift };
+    },
+    SWEEP_READ_WAIT_MS,
+  );
+  return { ...value, budget };
 }
 
 export async function scanRegistryWith(

@@ -1,12 +1,20 @@
 // The self-healing sweep: read the registries in scope into a stored listing (a few of ARM's pages at a
 // time, ahead of the scans), scan them in a sliding window of small batches per subscription, and hand
 // each confirmed suspect to a heal of its own (an orchestration under the replica's id, started only when
-// no other operation holds it) while the scans go on; heals have their own bound. A generation carries
-// positions, counts and bounded lists, and continues as new after a fixed number of tasks.
+// no other operation holds it) while the scans go on; heals have their own bound. A subscription whose
+// ARM budget calls for a rest rests while the others go on. A generation carries positions, counts and
+// bounded lists, and continues as new before its history would pass a hundred events.
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 
-import { SWEEP_TASKS_PER_GENERATION, emptySummary, secondsLeft, summaryCounts } from '../../domain';
+import {
+  EVENTS_OF_AN_EXECUTION,
+  EVENTS_PER_TASK,
+  emptySummary,
+  secondsLeft,
+  summaryCounts,
+  tasksFit,
+} from '../../domain';
 import type { SweepRequest, SweepSource, SweepSummary } from '../../domain';
 import { auditTrail } from '../audit/audit.steps';
 import type { AuditSubject } from '../audit/audit.steps';
@@ -15,11 +23,15 @@ import { ACTIVITY_RETRY } from '../common/activityRetry';
 import { SWEEP_ORCHESTRATION, SWEEP_SOURCES_ACTIVITY } from './healing.contract';
 import type { SweepInput, SweepProgress } from './healing.contract';
 import {
+  ENTRIES_PER_AUDIT,
   dispatch,
+  earliestRestEnd,
   finished,
   flushAudits,
   handle,
+  hasRoom,
   healPollDelayMs,
+  lanesResting,
   phaseOf,
   schedule,
 } from './sweepTasks.steps';
@@ -30,8 +42,10 @@ export function* healSweep(
 ): Generator<unknown, SweepSummary | undefined, unknown> {
   const { request, progress: carried } = context.df.getInput<SweepInput>();
   const sweep = beginSweep(context, request, carried);
+  const generation = newGeneration(sweep);
   if (carried === undefined) {
     sweep.status('listing');
+    generation.events += 2 * EVENTS_PER_TASK;
     yield sweep.audit('sweep-started', 'started', { dryRun: request.dryRun });
     const sources = (yield context.df.callActivityWithRetry(
       SWEEP_SOURCES_ACTIVITY,
@@ -40,12 +54,37 @@ export function* healSweep(
     )) as SweepSource[];
     sweep.progress.sources = sources.map((source) => ({ source, listed: false, written: 0, dispatched: 0 }));
   }
-  if ((yield* runGeneration(sweep)) === 'continue') {
+  if ((yield* runGeneration(sweep, generation)) === 'continue') {
     const { progress } = sweep;
-    context.df.continueAsNew({ request, progress: { ...progress, generation: progress.generation + 1 } });
+    context.df.continueAsNew({
+      request,
+      progress: {
+        ...progress,
+        generation: progress.generation + 1,
+        nextHealPollAt: new Date(generation.nextHealPoll).toISOString(),
+      },
+    });
     return undefined;
   }
-  return yield* completeSweep(sweep);
+  return yield* completeSweep(sweep, generation);
+}
+
+function newGeneration(sweep: SweepRun): Generation {
+  return {
+    fresh: [],
+    queue: [],
+    events: EVENTS_OF_AN_EXECUTION,
+    scansIssued: 0,
+    closing: false,
+    listing: new Set(),
+    scans: new Map(),
+    starting: 0,
+    reading: false,
+    nextHealPoll:
+      sweep.progress.nextHealPollAt === undefined
+        ? sweep.now().getTime() + healPollDelayMs(sweep)
+        : Date.parse(sweep.progress.nextHealPollAt),
+  };
 }
 
 /** A generation's start: the progress carried from the last one (or a fresh one), and how it reports. */
@@ -79,6 +118,8 @@ function beginSweep(
     auditedBatches: 0,
     remainingReads: {},
     throttled: 0,
+    resting: {},
+    rests: 0,
   };
   const sweep: SweepRun = {
     context,
@@ -126,6 +167,8 @@ function statusOf(sweep: SweepRun, phase: SweepPhase): Record<string, unknown> {
     ...(left === undefined ? {} : { secondsLeft: left }),
     ...(reads.length === 0 ? {} : { readsRemaining: Math.min(...reads) }),
     throttled: progress.throttled,
+    lanesResting: lanesResting(sweep),
+    rests: progress.rests,
     requestedAt: request.requestedAt,
     updatedAt: now().toISOString(),
   };
@@ -135,36 +178,33 @@ function statusOf(sweep: SweepRun, phase: SweepPhase): Record<string, unknown> {
  * Keeps the listing ahead of the scans, the scan windows full and the heals going. The host issues tasks
  * together only when they are yielded together, and a task issued once must not join a later Task.any
  * (the host would issue it a second time): so new tasks go out in a Task.any of their own, with a timer
- * due at once while older tasks still run, and the waits in between are for the oldest task under way.
- * Ends when everything is done, or continues as new once the generation has scheduled its share of
- * tasks and they have ended.
+ * due at once while older tasks still run, and the waits in between are for the oldest task under way
+ * (no task waits long: a scan that would wait for ARM's budget stops short and its subscription rests).
+ * When nothing runs and the sweep is not done, a timer waits for the end of the earliest rest or the
+ * next look at the heals. Ends when everything is done, or continues as new once the generation's
+ * history has no room for more work and its tasks have ended.
  */
-function* runGeneration(sweep: SweepRun): Generator<unknown, 'done' | 'continue', unknown> {
+function* runGeneration(
+  sweep: SweepRun,
+  generation: Generation,
+): Generator<unknown, 'done' | 'continue', unknown> {
   const { context, progress } = sweep;
-  const generation: Generation = {
-    fresh: [],
-    queue: [],
-    scheduled: 0,
-    listing: new Set(),
-    scans: new Map(),
-    starting: 0,
-    reading: false,
-    nextHealPoll: sweep.now().getTime() + healPollDelayMs(sweep),
-  };
   for (;;) {
-    const draining = generation.scheduled >= SWEEP_TASKS_PER_GENERATION;
-    if (draining) flushAudits(sweep, generation, false);
-    else dispatch(sweep, generation);
+    const draining = !hasRoom(generation);
+    if (!draining) dispatch(sweep, generation);
     sweep.status(phaseOf(progress, generation));
     if (generation.fresh.length === 0 && generation.queue.length === 0) {
-      if (finished(progress)) return 'done';
+      if (finished(progress)) {
+        return tasksFit(generation.events, completionTasks(sweep)) ? 'done' : 'continue';
+      }
       if (draining) {
-        // What is not in the audit trail yet goes there now, so the next generation starts without it.
-        flushAudits(sweep, generation, true);
+        // What is not in the audit trail yet goes there now, as far as the history has room, so that the
+        // next generation starts without it.
+        flushAudits(sweep, generation, true, 0);
         if (generation.fresh.length === 0) return 'continue';
       } else {
-        // Only heals are left, and it is not yet time to look at them again.
-        const timer = context.df.createTimer(new Date(generation.nextHealPoll));
+        // Only heals are left, or subscriptions resting: wait for whichever comes first.
+        const timer = context.df.createTimer(new Date(wakeAt(sweep, generation)));
         schedule(generation, { kind: 'timer', task: timer });
       }
     }
@@ -175,7 +215,7 @@ function* runGeneration(sweep: SweepRun): Generator<unknown, 'done' | 'continue'
       const tasks = fresh.map((f) => f.task);
       if (olderRunning) {
         tasks.push(context.df.createTimer(sweep.now()));
-        generation.scheduled += 1;
+        generation.events += EVENTS_PER_TASK;
       }
       yield context.df.Task.any(tasks);
     } else {
@@ -202,24 +242,39 @@ function* runGeneration(sweep: SweepRun): Generator<unknown, 'done' | 'continue'
   }
 }
 
+/** When a sweep with nothing under way looks again: the earliest rest's end, or the next look at the heals. */
+function wakeAt(sweep: SweepRun, generation: Generation): number {
+  const { progress } = sweep;
+  const restEnd = earliestRestEnd(progress);
+  const times = [
+    ...(progress.running.length > 0 ? [generation.nextHealPoll] : []),
+    ...(restEnd === undefined ? [] : [restEnd]),
+  ];
+  return Math.max(sweep.now().getTime(), times.length === 0 ? generation.nextHealPoll : Math.min(...times));
+}
+
+/** Tasks the end of a sweep issues: what is left for the audit trail, the summary there, and the chat. */
+function completionTasks(sweep: SweepRun): number {
+  const { progress, request } = sweep;
+  const entries = (items: readonly unknown[]): number => Math.ceil(items.length / ENTRIES_PER_AUDIT);
+  return (
+    entries(progress.unauditedFailures) +
+    entries(progress.unauditedResults) +
+    entries(progress.unhandedDrift) +
+    1 +
+    (request.replyTo === undefined ? 0 : 1)
+  );
+}
+
 function settled(task: Task): boolean {
   return task.isCompleted || task.isFaulted;
 }
 
-function* completeSweep(sweep: SweepRun): Generator<unknown, SweepSummary, unknown> {
+function* completeSweep(sweep: SweepRun, generation: Generation): Generator<unknown, SweepSummary, unknown> {
   const { context, request, progress, status, audit } = sweep;
-  const rest: Generation = {
-    fresh: [],
-    queue: [],
-    scheduled: 0,
-    listing: new Set(),
-    scans: new Map(),
-    starting: 0,
-    reading: false,
-    nextHealPoll: 0,
-  };
-  flushAudits(sweep, rest, true);
-  if (rest.fresh.length > 0) yield context.df.Task.all(rest.fresh.map((entry) => entry.task));
+  flushAudits(sweep, generation, true);
+  const rest = generation.fresh.splice(0);
+  if (rest.length > 0) yield context.df.Task.all(rest.map((entry) => entry.task));
   yield audit('sweep-completed', 'succeeded', {
     dryRun: request.dryRun,
     requestedAt: request.requestedAt,

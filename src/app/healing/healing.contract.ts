@@ -5,6 +5,7 @@ import type {
   HealRequest,
   HealResult,
   ListedRegistry,
+  PositionRange,
   ReplicaView,
   SweepRequest,
   SweepSource,
@@ -36,8 +37,8 @@ export const SCAN_REGISTRIES_ACTIVITY = 'sweepScanRegistries';
 export const GATHER_EVIDENCE_ACTIVITY = 'healGatherEvidence';
 /** Input `HealNotification`; output whether it was posted. */
 export const NOTIFY_ACTIVITY = 'healNotify';
-/** Input `HealLaunch`; output `HealStart`. */
-export const START_HEAL_ACTIVITY = 'sweepStartHeal';
+/** Input `HealLaunch[]`; output `HealStart[]`, in the same order. */
+export const START_HEAL_ACTIVITY = 'sweepStartHeals';
 /** Input `HealLaunch[]`; output `HealProgress[]`, in the same order. */
 export const READ_HEALS_ACTIVITY = 'sweepReadHeals';
 
@@ -54,6 +55,11 @@ export interface SourceProgress {
   dispatched: number;
   /** Listing calls that failed in a row (the listing is given up after a few). */
   failures?: number;
+  /**
+   * Positions handed to scans that stopped short (ARM's budget called for a rest), to be scanned again
+   * first: at most one range per batch that was in flight.
+   */
+  returned?: PositionRange[];
 }
 
 /** A suspect waiting for a free heal: what its heal request needs beyond the sweep's own. */
@@ -78,6 +84,8 @@ export interface SweepProgress {
   runningSince: string[];
   /** Suspects waiting for a free heal (at most MAX_QUEUED_SUSPECTS). */
   queued: QueuedSuspect[];
+  /** When the sweep looks at its running heals next (ISO), carried so that a new generation keeps it. */
+  nextHealPollAt?: string;
   /** Heals that ended, and how long they took in all, for the estimate of time left. */
   healsEnded: number;
   healSeconds: number;
@@ -91,6 +99,9 @@ export interface SweepProgress {
   /** The latest budget each subscription's scans reported, and the 429s they met in all. */
   remainingReads: Record<string, number>;
   throttled: number;
+  /** Subscriptions (lower-case id) resting for ARM's budget, until when (ISO), and how many rests in all. */
+  resting: Record<string, string>;
+  rests: number;
 }
 
 /** A result as the audit trail keeps it among a sweep's results. */
@@ -117,8 +128,12 @@ export interface ListSourceRequest {
 export interface ListSourceResult {
   /** Registries in scope written from `start` on. */
   written: number;
-  /** ARM's continuation link for the next call; absent when the listing is complete. */
+  /** ARM's continuation link for the next call; absent when the listing is complete or not yet begun. */
   next?: string;
+  /** The listing is complete. */
+  done: boolean;
+  /** The call stopped short for ARM's budget: how long (ms) the subscription should rest. */
+  restMs?: number;
   budget: BudgetReport;
 }
 
@@ -134,7 +149,13 @@ export interface ScanBatch {
 }
 
 export interface ScanBatchResult {
+  /** Registries scanned (or whose scan failed), from the batch's first position on. */
   scanned: number;
+  /**
+   * The batch stopped short for ARM's budget: how long (ms) the subscription should rest. The registries
+   * after the first `scanned` were not scanned.
+   */
+  restMs?: number;
   suspects: FoundSuspect[];
   failures: { registryId: string; reason: string }[];
   /** What the desired replica sets of the scanned registries say, for the sweep to hand over. */

@@ -1,19 +1,23 @@
 // The tasks of a sweep generation: what it schedules (listings ahead of the scans, scan batches that fill
-// each subscription's window, heals and looks at them, full audit entries) and what becomes of each
-// outcome (counts, bounded samples, suspects queued for heals, the window narrowed while ARM throttles).
+// each subscription's window, heals and looks at them, full audit entries) within the history one
+// execution may hold, and what becomes of each outcome (counts, bounded samples, suspects queued for
+// heals, the window narrowed while ARM throttles, a subscription resting when ARM's budget calls for it).
 import type { OrchestrationContext, Task } from 'durable-functions';
 
 import {
+  EVENTS_PER_TASK,
   HEAL_POLL_MAX_SECONDS,
   LISTING_LEAD,
   MAX_QUEUED_SUSPECTS,
   adaptWindow,
-  nextScanBatch,
+  fillWindow,
   parseReplicaId,
   pollDelaySeconds,
   replicaInstanceId,
+  restUntil,
   tally,
   tallyScanFailure,
+  tasksFit,
 } from '../../domain';
 import type { HealRequest, SweepEntry, SweepRequest, SweepSource } from '../../domain';
 import { auditTrail } from '../audit/audit.steps';
@@ -44,9 +48,15 @@ import type {
 export type SweepPhase = 'listing' | 'scanning' | 'healing' | 'completed';
 
 /** Results and failed scans go to the audit trail this many to an entry. */
-const ENTRIES_PER_AUDIT = 25;
+export const ENTRIES_PER_AUDIT = 25;
 /** Calls a listing gets before the sweep gives it up (and reports it as a failed scan). */
 const LISTING_ATTEMPTS = 3;
+/**
+ * Tasks' room new work leaves in a generation's history: the timer that may go out with it (new tasks
+ * go out beside running ones with a timer due at once), and the audit entries written before the
+ * generation continues as new (results, failed scans, drift).
+ */
+const ROOM_KEPT = 4;
 
 /** One generation of a sweep: its request, its progress (carried across generations), its voice. */
 export interface SweepRun {
@@ -63,7 +73,7 @@ export interface SweepRun {
 export type InFlight =
   | { kind: 'list'; task: Task; source: number }
   | { kind: 'scan'; task: Task; batch: ScanBatch }
-  | { kind: 'start'; task: Task; launch: HealLaunch }
+  | { kind: 'start'; task: Task; launches: HealLaunch[] }
   | { kind: 'read'; task: Task; launches: HealLaunch[] }
   | { kind: 'timer'; task: Task }
   | { kind: 'audit'; task: Task };
@@ -74,7 +84,15 @@ export interface Generation {
   fresh: InFlight[];
   /** Issued and not yet taken in, in the order they were issued. */
   queue: InFlight[];
-  scheduled: number;
+  /** History events this execution holds at most so far, counting every task issued to its end. */
+  events: number;
+  /** Scan batches issued in this generation. */
+  scansIssued: number;
+  /**
+   * The history has no room left to fill a window: the generation issues nothing more, lets its tasks
+   * end and continues as new, rather than scan with part of the window idle.
+   */
+  closing: boolean;
   listing: Set<number>;
   scans: Map<string, number>;
   starting: number;
@@ -97,8 +115,10 @@ export function handle(run: SweepRun, gen: Generation, done: InFlight, value: un
       scanned(run, done.batch, error === undefined ? (value as ScanBatchResult) : undefined, error);
       return;
     case 'start':
-      gen.starting -= 1;
-      started(run, gen, done.launch, error === undefined ? (value as HealStart) : undefined, error);
+      gen.starting -= done.launches.length;
+      done.launches.forEach((launch, i) => {
+        started(run, gen, launch, error === undefined ? (value as HealStart[])[i] : undefined, error);
+      });
       return;
     case 'read':
       gen.reading = false;
@@ -111,22 +131,44 @@ export function handle(run: SweepRun, gen: Generation, done: InFlight, value: un
   }
 }
 
-/** Schedules what can run now: audit entries that are full, heals, a look at the heals, listings, scans. */
+/** Whether the generation's history has room for new work (one more task, and the room kept). */
+export function hasRoom(gen: Generation): boolean {
+  return !gen.closing && tasksFit(gen.events, 1, ROOM_KEPT);
+}
+
+/**
+ * Schedules what can run now, as far as the generation's history has room: audit entries that are full,
+ * heals, a look at the heals, listings and scans of the subscriptions not resting.
+ */
 export function dispatch(run: SweepRun, gen: Generation): void {
   const { context, progress, request } = run;
-  flushAudits(run, gen, false);
-  while (progress.queued.length > 0 && progress.running.length + gen.starting < request.parallelism) {
+  flushAudits(run, gen, false, ROOM_KEPT);
+  // The heals that may start now start together, as far as the history has room for them and for an
+  // audit entry each (a replica another operation holds is audited as left alone).
+  const launches: HealLaunch[] = [];
+  while (
+    tasksFit(gen.events, 1 + launches.length + 1, ROOM_KEPT) &&
+    progress.queued.length > 0 &&
+    progress.running.length + gen.starting + launches.length < request.parallelism
+  ) {
     const suspect = progress.queued.shift();
     if (suspect === undefined) break;
-    const launch = launchFor(request, suspect);
-    gen.starting += 1;
+    launches.push(launchFor(request, suspect));
+  }
+  if (launches.length > 0) {
+    gen.starting += launches.length;
     schedule(gen, {
       kind: 'start',
-      launch,
-      task: context.df.callActivityWithRetry(START_HEAL_ACTIVITY, ACTIVITY_RETRY, launch),
+      launches,
+      task: context.df.callActivityWithRetry(START_HEAL_ACTIVITY, ACTIVITY_RETRY, launches),
     });
   }
-  if (progress.running.length > 0 && !gen.reading && run.now().getTime() >= gen.nextHealPoll) {
+  if (
+    hasRoom(gen) &&
+    progress.running.length > 0 &&
+    !gen.reading &&
+    run.now().getTime() >= gen.nextHealPoll
+  ) {
     gen.reading = true;
     const launches = [...progress.running];
     schedule(gen, {
@@ -138,6 +180,7 @@ export function dispatch(run: SweepRun, gen: Generation): void {
   }
   progress.sources.forEach((source, index) => {
     if (source.listed || gen.listing.has(index) || source.written - source.dispatched >= LISTING_LEAD) return;
+    if (!hasRoom(gen) || resting(run, laneOf(source.source.subscriptionId))) return;
     gen.listing.add(index);
     const list: ListSourceRequest = {
       listingKey: context.df.instanceId,
@@ -158,10 +201,32 @@ export function dispatch(run: SweepRun, gen: Generation): void {
   });
   progress.sources.forEach((source, index) => {
     const lane = laneOf(source.source.subscriptionId);
-    for (;;) {
-      const window = progress.windows[lane] ?? request.parallelism;
-      const batch = nextScanBatch(source.dispatched, source.written, window - (gen.scans.get(lane) ?? 0));
-      if (batch === undefined) return;
+    if (!hasRoom(gen) || resting(run, lane)) return;
+    const window = progress.windows[lane] ?? request.parallelism;
+    const running = gen.scans.get(lane) ?? 0;
+    // New batches beside running ones cost the history a timer each round: a subscription's window is
+    // refilled once half of it is free (or none of it runs), not slot by slot.
+    if (running > 0 && window - running < Math.ceil(window / 2)) return;
+    let batches = fillWindow(source.dispatched, source.written, source.returned ?? [], window - running);
+    if (batches.length === 0) return;
+    if (!tasksFit(gen.events, batches.length, ROOM_KEPT)) {
+      // A window only partly filled would leave the rest idle until the generation's last batch ends:
+      // better to end the generation now and start the next with the whole window. Its first batches,
+      // though, go out as far as the history has room.
+      if (gen.scansIssued > 0) {
+        gen.closing = true;
+        return;
+      }
+      batches = batches.filter((_, i) => tasksFit(gen.events, i + 1, ROOM_KEPT));
+    }
+    for (const batch of batches) {
+      const returned = source.returned?.[0];
+      if (returned !== undefined && returned.from === batch.from && returned.to === batch.to) {
+        source.returned?.shift();
+        if (source.returned?.length === 0) delete source.returned;
+      } else {
+        source.dispatched = batch.to;
+      }
       const scan: ScanBatch = {
         listingKey: context.df.instanceId,
         sourceIndex: index,
@@ -170,8 +235,8 @@ export function dispatch(run: SweepRun, gen: Generation): void {
         to: batch.to,
         now: run.now().toISOString(),
       };
-      source.dispatched = batch.to;
       gen.scans.set(lane, (gen.scans.get(lane) ?? 0) + 1);
+      gen.scansIssued += 1;
       schedule(gen, {
         kind: 'scan',
         batch: scan,
@@ -185,7 +250,28 @@ export function dispatch(run: SweepRun, gen: Generation): void {
 
 export function schedule(generation: Generation, inFlight: InFlight): void {
   generation.fresh.push(inFlight);
-  generation.scheduled += 1;
+  generation.events += EVENTS_PER_TASK;
+}
+
+/** Whether a subscription rests for ARM's budget now; a rest that is over is forgotten. */
+function resting(run: SweepRun, lane: string): boolean {
+  const until = run.progress.resting[lane];
+  if (until === undefined) return false;
+  if (run.now().getTime() < Date.parse(until)) return true;
+  delete run.progress.resting[lane];
+  return false;
+}
+
+/** The end of the earliest rest under way (ms), if any subscription rests. */
+export function earliestRestEnd(progress: SweepProgress): number | undefined {
+  const ends = Object.values(progress.resting).map((until) => Date.parse(until));
+  return ends.length === 0 ? undefined : Math.min(...ends);
+}
+
+/** Subscriptions resting now. */
+export function lanesResting(run: SweepRun): number {
+  const now = run.now().getTime();
+  return Object.values(run.progress.resting).filter((until) => Date.parse(until) > now).length;
 }
 
 export function laneOf(subscriptionId: string): string {
@@ -195,17 +281,17 @@ export function laneOf(subscriptionId: string): string {
 export function phaseOf(progress: SweepProgress, generation: Generation): SweepPhase {
   if (progress.sources.length === 0) return 'listing';
   const scanning =
-    progress.sources.some((s) => !s.listed || s.dispatched < s.written) ||
-    [...generation.scans.values()].some((n) => n > 0);
+    progress.sources.some((s) => !scannedAll(s)) || [...generation.scans.values()].some((n) => n > 0);
   return scanning ? 'scanning' : 'healing';
 }
 
 export function finished(progress: SweepProgress): boolean {
-  return (
-    progress.sources.every((s) => s.listed && s.dispatched >= s.written) &&
-    progress.running.length === 0 &&
-    progress.queued.length === 0
-  );
+  return progress.sources.every(scannedAll) && progress.running.length === 0 && progress.queued.length === 0;
+}
+
+/** Listed to the end and every position handed to a scan that did not stop short. */
+function scannedAll(source: SweepProgress['sources'][number]): boolean {
+  return source.listed && source.dispatched >= source.written && (source.returned ?? []).length === 0;
 }
 
 /** Heals are looked at soon after they start and then less often, as long as they have run already. */
@@ -245,13 +331,11 @@ function listed(sweep: SweepRun, index: number, result: ListSourceResult | undef
   delete source.failures;
   source.written += result.written;
   progress.summary = { ...progress.summary, registries: progress.summary.registries + result.written };
-  if (result.next === undefined) {
-    source.listed = true;
-    delete source.next;
-  } else {
-    source.next = result.next;
-  }
+  source.listed = result.done;
+  if (result.done || result.next === undefined) delete source.next;
+  else source.next = result.next;
   noteBudget(sweep, result.budget, false);
+  if (result.restMs !== undefined) rest(sweep, result.budget.subscriptionId, result.restMs);
 }
 
 /** A scan batch's outcome: counts, failed scans for the audit trail, suspects queued for heals. */
@@ -279,13 +363,20 @@ function scanned(
     registriesScanned: progress.summary.registriesScanned + result.scanned,
     suspects: progress.summary.suspects + result.suspects.length,
   };
+  if (result.restMs !== undefined) {
+    // The registries the batch did not reach are scanned again once the subscription has rested.
+    const from = batch.from + result.scanned;
+    const source = progress.sources[batch.sourceIndex];
+    if (source !== undefined && from < batch.to) (source.returned ??= []).push({ from, to: batch.to });
+  }
   for (const failure of result.failures) {
     progress.summary = tallyScanFailure(progress.summary, failure.registryId);
     progress.unauditedFailures.push(failure);
   }
   for (const suspect of result.suspects) queueSuspect(sweep, suspect);
   progress.unhandedDrift.push(...result.drift);
-  noteBudget(sweep, result.budget, true);
+  noteBudget(sweep, result.budget, result.restMs === undefined);
+  if (result.restMs !== undefined) rest(sweep, batch.subscriptionId, result.restMs);
 }
 
 function queueSuspect(sweep: SweepRun, suspect: FoundSuspect): void {
@@ -319,6 +410,18 @@ function noteBudget(sweep: SweepRun, budget: BudgetReport, adapt: boolean): void
       budget.throttled,
     );
   }
+}
+
+/**
+ * A subscription rests for ARM's budget: nothing of it is dispatched until then, its window is narrowed,
+ * and the other subscriptions go on.
+ */
+function rest(sweep: SweepRun, subscriptionId: string, restMs: number): void {
+  const { progress, request } = sweep;
+  const lane = laneOf(subscriptionId);
+  progress.resting[lane] = restUntil(sweep.now(), restMs, progress.resting[lane]);
+  progress.rests += 1;
+  progress.windows[lane] = adaptWindow(progress.windows[lane] ?? request.parallelism, request.parallelism, 1);
 }
 
 function launchFor(request: SweepRequest, suspect: QueuedSuspect): HealLaunch {
@@ -423,13 +526,15 @@ function record(sweep: SweepRun, entry: SweepEntry): void {
 
 /**
  * Writes full audit entries of results and failed scans, and hands drift over to the desired replica
- * sets, a batch at a time, or (at the end) whatever is left.
+ * sets, a batch at a time, or (at the end) whatever is left; with `keep`, only as far as the history has
+ * room beyond `keep` tasks (the rest waits for the next generation).
  */
-export function flushAudits(sweep: SweepRun, generation: Generation, all: boolean): void {
+export function flushAudits(sweep: SweepRun, generation: Generation, all: boolean, keep?: number): void {
   const { progress, context } = sweep;
+  const room = (): boolean => keep === undefined || tasksFit(generation.events, 1, keep);
   const flush = <T>(items: T[], step: string, outcome: 'failed' | 'succeeded', field: string): T[] => {
     let rest = items;
-    while (rest.length >= ENTRIES_PER_AUDIT || (all && rest.length > 0)) {
+    while ((rest.length >= ENTRIES_PER_AUDIT || (all && rest.length > 0)) && room()) {
       const entries = rest.slice(0, ENTRIES_PER_AUDIT);
       rest = rest.slice(ENTRIES_PER_AUDIT);
       const batch = progress.auditedBatches;
@@ -443,7 +548,10 @@ export function flushAudits(sweep: SweepRun, generation: Generation, all: boolea
   };
   progress.unauditedFailures = flush(progress.unauditedFailures, 'scan-failed', 'failed', 'registries');
   progress.unauditedResults = flush(progress.unauditedResults, 'sweep-results', 'succeeded', 'results');
-  while (progress.unhandedDrift.length >= ENTRIES_PER_AUDIT || (all && progress.unhandedDrift.length > 0)) {
+  while (
+    (progress.unhandedDrift.length >= ENTRIES_PER_AUDIT || (all && progress.unhandedDrift.length > 0)) &&
+    room()
+  ) {
     const findings = progress.unhandedDrift.splice(0, ENTRIES_PER_AUDIT);
     schedule(generation, {
       kind: 'audit',
