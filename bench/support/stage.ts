@@ -111,8 +111,8 @@ export interface Stage {
   storage: StorageCounter;
   /** Peak resident memory (MiB) of the devhost and of Azurite so far. */
   peakMemoryMiB(): { devhost: number; azurite: number };
-  /** CPU time (user and system, seconds) the devhost and Azurite have used so far. */
-  cpuSeconds(): { devhost: number; azurite: number };
+  /** CPU time (user and system, seconds) the devhost and Azurite (its Table service alone too) have used. */
+  cpuSeconds(): { devhost: number; azurite: number; azuriteTables: number };
   stop(): Promise<void>;
 }
 
@@ -196,6 +196,8 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     cpuSeconds: () => ({
       devhost: cpuSeconds(host.pid),
       azurite: azurite.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0),
+      // startAzurite lists the Table service's process first.
+      azuriteTables: cpuSeconds(azurite.pids[0] ?? 0),
     }),
     stop: async () => {
       await host.stop();
