@@ -26,8 +26,9 @@ const BURST = 250;
 const REFILL_PER_SECOND = 25;
 /** The devhost's dry run and the direct schedule each run this often; the best of each is compared. */
 const RATIO_RUNS = 2;
-/** How long the devhost is watched with nothing to do. */
+/** How long the devhost is watched with nothing to do, once the garbage of the last pass is collected. */
 const IDLE_SECONDS = 60;
+const IDLE_SETTLE_SECONDS = 30;
 
 interface SweepMeasure {
   scanMs: number;
@@ -299,8 +300,8 @@ function countsOf(result: unknown): Record<string, unknown> {
 }
 
 /**
- * What the devhost costs with nothing to do: once no instance is left running, the requests it sends to
- * Azurite and the CPU it and Azurite use over a minute.
+ * What the devhost costs with nothing to do: once no instance is left running (and half a minute more),
+ * the requests it sends to Azurite and the CPU it and Azurite use over a minute.
  */
 async function idleCost(stage: Stage): Promise<Record<string, unknown>> {
   const busy =
@@ -311,6 +312,8 @@ async function idleCost(stage: Stage): Promise<Record<string, unknown>> {
     if (waited > 600) throw new Error(`instances still running after 10 minutes: ${JSON.stringify(body)}`);
     await sleep(1000);
   }
+  // Node collects the garbage of a busy spell for a while after it: that is not the cost of resting.
+  await sleep(IDLE_SETTLE_SECONDS * 1000);
   stage.storage.reset();
   const cpuBefore = stage.cpuSeconds();
   const started = Date.now();

@@ -356,11 +356,13 @@ export async function runEpisode(ctx: EpisodeContext, instanceId: string): Promi
     }
     throw error;
   }
-  if (next.executionId !== state.executionId || isTerminal(next.runtimeStatus)) {
+  // The rows just written are the history's end (a new execution has none yet), and the instance row's
+  // new ETag vouches for it.
+  const etag = committed?.subResponses[stateUpdate]?.etag;
+  if (isTerminal(next.runtimeStatus)) {
     ctx.history.forget(instanceId);
   } else {
-    // The rows just written are the history's end, and the instance row's new ETag vouches for it.
-    ctx.history.committed(next, committed?.subResponses[stateUpdate]?.etag, [...past, ...appended]);
+    ctx.history.committed(next, etag, next.executionId === state.executionId ? [...past, ...appended] : []);
   }
 
   if (completion) {
