@@ -8,7 +8,11 @@ import { applySettings, readLocalSettings } from './config/appSettings';
 import { readHostConfig } from './config/hostJson';
 import { ClientApi } from './durable/clientApi';
 import { durableClientBindingData } from './durable/clientBindingData';
-import { AZURE_STORAGE_TIMER_LIMITS, DurableEngine } from './durable/engine';
+import {
+  AZURE_STORAGE_TIMER_LIMITS,
+  DEFAULT_MAX_QUEUE_POLLING_INTERVAL_MS,
+  DurableEngine,
+} from './durable/engine';
 import type { TimerLimits } from './durable/shimReplay';
 import { workerDurableFunctions } from './durable/workerBridge';
 import { taskHubNameProblem } from './config/taskHubName';
@@ -202,6 +206,7 @@ export async function runDevHost(options: DevHostOptions): Promise<RunningDevHos
       connectionString,
       hubName: config.hubName,
       pollIntervalMs: positiveNumber(env.DEVHOST_DURABLE_POLL_MS, 1000),
+      maxPollIntervalMs: config.maxQueuePollingIntervalMs ?? DEFAULT_MAX_QUEUE_POLLING_INTERVAL_MS,
       maxConcurrentActivities: config.maxConcurrentActivityFunctions ?? 10,
       maxConcurrentOrchestrations: config.maxConcurrentOrchestratorFunctions ?? 10,
       limits: timerLimits(env),

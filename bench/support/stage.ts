@@ -12,6 +12,8 @@ import { startSandbox } from '@acr-replica-guard/sandbox';
 import type { RunningSandbox, SandboxOptions, SeedDocument, SeedRegistry } from '@acr-replica-guard/sandbox';
 import { startAzurite } from '../../tools/azurite';
 import type { RunningAzurite } from '../../tools/azurite';
+import { startStorageCounter } from './storageCounter';
+import type { StorageCounter } from './storageCounter';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const LOCATIONS = ['westeurope', 'northeurope', 'eastus', 'eastus2', 'westus2'];
@@ -107,8 +109,12 @@ export interface Stage {
   host: DevHostProcess;
   admin<T = unknown>(method: string, route: string, body?: unknown): Promise<T>;
   api<T = unknown>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** What the devhost and the app ask of Azurite's Table service. */
+  storage: StorageCounter;
   /** Peak resident memory (MiB) of the devhost and of Azurite so far. */
   peakMemoryMiB(): { devhost: number; azurite: number };
+  /** CPU time (user and system, seconds) the devhost and Azurite (its Table service alone too) have used. */
+  cpuSeconds(): { devhost: number; azurite: number; azuriteTables: number };
   stop(): Promise<void>;
 }
 
@@ -158,17 +164,22 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     seed,
   });
   const ca = fs.readFileSync(sandbox.caPath);
+  const taskHub = `bench${randomBytes(4).toString('hex')}`;
+  const storage = await startStorageCounter(azurite.tableServiceUri, `${taskHub}Orchestrations`);
   const host = await startDevHost({
     appRoot: REPO_ROOT,
     env: {
-      AzureWebJobsStorage: azurite.connectionString,
+      AzureWebJobsStorage: azurite.connectionString.replace(
+        /TableEndpoint=[^;]*;/,
+        `TableEndpoint=${storage.tableEndpoint};`,
+      ),
       ARM_ENDPOINT: sandbox.url,
       IDENTITY_ENDPOINT: sandbox.identityEndpoint,
       IDENTITY_HEADER: sandbox.identityHeader,
       NODE_EXTRA_CA_CERTS: sandbox.caPath,
       APP_PRINCIPAL_ID: APP.objectId,
       REGISTRY_SCOPE: subscriptions.join(','),
-      TASK_HUB_NAME: `bench${randomBytes(4).toString('hex')}`,
+      TASK_HUB_NAME: taskHub,
       AUDIT_TABLE: `benchaudit${randomBytes(4).toString('hex')}`,
       WATCH_TABLE: `benchwatch${randomBytes(4).toString('hex')}`,
       HEAL_PARALLELISM: '8',
@@ -206,12 +217,20 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     host,
     admin,
     api,
+    storage,
     peakMemoryMiB: () => ({
       devhost: peakRssMiB(host.pid),
       azurite: azurite.pids.reduce((sum, pid) => sum + peakRssMiB(pid), 0),
     }),
+    cpuSeconds: () => ({
+      devhost: cpuSeconds(host.pid),
+      azurite: azurite.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0),
+      // startAzurite lists the Table service's process first.
+      azuriteTables: cpuSeconds(azurite.pids[0] ?? 0),
+    }),
     stop: async () => {
       await host.stop();
+      await storage.close();
       await sandbox.close();
       await azurite.stop();
     },
@@ -258,6 +277,21 @@ export function peakRssMiB(pid: number): number {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const kib = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? 0);
     return Math.round(kib / 1024);
+  } catch {
+    return 0;
+  }
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ): 100 on Linux. */
+const USER_HZ = 100;
+
+/** CPU time a process has used (user and system, seconds); 0 where /proc is not there to ask. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may hold spaces; the fields after it are space-separated.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / USER_HZ;
   } catch {
     return 0;
   }

@@ -54,6 +54,7 @@ async function main(): Promise<void> {
   const queue: Promise<() => void>[] = [];
   const now = new Date().toISOString();
   const started = Date.now();
+  const cpuAtStart = process.cpuUsage();
 
   const dispatch = (): void => {
     state.forEach((source, index) => {
@@ -106,7 +107,10 @@ async function main(): Promise<void> {
     if (next === undefined) break;
     (await next)();
   }
-  process.stdout.write(`${JSON.stringify({ scanMs: Date.now() - started, scanned })}\n`);
+  const scanMs = Date.now() - started;
+  const cpu = process.cpuUsage(cpuAtStart);
+  const cpuSeconds = Number(((cpu.user + cpu.system) / 1e6).toFixed(2));
+  process.stdout.write(`${JSON.stringify({ scanMs, scanned, cpuSeconds })}\n`);
 }
 
 main().catch((error: unknown) => {

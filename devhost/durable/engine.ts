@@ -2,6 +2,7 @@
 
 import type { Logger } from '../log';
 import type { HistoryEvent } from './history';
+import { HistoryCache } from './historyCache';
 import type { TimerLimits } from './shimReplay';
 import { Scheduler } from './scheduler';
 import { OrchestrationStore } from './store';
@@ -12,6 +13,8 @@ export interface DurableEngineOptions {
   connectionString: string;
   hubName: string;
   pollIntervalMs: number;
+  /** host.json `extensions.durableTask.storageProvider.maxQueuePollingInterval` (default 30 s). */
+  maxPollIntervalMs: number;
   maxConcurrentOrchestrations: number;
   maxConcurrentActivities: number;
   limits: TimerLimits;
@@ -19,6 +22,12 @@ export interface DurableEngineOptions {
   /** Keep the history of past executions (continue-as-new, restarts) for inspection. */
   keepPastExecutions?: boolean;
 }
+
+/**
+ * The longest the Azure Storage provider waits between polls of an idle queue, unless host.json sets
+ * `storageProvider.maxQueuePollingInterval` (AzureStorageOptions.MaxQueuePollingInterval).
+ */
+export const DEFAULT_MAX_QUEUE_POLLING_INTERVAL_MS = 30_000;
 
 /** Azure Storage provider limits: timers over 6 days are split into 3-day intervals. */
 export const AZURE_STORAGE_TIMER_LIMITS: TimerLimits = {
@@ -41,6 +50,7 @@ export class DurableEngine {
       store,
       {
         pollIntervalMs: options.pollIntervalMs,
+        maxPollIntervalMs: Math.max(options.pollIntervalMs, options.maxPollIntervalMs),
         maxConcurrentOrchestrations: options.maxConcurrentOrchestrations,
         maxConcurrentActivities: options.maxConcurrentActivities,
         outboxGraceMs: Math.max(30_000, options.pollIntervalMs * 10),
@@ -51,7 +61,15 @@ export class DurableEngine {
     const now = (): Date => new Date();
     scheduler.bind({
       queue,
-      episode: { store, queue, functions, limits: options.limits, log: options.log, now },
+      episode: {
+        store,
+        history: new HistoryCache(store),
+        queue,
+        functions,
+        limits: options.limits,
+        log: options.log,
+        now,
+      },
       activity: { store, functions, log: options.log, now },
     });
     return new DurableEngine(store, queue, functions, options.hubName, scheduler);
@@ -67,8 +85,8 @@ export class DurableEngine {
 
   /** The current execution's history in the host's format. */
   async history(instanceId: string): Promise<HistoryEvent[] | undefined> {
-    const snapshot = await this.store.readInstance(instanceId);
-    return snapshot.state ? snapshot.history : undefined;
+    const state = await this.store.readState(instanceId);
+    return state ? this.store.readHistory(instanceId, state.executionId) : undefined;
   }
 
   /**

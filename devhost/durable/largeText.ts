@@ -6,8 +6,9 @@ const CHUNK = 30_000;
 export const MAX_TEXT_PER_ENTITY = CHUNK * 15;
 
 export function writeLargeText(entity: Record<string, unknown>, name: string, text: string | null): void {
+  // Always written, so that merging the properties of a non-null text clears an earlier null.
+  entity[`${name}_null`] = text === null;
   if (text === null) {
-    entity[`${name}_null`] = true;
     return;
   }
   const parts = Math.max(1, Math.ceil(text.length / CHUNK));

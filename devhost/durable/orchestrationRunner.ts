@@ -1,8 +1,12 @@
 // One orchestration episode: take the instance's due messages, replay the history with the new events
 // through the app's orchestrator function, and commit the result in a single transaction:
 //
-//   history row(s) for the episode + instance row (ETag-checked) + consumed messages deleted
+//   history row(s) for the episode + instance row (ETag-checked, changed properties merged)
+//   + consumed messages deleted
 //   + one outbox row listing the work to deliver (activities, timers, sub-orchestrations, parent notice)
+//
+// It reads the instance row and the inbox; the history comes from the history cache, which reads from
+// storage only the rows it does not hold yet.
 //
 // A crash before the commit leaves everything as it was (the messages are still there, the episode runs
 // again); a crash after it leaves an outbox row, which the scheduler delivers on its next pass.
@@ -31,6 +35,7 @@ import {
 import type { OrchestrationMessage, OutboxItem } from './messages';
 import { clientMessage, startMessage, subOrchestrationResultMessage, timerMessage } from './messages';
 import { customStatusProblem } from './customStatusLimit';
+import type { HistoryCache } from './historyCache';
 import { orchestrationPayload } from './orchestrationPayload';
 import type { ScheduledWork, TimerLimits } from './shimReplay';
 import { replayShim } from './shimReplay';
@@ -40,9 +45,10 @@ import {
   historyEntities,
   isStatusCode,
   messageEntity,
+  isTerminal,
   outboxEntity,
   outboxRowKey,
-  stateEntity,
+  stateChanges,
 } from './store';
 import type { DurableFunctions } from './workerBridge';
 import { newExecutionId, WorkQueue } from './workQueue';
@@ -53,6 +59,7 @@ const MAX_TRANSACTION_ACTIONS = 100;
 
 export interface EpisodeContext {
   store: OrchestrationStore;
+  history: HistoryCache;
   queue: WorkQueue;
   functions: DurableFunctions;
   limits: TimerLimits;
@@ -62,6 +69,17 @@ export interface EpisodeContext {
 
 /** `more`: due messages were left for another episode (batch limit). */
 export type EpisodeResult = 'idle' | 'committed' | 'more' | 'conflict';
+
+export interface EpisodeOutcome {
+  result: EpisodeResult;
+  /**
+   * Visible messages left in the inbox (a suspended instance keeps all but resume and terminate; one not
+   * started yet keeps everything until its start message comes).
+   */
+  waiting: string[];
+  /** When the earliest message not yet visible (a durable timer) becomes visible. */
+  nextVisibleAt: Date | undefined;
+}
 
 interface Completion {
   status: RuntimeStatus;
@@ -140,34 +158,47 @@ function failureCompletion(name: string, message: string, details: string): Comp
   return { status: 'Failed', output: JSON.stringify(reason), reason, details: details || message };
 }
 
-export async function runEpisode(ctx: EpisodeContext, instanceId: string): Promise<EpisodeResult> {
-  const snapshot = await ctx.store.readInstance(instanceId);
+export async function runEpisode(ctx: EpisodeContext, instanceId: string): Promise<EpisodeOutcome> {
+  const inbox = await ctx.store.readInbox(instanceId);
   const now = ctx.now();
-  const due = snapshot.messages.filter((m) => m.visibleAt.getTime() <= now.getTime());
+  const due = inbox.messages.filter((m) => m.visibleAt.getTime() <= now.getTime());
+  const later = inbox.messages.filter((m) => m.visibleAt.getTime() > now.getTime());
+  const nextVisibleAt = later.reduce<Date | undefined>(
+    (earliest, m) => (earliest === undefined || m.visibleAt < earliest ? m.visibleAt : earliest),
+    undefined,
+  );
   const batch = due.slice(0, MAX_MESSAGES_PER_EPISODE);
   const done: EpisodeResult = due.length > batch.length ? 'more' : 'committed';
-  const state = snapshot.state;
+  const outcome = (result: EpisodeResult, consumed: StoredMessage[] = batch): EpisodeOutcome => {
+    const taken = new Set(consumed.map((m) => m.rowKey));
+    const waiting = result === 'more' ? [] : batch.filter((m) => !taken.has(m.rowKey)).map((m) => m.rowKey);
+    return { result, waiting, nextVisibleAt };
+  };
+  const state = inbox.state;
   if (batch.length === 0) {
-    return 'idle';
+    return outcome('idle');
   }
   if (!state) {
     // The instance was purged; its leftover messages mean nothing now.
     await ctx.store.commit(batch.map((m) => deleteAction(instanceId, m.rowKey)));
-    return done;
+    ctx.history.forget(instanceId);
+    return outcome(done);
   }
 
-  const plan = planEpisode(state, snapshot.history, batch);
+  // A finished instance takes nothing from its inbox, whatever its history says.
+  const past = isTerminal(state.runtimeStatus) ? [] : await ctx.history.historyOf(state);
+  const plan = planEpisode(state, past, batch);
   if (plan.events.length === 0) {
     if (plan.consumed.length === 0) {
-      return 'idle';
+      return outcome('idle', []);
     }
     await ctx.store.commit(plan.consumed.map((m) => deleteAction(instanceId, m.rowKey)));
-    return done;
+    return outcome(done, plan.consumed);
   }
 
-  const newEventsFrom = snapshot.history.length;
+  const newEventsFrom = past.length;
   const episodeEvents: HistoryEvent[] = [orchestratorStarted(now), ...plan.events];
-  const history = [...snapshot.history, ...episodeEvents];
+  const history = [...past, ...episodeEvents];
   const started = history.find((e): e is ExecutionStartedEvent => e.EventType === EventType.ExecutionStarted);
   const name = started?.Name ?? state.name;
 
@@ -311,16 +342,27 @@ export async function runEpisode(ctx: EpisodeContext, instanceId: string): Promi
     next.historyRows = state.historyRows + historyRows.length;
     next.outboxRows = state.outboxRows + (outboxKey ? 1 : 0);
   }
-  actions.push(['update', stateEntity(next), 'Replace', { etag: state.etag }]);
+  const stateUpdate = actions.length;
+  actions.push(['update', stateChanges(state, next), 'Merge', { etag: state.etag }]);
 
+  let committed;
   try {
-    await ctx.store.commit(actions);
+    committed = await ctx.store.commit(actions);
   } catch (error) {
     if (isStatusCode(error, 409, 412)) {
       ctx.log.debug(`Episode of ${instanceId} lost a race and will run again`);
-      return 'conflict';
+      ctx.history.forget(instanceId);
+      return outcome('conflict', plan.consumed);
     }
     throw error;
+  }
+  // The rows just written are the history's end (a new execution has none yet), and the instance row's
+  // new ETag vouches for it.
+  const etag = committed?.subResponses[stateUpdate]?.etag;
+  if (isTerminal(next.runtimeStatus)) {
+    ctx.history.forget(instanceId);
+  } else {
+    ctx.history.committed(next, etag, next.executionId === state.executionId ? [...past, ...appended] : []);
   }
 
   if (completion) {
@@ -336,5 +378,5 @@ export async function runEpisode(ctx: EpisodeContext, instanceId: string): Promi
     await ctx.queue.removeStaleRows(instanceId, next.executionId);
   }
   // A new execution's start message is already waiting.
-  return next.executionId !== state.executionId ? 'more' : done;
+  return outcome(next.executionId !== state.executionId ? 'more' : done, plan.consumed);
 }

@@ -9,7 +9,12 @@
 //   w.{execution}.{task}     activity work items
 //   o.{execution}.{n}        outbox rows: deliveries an episode committed to but has not made yet
 
-import type { TableEntity, TableEntityResult, TransactionAction } from '@azure/data-tables';
+import type {
+  TableEntity,
+  TableEntityResult,
+  TableTransactionResponse,
+  TransactionAction,
+} from '@azure/data-tables';
 import { odata, TableClient } from '@azure/data-tables';
 import { EventType } from './history';
 import type { HistoryEvent, ParentInstance } from './history';
@@ -72,6 +77,23 @@ export interface InstanceSnapshot {
   outboxes: OutboxRow[];
 }
 
+/** What an episode reads first: the instance row and its inbox (visible or not). */
+export interface Inbox {
+  state: InstanceState | undefined;
+  messages: StoredMessage[];
+}
+
+/** A row that asks for work, by key: a message, an activity work item or an outbox row. */
+export interface PendingRow {
+  instanceId: string;
+  rowKey: string;
+  kind: 'msg' | 'work' | 'outbox';
+  /** Delivery order, for messages. */
+  orderKey: string;
+  /** When the row was written (server time). */
+  writtenAt: Date | undefined;
+}
+
 export interface InstanceQuery {
   createdTimeFrom?: Date;
   createdTimeTo?: Date;
@@ -89,6 +111,10 @@ export const messageRowKey = (id: string): string => `m.${encodeKey(id)}`;
 export const workItemRowKey = (executionId: string, taskId: number): string =>
   `w.${executionId}.${pad(taskId)}`;
 export const outboxRowKey = (executionId: string, n: number): string => `o.${executionId}.${pad(n)}`;
+/** Row keys of one kind lie between `x.` and `x/` ('/' sorts right after '.'). */
+const MESSAGES_FROM = 'm.';
+const MESSAGES_TO = 'm/';
+const historyRowsEnd = (executionId: string): string => `h.${executionId}/`;
 
 type Row = TableEntityResult<Record<string, unknown>>;
 
@@ -126,6 +152,36 @@ export function stateEntity(state: InstanceState): TableEntity {
   writeLargeText(entity, 'Output', state.output);
   writeLargeText(entity, 'CustomStatus', state.customStatus);
   return entity;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
+}
+
+/**
+ * The instance row's properties that differ between two states, to merge into the row. Like the Azure
+ * Storage provider (AzureTableTrackingStore.UpdateStateAsync merges the instance row, writing the input
+ * only with ExecutionStarted), an episode leaves the input it has not changed where it is.
+ */
+export function stateChanges(before: InstanceState, after: InstanceState): TableEntity {
+  const old: Record<string, unknown> = stateEntity(before);
+  const next: Record<string, unknown> = stateEntity(after);
+  const changes: TableEntity<Record<string, unknown>> = {
+    partitionKey: encodeKey(after.instanceId),
+    rowKey: STATE_KEY,
+  };
+  for (const [name, value] of Object.entries(next)) {
+    if (!sameValue(old[name], value)) {
+      changes[name] = value;
+    }
+  }
+  for (const name of Object.keys(old)) {
+    // Parts of a text that has become shorter; nothing reads them once `<name>_parts` says so.
+    if (!(name in next)) {
+      changes[name] = '';
+    }
+  }
+  return changes;
 }
 
 function toState(row: Row): InstanceState {
@@ -350,6 +406,40 @@ export class OrchestrationStore {
     return snapshot;
   }
 
+  /** The instance row and the inbox, without the history, work items or outbox rows beside them. */
+  async readInbox(instanceId: string): Promise<Inbox> {
+    const inbox: Inbox = { state: undefined, messages: [] };
+    const rows = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: odata`PartitionKey eq ${encodeKey(instanceId)} and (RowKey eq ${STATE_KEY} or (RowKey ge ${MESSAGES_FROM} and RowKey lt ${MESSAGES_TO}))`,
+      },
+    });
+    for await (const row of rows) {
+      if (row.Kind === 'state') {
+        inbox.state = toState(row);
+      } else if (row.Kind === 'msg') {
+        inbox.messages.push(toMessage(row));
+      }
+    }
+    inbox.messages.sort((a, b) => a.orderKey.localeCompare(b.orderKey) || a.rowKey.localeCompare(b.rowKey));
+    return inbox;
+  }
+
+  /** An execution's history from its row `fromRow` on (history rows are written once, never changed). */
+  async readHistory(instanceId: string, executionId: string, fromRow = 0): Promise<HistoryEvent[]> {
+    const rows: Row[] = [];
+    const query = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: odata`PartitionKey eq ${encodeKey(instanceId)} and RowKey ge ${historyRowKey(executionId, fromRow)} and RowKey lt ${historyRowsEnd(executionId)}`,
+      },
+    });
+    for await (const row of query) {
+      rows.push(row);
+    }
+    rows.sort((a, b) => (a.rowKey ?? '').localeCompare(b.rowKey ?? ''));
+    return rows.flatMap((row) => JSON.parse(readLargeText(row, 'Events') ?? '[]') as HistoryEvent[]);
+  }
+
   /**
    * Rows of past executions (left behind by continue-as-new and restarts) in an instance's partition:
    * their history, unless it is kept for inspection (then it is set aside instead), and their outboxes.
@@ -423,14 +513,15 @@ export class OrchestrationStore {
     });
   }
 
-  /** One entity-group transaction: all of it happens or none of it (at most 100 actions, one partition). */
-  async commit(actions: TransactionAction[]): Promise<void> {
+  /**
+   * One entity-group transaction: all of it happens or none of it (at most 100 actions, one partition).
+   * The answer lists one response per action, in order, with the ETag each written row now has.
+   */
+  async commit(actions: TransactionAction[]): Promise<TableTransactionResponse | undefined> {
     if (actions.length > 100) {
       throw new Error(`A transaction holds at most 100 actions, got ${actions.length}`);
     }
-    if (actions.length > 0) {
-      await this.client.submitTransaction(actions);
-    }
+    return actions.length > 0 ? this.client.submitTransaction(actions) : undefined;
   }
 
   /** Idempotent writes that need not be atomic together, in transactions of up to 100. */
@@ -455,61 +546,57 @@ export class OrchestrationStore {
     }
   }
 
-  /** Instances with at least one visible message, oldest first. */
-  async instancesWithDueMessages(now: Date): Promise<string[]> {
-    const found = new Map<string, string>();
+  /**
+   * Everything that asks for work, keys only, in one query: visible messages, activity work items and
+   * outbox rows. What the process did not write itself (a run before a restart) is found this way.
+   */
+  async pendingRows(now: Date): Promise<PendingRow[]> {
+    const found: PendingRow[] = [];
     const rows = this.client.listEntities<Record<string, unknown>>({
       queryOptions: {
-        filter: odata`Kind eq 'msg' and VisibleAt le ${now}`,
-        select: ['PartitionKey', 'OrderKey'],
+        filter: odata`Kind eq 'work' or Kind eq 'outbox' or (Kind eq 'msg' and VisibleAt le ${now})`,
+        select: ['PartitionKey', 'RowKey', 'Kind', 'OrderKey', 'Timestamp'],
       },
     });
     for await (const row of rows) {
-      const id = decodeKey(row.partitionKey ?? '');
-      const order = str(row, 'OrderKey');
-      const known = found.get(id);
-      if (known === undefined || order < known) {
-        found.set(id, order);
+      const kind = row.Kind;
+      if ((kind === 'msg' || kind === 'work' || kind === 'outbox') && row.partitionKey && row.rowKey) {
+        found.push({
+          instanceId: decodeKey(row.partitionKey),
+          rowKey: row.rowKey,
+          kind,
+          orderKey: str(row, 'OrderKey'),
+          writtenAt: row.timestamp ? new Date(row.timestamp) : undefined,
+        });
       }
     }
-    return [...found.entries()].sort((a, b) => a[1].localeCompare(b[1])).map(([id]) => id);
+    return found;
   }
 
-  /** The earliest time a message that is not yet visible becomes visible. */
-  async nextMessageVisibleAt(now: Date): Promise<Date | undefined> {
-    let earliest: Date | undefined;
+  /** Messages not visible yet (durable timers), with the time each becomes visible. */
+  async futureMessages(now: Date): Promise<{ instanceId: string; visibleAt: Date }[]> {
+    const found: { instanceId: string; visibleAt: Date }[] = [];
     const rows = this.client.listEntities<Record<string, unknown>>({
-      queryOptions: { filter: odata`Kind eq 'msg' and VisibleAt gt ${now}`, select: ['VisibleAt'] },
+      queryOptions: {
+        filter: odata`Kind eq 'msg' and VisibleAt gt ${now}`,
+        select: ['PartitionKey', 'VisibleAt'],
+      },
     });
     for await (const row of rows) {
-      const at = date(row, 'VisibleAt');
-      if (!earliest || at < earliest) {
-        earliest = at;
+      found.push({ instanceId: decodeKey(row.partitionKey ?? ''), visibleAt: date(row, 'VisibleAt') });
+    }
+    return found;
+  }
+
+  async readOutbox(instanceId: string, rowKey: string): Promise<OutboxRow | undefined> {
+    try {
+      return toOutbox(await this.client.getEntity<Record<string, unknown>>(encodeKey(instanceId), rowKey));
+    } catch (error) {
+      if (isStatusCode(error, 404)) {
+        return undefined;
       }
+      throw error;
     }
-    return earliest;
-  }
-
-  async pendingWorkItems(): Promise<WorkItem[]> {
-    const items: WorkItem[] = [];
-    const rows = this.client.listEntities<Record<string, unknown>>({
-      queryOptions: { filter: odata`Kind eq 'work'` },
-    });
-    for await (const row of rows) {
-      items.push(toWorkItem(row));
-    }
-    return items;
-  }
-
-  async pendingOutboxes(): Promise<OutboxRow[]> {
-    const outboxes: OutboxRow[] = [];
-    const rows = this.client.listEntities<Record<string, unknown>>({
-      queryOptions: { filter: odata`Kind eq 'outbox'` },
-    });
-    for await (const row of rows) {
-      outboxes.push(toOutbox(row));
-    }
-    return outboxes;
   }
 
   async listStates(query: InstanceQuery): Promise<{ states: InstanceState[]; continuationToken?: string }> {

@@ -22,7 +22,8 @@ import {
 export interface WorkSignals {
   instanceReady(instanceId: string): void;
   workItemsReady(items: WorkItem[]): void;
-  wakeAt(at: Date): void;
+  /** A message for the instance becomes visible at `at` (a durable timer). */
+  wakeAt(instanceId: string, at: Date): void;
 }
 
 export interface StartRequest {
@@ -153,7 +154,7 @@ export class WorkQueue {
   async send(instanceId: string, message: OrchestrationMessage): Promise<void> {
     await this.store.upsert(messageEntity(instanceId, message));
     if (message.visibleAt.getTime() > Date.now()) {
-      this.signals.wakeAt(message.visibleAt);
+      this.signals.wakeAt(instanceId, message.visibleAt);
     } else {
       this.signals.instanceReady(instanceId);
     }
@@ -193,7 +194,7 @@ export class WorkQueue {
     for (const item of items) {
       if (item.type === 'message' && item.instanceId === instanceId) {
         if (item.message.visibleAt.getTime() > Date.now()) {
-          this.signals.wakeAt(item.message.visibleAt);
+          this.signals.wakeAt(instanceId, item.message.visibleAt);
         } else {
           this.signals.instanceReady(instanceId);
         }
