@@ -161,8 +161,9 @@ function carriesTag(registry: RegistryView, tag: TagFilter | undefined): boolean
 /**
  * Scans the registries at the batch's positions one after another. A registry whose scan fails is
  * reported with the reason, not retried: the ARM client has retried already, and the next sweep scans
- * it again. When ARM's budget calls for a rest, the batch stops at the registry it could not finish
- * (scanned again later: its watch rows are written the same way twice) and says how many came before it.
+ * it again. When ARM's budget calls for a rest, the batch stops at the registry it could not finish and
+ * says how many came before it; that registry is scanned again later from the start (observing its
+ * replicas a second time keeps the first-seen times the first look recorded).
  */
 export async function scanRegistriesWith(
   deps: SweepDependencies,

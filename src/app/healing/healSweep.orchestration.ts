@@ -250,7 +250,9 @@ function wakeAt(sweep: SweepRun, generation: Generation): number {
     ...(progress.running.length > 0 ? [generation.nextHealPoll] : []),
     ...(restEnd === undefined ? [] : [restEnd]),
   ];
-  return Math.max(sweep.now().getTime(), times.length === 0 ? generation.nextHealPoll : Math.min(...times));
+  // Nothing to wait for would be a slip: look again after a heal's poll delay rather than at once.
+  if (times.length === 0) return sweep.now().getTime() + healPollDelayMs(sweep);
+  return Math.max(sweep.now().getTime(), Math.min(...times));
 }
 
 /** Tasks the end of a sweep issues: what is left for the audit trail, the summary there, and the chat. */
