@@ -9,7 +9,8 @@
 // storage only the rows it does not hold yet.
 //
 // A crash before the commit leaves everything as it was (the messages are still there, the episode runs
-// again); a crash after it leaves an outbox row, which the scheduler delivers on its next pass.
+// again); a crash after it leaves an outbox row, which the scheduler delivers at its next start (or its
+// fallback poll, once the row is old).
 
 import type { TransactionAction } from '@azure/data-tables';
 import type { Logger } from '../log';
@@ -44,8 +45,8 @@ import {
   deleteAction,
   historyEntities,
   isStatusCode,
-  messageEntity,
   isTerminal,
+  messageEntity,
   outboxEntity,
   outboxRowKey,
   stateChanges,

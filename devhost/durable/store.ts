@@ -349,16 +349,21 @@ export class OrchestrationStore {
     return new OrchestrationStore(client, tableName);
   }
 
-  async readState(instanceId: string): Promise<InstanceState | undefined> {
+  /** One row of an instance's partition; undefined when there is none. */
+  private async readRow(instanceId: string, rowKey: string): Promise<Row | undefined> {
     try {
-      const row = await this.client.getEntity<Record<string, unknown>>(encodeKey(instanceId), STATE_KEY);
-      return toState(row);
+      return await this.client.getEntity<Record<string, unknown>>(encodeKey(instanceId), rowKey);
     } catch (error) {
       if (isStatusCode(error, 404)) {
         return undefined;
       }
       throw error;
     }
+  }
+
+  async readState(instanceId: string): Promise<InstanceState | undefined> {
+    const row = await this.readRow(instanceId, STATE_KEY);
+    return row && toState(row);
   }
 
   async readInstance(instanceId: string): Promise<InstanceSnapshot> {
@@ -536,14 +541,8 @@ export class OrchestrationStore {
   }
 
   async readWorkItem(instanceId: string, rowKey: string): Promise<WorkItem | undefined> {
-    try {
-      return toWorkItem(await this.client.getEntity<Record<string, unknown>>(encodeKey(instanceId), rowKey));
-    } catch (error) {
-      if (isStatusCode(error, 404)) {
-        return undefined;
-      }
-      throw error;
-    }
+    const row = await this.readRow(instanceId, rowKey);
+    return row && toWorkItem(row);
   }
 
   /**
@@ -589,14 +588,8 @@ export class OrchestrationStore {
   }
 
   async readOutbox(instanceId: string, rowKey: string): Promise<OutboxRow | undefined> {
-    try {
-      return toOutbox(await this.client.getEntity<Record<string, unknown>>(encodeKey(instanceId), rowKey));
-    } catch (error) {
-      if (isStatusCode(error, 404)) {
-        return undefined;
-      }
-      throw error;
-    }
+    const row = await this.readRow(instanceId, rowKey);
+    return row && toOutbox(row);
   }
 
   async listStates(query: InstanceQuery): Promise<{ states: InstanceState[]; continuationToken?: string }> {
