@@ -33,6 +33,7 @@ export {
   registryOfReplica,
   replicaId,
   replicaKey,
+  resourceIdShape,
   sameRegistry,
   sameReplica,
   validateRegistryName,

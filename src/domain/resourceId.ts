@@ -139,6 +139,14 @@ export function sameReplica(a: ReplicaId, b: ReplicaId): boolean {
  * segments case-insensitively as ARM does; returns the variable segments in order.
  */
 function splitId(text: string, pattern: readonly string[], shape: string, field: string): string[] {
+  const segments = segmentsFitting(text, pattern);
+  if (segments === undefined)
+    throw new ValidationError(field, `must be a resource id of the form ${shape}`, text);
+  return segments.filter((_, i) => pattern[i] === '');
+}
+
+/** The segments of `text` when it has the pattern's shape; undefined otherwise. */
+function segmentsFitting(text: string, pattern: readonly string[]): string[] | undefined {
   const withoutTrailingSlash = text.endsWith('/') ? text.slice(0, -1) : text;
   const [leading, ...segments] = withoutTrailingSlash.split('/');
   const fits =
@@ -148,8 +156,17 @@ function splitId(text: string, pattern: readonly string[], shape: string, field:
       const segment = segments[i] ?? '';
       return fixed === '' ? segment !== '' : segment.toLowerCase() === fixed;
     });
-  if (!fits) throw new ValidationError(field, `must be a resource id of the form ${shape}`, text);
-  return segments.filter((_, i) => pattern[i] === '');
+  return fits ? segments : undefined;
+}
+
+/**
+ * Which kind of id `text` is shaped as (its names not yet checked), without the cost of an exception:
+ * for callers that take either kind, such as telemetry on every scanned registry.
+ */
+export function resourceIdShape(text: string): 'registry' | 'replica' | undefined {
+  if (segmentsFitting(text, REPLICA_PATTERN) !== undefined) return 'replica';
+  if (segmentsFitting(text, REGISTRY_PATTERN) !== undefined) return 'registry';
+  return undefined;
 }
 
 function partsToRegistry(parts: readonly string[], text: string, field: string): RegistryId {

@@ -2,7 +2,13 @@
 // of an audit entry and the heal and sweep metrics it implies, a verification's verdict, a registry's
 // replicas by state, ARM's throttling. Pure, so that what operators see is tested without any exporter.
 import type { AuditRecord } from './audit';
-import { formatRegistryId, parseRegistryId, parseReplicaId, registryOfReplica } from './resourceId';
+import {
+  formatRegistryId,
+  parseRegistryId,
+  parseReplicaId,
+  registryOfReplica,
+  resourceIdShape,
+} from './resourceId';
 import { DIMENSIONS, REPLICA_STATES, TELEMETRY_EVENTS } from './telemetry';
 import type { ArmCall, Dimensions, Measurement, Severity, Signals, VerificationVerdict } from './telemetry';
 
@@ -119,27 +125,30 @@ function subscriptionOfUrl(url: string): string | undefined {
 
 /** Registry, subscription and replica of a target (a replica or registry id); nothing for others. */
 export function targetDimensions(target: string): Dimensions {
+  // Told apart by shape first: a scan sends this for every registry, and an exception costs a stack.
+  const shape = resourceIdShape(target);
   try {
-    const replica = parseReplicaId(target);
-    const registry = registryOfReplica(replica);
-    return {
-      [DIMENSIONS.registry]: formatRegistryId(registry),
-      [DIMENSIONS.subscriptionId]: registry.subscriptionId.toLowerCase(),
-      [DIMENSIONS.replicaId]: target,
-      [DIMENSIONS.region]: replica.replicaName,
-    };
+    if (shape === 'replica') {
+      const replica = parseReplicaId(target);
+      const registry = registryOfReplica(replica);
+      return {
+        [DIMENSIONS.registry]: formatRegistryId(registry),
+        [DIMENSIONS.subscriptionId]: registry.subscriptionId.toLowerCase(),
+        [DIMENSIONS.replicaId]: target,
+        [DIMENSIONS.region]: replica.replicaName,
+      };
+    }
+    if (shape === 'registry') {
+      const registry = parseRegistryId(target);
+      return {
+        [DIMENSIONS.registry]: formatRegistryId(registry),
+        [DIMENSIONS.subscriptionId]: registry.subscriptionId.toLowerCase(),
+      };
+    }
   } catch {
-    // not a replica
+    // shaped as an id, but with a name ARM would refuse
   }
-  try {
-    const registry = parseRegistryId(target);
-    return {
-      [DIMENSIONS.registry]: formatRegistryId(registry),
-      [DIMENSIONS.subscriptionId]: registry.subscriptionId.toLowerCase(),
-    };
-  } catch {
-    return {};
-  }
+  return {};
 }
 
 /**

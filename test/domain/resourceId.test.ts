@@ -9,6 +9,7 @@ import {
   registryOfReplica,
   replicaId,
   replicaKey,
+  resourceIdShape,
   sameRegistry,
   sameReplica,
 } from '../../src/domain';
@@ -312,5 +313,30 @@ describe('identity and keys', () => {
   test('registryOfReplica gives a plain registry id', () => {
     expect(registryOfReplica(westeurope)).toStrictEqual(registry);
     expect(Object.keys(registryOfReplica(westeurope))).not.toContain('replicaName');
+  });
+});
+
+describe('resourceIdShape tells the kinds of id apart without parsing their names', () => {
+  test.each([
+    ['a registry', CANONICAL, 'registry'],
+    ['a registry with a trailing slash', `${CANONICAL}/`, 'registry'],
+    ['a registry in other casing', CANONICAL.toUpperCase(), 'registry'],
+    ['a replica', `${CANONICAL}/replications/westus2`, 'replica'],
+    ['a replica in other casing', `${CANONICAL}/REPLICATIONS/westus2`, 'replica'],
+    ['a resource group', `/subscriptions/${SUB}/resourceGroups/rg-platform`, undefined],
+    ['a fleet target', 'sweep', undefined],
+    ['a replica without a name', `${CANONICAL}/replications/`, undefined],
+    [
+      'another provider',
+      `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Web/sites/app`,
+      undefined,
+    ],
+  ])('%s', (_name, text, expected) => {
+    expect(resourceIdShape(text)).toBe(expected);
+  });
+
+  test('the shape agrees with what the parsers accept', () => {
+    expect(() => parseRegistryId(CANONICAL)).not.toThrow();
+    expect(() => parseReplicaId(`${CANONICAL}/replications/westus2`)).not.toThrow();
   });
 });

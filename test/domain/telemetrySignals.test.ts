@@ -78,6 +78,14 @@ describe('one log record per audit entry', () => {
     expect(fleet.log!.dimensions.registry).toBeUndefined();
   });
 
+  test('a target shaped as an id but with a name ARM would refuse has no dimensions', () => {
+    const badName = `${REGISTRY.replace(/registries\/[^/]+$/, 'registries/not_a_registry')}`;
+    expect(auditStepSignals(record({ target: badName })).log!.dimensions.registry).toBeUndefined();
+    expect(
+      auditStepSignals(record({ target: `${badName}/replications/eastus` })).log!.dimensions.replicaId,
+    ).toBeUndefined();
+  });
+
   test.each([
     ['escalated', 'failed', 'error'],
     ['attempt-failed', 'failed', 'warning'],
