@@ -47,7 +47,6 @@ interface SweepMeasure {
   cpuSeconds: { devhost: number; azurite: number };
   /** Requests to the task hub's table, by kind, and to the app's own tables. */
   taskHubRequests: Partial<Record<RequestKind, number>>;
-  appRequests: number;
 }
 
 interface DirectMeasure {
@@ -157,7 +156,6 @@ async function runSize(registries: number, first: boolean): Promise<Record<strin
       cpuSeconds: measured.cpuSeconds,
       taskHubRequests: measured.taskHubRequests,
       taskHubRequestsPerRegistry: Number((totalOf(measured.taskHubRequests) / registries).toFixed(2)),
-      appRequests: measured.appRequests,
       summary: measured.summary,
     };
   };
@@ -291,7 +289,6 @@ async function sweepOnDevhost(stage: Stage, dryRun: boolean): Promise<SweepMeasu
           azurite: Number((cpuAfter.azurite - cpuBefore.azurite).toFixed(2)),
         },
         taskHubRequests: storage.taskHub,
-        appRequests: storage.app,
       };
     }
     await sleep(100);
@@ -408,7 +405,6 @@ async function idleCost(stage: Stage): Promise<Record<string, unknown>> {
     idleSeconds: IDLE_SECONDS,
     taskHubRequests: counts.taskHub,
     taskHubRequestsPerMinute: perMinute(totalOf(counts.taskHub)),
-    appRequestsPerMinute: perMinute(counts.app),
     devhostCpuSecondsPerMinute: perMinute(cpuAfter.devhost - cpuBefore.devhost),
     azuriteCpuSecondsPerMinute: perMinute(cpuAfter.azurite - cpuBefore.azurite),
     // The Table service is what the devhost asks; the Blob service serves only the app.

@@ -187,11 +187,14 @@ export async function runDevHost(options: DevHostOptions): Promise<RunningDevHos
 
   let engine: DurableEngine | undefined;
   if (needsDurable) {
-    const connectionString = env.AzureWebJobsStorage;
+    // The task hub's account: the setting host.json's storageProvider names, AzureWebJobsStorage by default.
+    const connectionString = env[config.storageConnectionName];
     if (!connectionString) {
       server.close();
       throw new Error(
-        'Durable functions need the AzureWebJobsStorage setting (e.g. UseDevelopmentStorage=true)',
+        config.storageConnectionName === 'AzureWebJobsStorage'
+          ? 'Durable functions need the AzureWebJobsStorage setting (e.g. UseDevelopmentStorage=true)'
+          : `Durable functions need the ${config.storageConnectionName} setting that host.json's durableTask.storageProvider names for the task hub's storage`,
       );
     }
     bindingData.value = JSON.stringify(

@@ -109,7 +109,7 @@ export interface Stage {
   host: DevHostProcess;
   admin<T = unknown>(method: string, route: string, body?: unknown): Promise<T>;
   api<T = unknown>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }>;
-  /** What the devhost and the app ask of Azurite's Table service. */
+  /** What the devhost asks of Azurite's Table service for the task hub. */
   storage: StorageCounter;
   /** Peak resident memory (MiB) of the devhost and of Azurite so far. */
   peakMemoryMiB(): { devhost: number; azurite: number };
@@ -169,10 +169,15 @@ export async function startStage(options: StageOptions): Promise<Stage> {
   const host = await startDevHost({
     appRoot: REPO_ROOT,
     env: {
-      AzureWebJobsStorage: azurite.connectionString.replace(
+      // The app's tables go straight to Azurite; only the task hub's requests pass the counting proxy
+      // (host.json's storageProvider connection, named by an app setting as in Azure), so that counting
+      // them does not slow the app's own requests.
+      AzureWebJobsStorage: azurite.connectionString,
+      TaskHubStorage: azurite.connectionString.replace(
         /TableEndpoint=[^;]*;/,
         `TableEndpoint=${storage.tableEndpoint};`,
       ),
+      AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionName: 'TaskHubStorage',
       ARM_ENDPOINT: sandbox.url,
       IDENTITY_ENDPOINT: sandbox.identityEndpoint,
       IDENTITY_HEADER: sandbox.identityHeader,

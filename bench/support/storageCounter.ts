@@ -1,6 +1,6 @@
-// Counts what the devhost and the app ask of Azurite's Table service: a plain HTTP proxy in front of it
-// that tells the task hub's table from the app's own and point reads from queries, transactions and
-// writes. Measured from outside, so the devhost needs no counter of its own.
+// Counts what the devhost asks of Azurite's Table service for its task hub: a plain HTTP proxy in front of
+// it, on the task hub's own connection (the app's tables bypass it), that tells point reads from queries,
+// transactions and writes. Measured from outside, so the devhost needs no counter of its own.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -9,8 +9,8 @@ export type RequestKind = 'point read' | 'query' | 'transaction' | 'write' | 'ta
 export interface StorageCounts {
   /** Requests about the task hub's table (`<hub>Orchestrations`), by kind. */
   taskHub: Partial<Record<RequestKind, number>>;
-  /** Requests about any other table (the app's audit trail, watch list, listings). */
-  app: number;
+  /** Requests on the same connection about any other table (none expected). */
+  other: number;
 }
 
 export interface StorageCounter {
@@ -35,7 +35,7 @@ function kindOf(method: string, pathname: string): RequestKind {
 export async function startStorageCounter(target: string, taskHubTable: string): Promise<StorageCounter> {
   const upstream = new URL(target);
   const table = taskHubTable.toLowerCase();
-  let counts: StorageCounts = { taskHub: {}, app: 0 };
+  let counts: StorageCounts = { taskHub: {}, other: 0 };
   const agent = new http.Agent({ keepAlive: true });
   const server = http.createServer((request, response) => {
     const pathname = new URL(request.url ?? '/', 'http://proxy').pathname;
@@ -46,7 +46,7 @@ export async function startStorageCounter(target: string, taskHubTable: string):
       if (about.toLowerCase().includes(table)) {
         counts.taskHub[kind] = (counts.taskHub[kind] ?? 0) + 1;
       } else {
-        counts.app += 1;
+        counts.other += 1;
       }
     };
     const forward = http.request(
@@ -77,9 +77,9 @@ export async function startStorageCounter(target: string, taskHubTable: string):
   const { port } = server.address() as AddressInfo;
   return {
     tableEndpoint: `http://127.0.0.1:${port}${upstream.pathname.replace(/\/$/, '')}`,
-    counts: () => ({ taskHub: { ...counts.taskHub }, app: counts.app }),
+    counts: () => ({ taskHub: { ...counts.taskHub }, other: counts.other }),
     reset: () => {
-      counts = { taskHub: {}, app: 0 };
+      counts = { taskHub: {}, other: 0 };
     },
     close: async () => {
       server.closeAllConnections();
