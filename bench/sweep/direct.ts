@@ -7,7 +7,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { scanRegistriesWith, listSweepSourceWith } from '../../src/app/healing/healSweep.activities';
 import type { SweepDependencies } from '../../src/app/healing/healSweep.activities';
 import type { ListSourceResult, ScanBatchResult } from '../../src/app/healing/healing.contract';
-import { replicaSetDriftCheck } from '../../src/app/desiredReplicas/replicaSetDrift';
+import { replicaSetDeclarations, replicaSetDriftCheck } from '../../src/app/desiredReplicas/replicaSetDrift';
 import { ArmClients } from '../../src/azure/armClients';
 import { DesiredReplicaStore } from '../../src/azure/desiredReplicaStore';
 import { ReplicaGateway } from '../../src/azure/replicas';
@@ -42,8 +42,9 @@ async function main(): Promise<void> {
     listing: SweepListing.fromConnectionString(settings.connectionString, settings.tableName, 'direct'),
     store: WatchStore.fromConnectionString(settings.connectionString, settings.tableName),
     budget: clients.budget,
-    // The devhost's sweep reads the (empty) declaration table per registry; so does this schedule.
+    // The devhost's sweep reads the (empty) declaration table as its scans do; so does this schedule.
     checkDrift: replicaSetDriftCheck(() => declarations),
+    declarationsIn: replicaSetDeclarations(() => declarations),
     selection: { policy: 'auto', thresholdMinutes: 0 },
   };
   const sources = sweepSources(parseRegistryScope(settings.subscriptionId));
@@ -80,7 +81,12 @@ async function main(): Promise<void> {
     });
     state.forEach((source, index) => {
       for (;;) {
-        const batch = nextScanBatch(source.dispatched, source.written, settings.parallelism - inFlight);
+        const batch = nextScanBatch(
+          source.dispatched,
+          source.written,
+          settings.parallelism - inFlight,
+          settings.parallelism,
+        );
         if (batch === undefined) return;
         source.dispatched = batch.to;
         inFlight += 1;

@@ -5,7 +5,7 @@
 import { RestError, TableClient, odata } from '@azure/data-tables';
 import type { TransactionAction } from '@azure/data-tables';
 
-import { registryKey } from '../domain';
+import { registryKey, subscriptionKeyRange } from '../domain';
 import { toKeySafe } from '../domain/audit';
 import type { AuditActor, DeclarationDiff, DesiredReplicaSet, RegistryId } from '../domain';
 
@@ -48,6 +48,12 @@ export interface ReportedDrift {
   /** A digest of the drift, so a sweep reports a drift once, not every time it sees it. */
   digest: string;
   reportedAt: string;
+}
+
+/** What a sweep needs of a registry's declaration: the current one, and the drift last reported. */
+export interface SweepDeclaration {
+  current?: DeclarationState['current'];
+  reported?: ReportedDrift;
 }
 
 /** Someone else changed the declaration between our read and our write. */
@@ -110,9 +116,7 @@ export class DesiredReplicaStore {
    * The declaration and the drift last reported, in one query of the partition: what a sweep reads per
    * registry (no ARM request).
    */
-  async readForSweep(
-    registry: RegistryId,
-  ): Promise<{ current?: DeclarationState['current']; reported?: ReportedDrift }> {
+  async readForSweep(registry: RegistryId): Promise<SweepDeclaration> {
     return this.guard(async () => {
       const partitionKey = declarationPartition(registry);
       const rows = this.table.listEntities<StoredVersion | StoredDrift>({
@@ -120,19 +124,36 @@ export class DesiredReplicaStore {
           filter: odata`PartitionKey eq ${partitionKey} and (RowKey eq ${CURRENT_ROW} or RowKey eq ${DRIFT_ROW})`,
         },
       });
-      let current: DeclarationState['current'];
-      let reported: ReportedDrift | undefined;
+      let found: SweepDeclaration = {};
+      for await (const row of rows) found = { ...found, ...sweepFieldsOf(row) };
+      return found;
+    });
+  }
+
+  /**
+   * What readForSweep reads, for every registry of a subscription in one query, as a lookup by registry
+   * (nothing: no declaration); undefined when the subscription has more than `maxRows` such rows, so that
+   * a fleet that declares most of its registries is read registry by registry instead.
+   */
+  async readSubscriptionForSweep(
+    subscriptionId: string,
+    maxRows: number,
+  ): Promise<((registry: RegistryId) => SweepDeclaration) | undefined> {
+    return this.guard(async () => {
+      const { from, to } = subscriptionKeyRange(subscriptionId);
+      const rows = this.table.listEntities<StoredVersion | StoredDrift>({
+        queryOptions: {
+          filter: odata`PartitionKey ge ${from} and PartitionKey lt ${to} and (RowKey eq ${CURRENT_ROW} or RowKey eq ${DRIFT_ROW})`,
+        },
+      });
+      const byPartition = new Map<string, SweepDeclaration>();
+      let count = 0;
       for await (const row of rows) {
-        if (row.rowKey === CURRENT_ROW) current = toState(row as StoredVersion).current;
-        else if (row.rowKey === DRIFT_ROW) {
-          const drift = row as StoredDrift;
-          reported = { digest: drift.digest, reportedAt: drift.reportedAt };
-        }
+        count += 1;
+        if (count > maxRows) return undefined;
+        byPartition.set(row.partitionKey, { ...byPartition.get(row.partitionKey), ...sweepFieldsOf(row) });
       }
-      return {
-        ...(current === undefined ? {} : { current }),
-        ...(reported === undefined ? {} : { reported }),
-      };
+      return (registry: RegistryId) => byPartition.get(declarationPartition(registry)) ?? {};
     });
   }
 
@@ -223,6 +244,19 @@ export class DesiredReplicaStore {
     });
     await this.ensured;
   }
+}
+
+/** A current or drift row's part of what a sweep reads; nothing for any other row. */
+function sweepFieldsOf(row: StoredVersion | StoredDrift): SweepDeclaration {
+  if (row.rowKey === CURRENT_ROW) {
+    const { current } = toState(row as StoredVersion);
+    return current === undefined ? {} : { current };
+  }
+  if (row.rowKey === DRIFT_ROW) {
+    const drift = row as StoredDrift;
+    return { reported: { digest: drift.digest, reportedAt: drift.reportedAt } };
+  }
+  return {};
 }
 
 export function declarationPartition(registry: RegistryId): string {

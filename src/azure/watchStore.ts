@@ -5,7 +5,7 @@
 import { RestError, TableClient, odata } from '@azure/data-tables';
 import type { TransactionAction } from '@azure/data-tables';
 
-import { registryKey, tableKey } from '../domain';
+import { registryKey, subscriptionKeyRange, tableKey } from '../domain';
 import type { RegistryId } from '../domain';
 import { planWatch } from '../domain/watch';
 import type { ObservedReplica, WatchRow } from '../domain/watch';
@@ -75,19 +75,38 @@ export class WatchStore {
     return this.read(watchPartition(registry));
   }
 
+  /**
+   * The watched rows of every registry of a subscription, in one query, as a lookup by registry (none:
+   * no rows); undefined when the subscription has more than `maxRows` of them, so that a fleet with many
+   * replicas in flight is read registry by registry instead of in ever larger answers.
+   */
+  async watchedIn(
+    subscriptionId: string,
+    maxRows: number,
+  ): Promise<((registry: RegistryId) => WatchRow[]) | undefined> {
+    await this.ensureTable();
+    const { from, to } = subscriptionKeyRange(subscriptionId);
+    const byPartition = new Map<string, WatchRow[]>();
+    let count = 0;
+    const entities = this.table.listEntities<StoredRow>({
+      queryOptions: { filter: odata`PartitionKey ge ${from} and PartitionKey lt ${to}` },
+    });
+    for await (const entity of entities) {
+      count += 1;
+      if (count > maxRows) return undefined;
+      const rows = byPartition.get(entity.partitionKey) ?? [];
+      rows.push(fromStored(entity));
+      byPartition.set(entity.partitionKey, rows);
+    }
+    return (registry) => byPartition.get(watchPartition(registry)) ?? [];
+  }
+
   private async read(partitionKey: string): Promise<WatchRow[]> {
     const rows: WatchRow[] = [];
     const entities = this.table.listEntities<StoredRow>({
       queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` },
     });
-    for await (const entity of entities) {
-      rows.push({
-        name: entity.rowKey,
-        replicaId: entity.replicaId,
-        state: entity.state,
-        firstSeenAt: entity.firstSeenAt,
-      });
-    }
+    for await (const entity of entities) rows.push(fromStored(entity));
     return rows;
   }
 
@@ -107,6 +126,15 @@ export function watchPartition(registry: RegistryId): string {
 
 export function watchRowKey(replicaName: string): string {
   return tableKey(replicaName);
+}
+
+function fromStored(entity: StoredRow): WatchRow {
+  return {
+    name: entity.rowKey,
+    replicaId: entity.replicaId,
+    state: entity.state,
+    firstSeenAt: entity.firstSeenAt,
+  };
 }
 
 function toStored(partitionKey: string, row: WatchRow): StoredRow {

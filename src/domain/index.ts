@@ -104,7 +104,14 @@ export {
   verifyAuditExport,
 } from './auditExport';
 export type { AuditExportHeader, AuditExportSeal, AuditExportVerdict } from './auditExport';
-export { MAX_KEY_CHARS, shortenDeterministically, tableKey, tableKeyProblem, toKeySafe } from './tableKey';
+export {
+  MAX_KEY_CHARS,
+  shortenDeterministically,
+  subscriptionKeyRange,
+  tableKey,
+  tableKeyProblem,
+  toKeySafe,
+} from './tableKey';
 export {
   FUNCTION_KEY_ACTOR_ID,
   approvalPolicyFor,
@@ -191,6 +198,7 @@ export {
   MAX_QUEUED_SUSPECTS,
   LISTING_PAGE_SIZE,
   MAX_SCAN_BATCH,
+  MIN_SCAN_BATCH,
   REGISTRIES_PER_SOURCE,
   EVENTS_OF_AN_EXECUTION,
   EVENTS_PER_TASK,

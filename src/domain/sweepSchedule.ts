@@ -25,6 +25,11 @@ export const REGISTRIES_PER_SOURCE = 100;
 export const LISTING_PAGE_SIZE = 100;
 /** Registries one scan activity takes at most (scanned one after another). */
 export const MAX_SCAN_BATCH = 25;
+/**
+ * Registries a scan activity takes at least while that many wait: smaller batches near the end of a
+ * listing end together sooner, but each costs the sweep's history a task.
+ */
+export const MIN_SCAN_BATCH = 7;
 /** How far (in registries) the listing may run ahead of the scans. */
 export const LISTING_LEAD = 1000;
 /**
@@ -107,17 +112,24 @@ export function singleRegistrySource(registryId: string): SweepSource {
 
 /**
  * The next registries to scan, as positions [from, to) in a source's listing: the listed registries not
- * yet dispatched, shared out over the free slots of the window so that every slot gets work, at most
- * MAX_SCAN_BATCH at a time and never across a listing page.
+ * yet dispatched, shared out over the whole window (`window` slots, the free ones included) so that
+ * every slot gets work and the last batches are small enough to end together rather than leave most of
+ * the window idle behind one long batch; at most MAX_SCAN_BATCH and at least MIN_SCAN_BATCH at a time
+ * (fewer only when fewer are waiting), never across a listing page.
  */
 export function nextScanBatch(
   dispatched: number,
   listed: number,
   freeSlots: number,
+  window: number = freeSlots,
 ): { from: number; to: number } | undefined {
   const waiting = listed - dispatched;
   if (waiting <= 0 || freeSlots <= 0) return undefined;
-  const size = Math.min(MAX_SCAN_BATCH, Math.ceil(waiting / freeSlots));
+  const shared = Math.ceil(waiting / Math.max(freeSlots, window));
+  const size = Math.min(
+    MAX_SCAN_BATCH,
+    Math.max(shared, Math.min(MIN_SCAN_BATCH, Math.ceil(waiting / freeSlots))),
+  );
   const pageEnd = (Math.floor(dispatched / LISTING_PAGE_SIZE) + 1) * LISTING_PAGE_SIZE;
   return { from: dispatched, to: Math.min(listed, dispatched + size, pageEnd) };
 }
@@ -131,11 +143,12 @@ export function fillWindow(
   listed: number,
   returned: readonly PositionRange[],
   freeSlots: number,
+  window: number = freeSlots,
 ): PositionRange[] {
   const batches = returned.slice(0, Math.max(0, freeSlots));
   let next = dispatched;
   while (batches.length < freeSlots) {
-    const batch = nextScanBatch(next, listed, freeSlots - batches.length);
+    const batch = nextScanBatch(next, listed, freeSlots - batches.length, window - batches.length);
     if (batch === undefined) break;
     batches.push(batch);
     next = batch.to;

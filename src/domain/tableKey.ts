@@ -60,3 +60,14 @@ export function shortenDeterministically(text: string, maxChars: number): string
 export function tableKey(text: string, maxChars = MAX_KEY_CHARS): string {
   return shortenDeterministically(toKeySafe(text), Math.min(maxChars, MAX_KEY_CHARS));
 }
+
+/**
+ * The key range [from, to) of every key the app builds from a resource id under `/subscriptions/<id>/`
+ * (ids are lower-cased, then made key-safe; a shortened key keeps its head, so it stays in the range).
+ * Keys compare by their characters, so the range ends where the prefix's last character is one higher.
+ */
+export function subscriptionKeyRange(subscriptionId: string): { from: string; to: string } {
+  const from = toKeySafe(`/subscriptions/${subscriptionId.toLowerCase()}/`);
+  const to = `${from.slice(0, -1)}${String.fromCharCode(from.charCodeAt(from.length - 1) + 1)}`;
+  return { from, to };
+}

@@ -133,6 +133,29 @@ describe('DesiredReplicaStore on Azurite', () => {
     expect(await store.history(registry, 10)).toHaveLength(1);
   });
 
+  test("one read of a subscription gives what the sweep reads of each registry, and nothing of another subscription's", async () => {
+    const elsewhere = parseRegistryId(
+      registryText.replace('00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-000000000002'),
+    );
+    const undeclared = parseRegistryId(registryText.replace('contosoacr', 'quietacr'));
+    await store.write(registry, {}, version(1, v1, undefined));
+    await store.write(registry, await store.read(registry), version(2, v2, v1));
+    await store.recordReportedDrift(registry, { digest: 'abc', reportedAt: '2026-11-25T10:00:00.000Z' });
+    await store.write(other, {}, version(1, v1, undefined));
+    await store.write(elsewhere, {}, version(1, v2, undefined));
+
+    const of = await store.readSubscriptionForSweep(registry.subscriptionId, 10);
+    expect(of).toBeDefined();
+    expect(of!(registry)).toEqual(await store.readForSweep(registry));
+    expect(of!(registry).current?.version).toBe(2);
+    expect(of!(other)).toEqual(await store.readForSweep(other));
+    expect(of!(undeclared)).toEqual({});
+    expect(of!(elsewhere)).toEqual({});
+    // Versions are not what a sweep reads: three rows here (two current, one drift), not five.
+    expect(await store.readSubscriptionForSweep(registry.subscriptionId, 2)).toBeUndefined();
+    expect(await store.readSubscriptionForSweep(registry.subscriptionId, 3)).toBeDefined();
+  });
+
   test('a table that cannot be reached is reported as unavailable, not as a missing declaration', async () => {
     const unreachable = new DesiredReplicaStore(
       TableClient.fromConnectionString(

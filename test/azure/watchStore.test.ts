@@ -137,4 +137,32 @@ describe('WatchStore on Azurite', () => {
     expect(removed).toEqual({});
     expect(await store.watched(registry)).toEqual([]);
   });
+
+  test("one read of a subscription gives each of its registries' rows, and none of another subscription's", async () => {
+    const elsewhere = parseRegistryId(
+      registryText.replace('00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-000000000002'),
+    );
+    const quiet = parseRegistryId(registryText.replace('contosoacr', 'quietacr'));
+    await store.observe(registry, [replica('eastus', 'Creating'), replica('uksouth', 'Updating')], at(0));
+    await store.observe(other, [replica('eastus', 'Creating')], at(5));
+    await store.observe(elsewhere, [replica('eastus', 'Creating')], at(7));
+
+    const of = await store.watchedIn(registry.subscriptionId.toUpperCase(), 10);
+    expect(of).toBeDefined();
+    const sorted = (rows: Awaited<ReturnType<WatchStore['watched']>>) =>
+      [...rows].sort((a, b) => a.name.localeCompare(b.name));
+    expect(sorted(of!(registry))).toEqual(sorted(await store.watched(registry)));
+    expect(of!(other)).toEqual(await store.watched(other));
+    expect(of!(quiet)).toEqual([]);
+    // Another subscription's registry is not in this read (its own rows are still there).
+    expect(of!(elsewhere)).toEqual([]);
+    expect(await store.watched(elsewhere)).toHaveLength(1);
+  });
+
+  test('a subscription with more rows than one read may take is left to per-registry reads', async () => {
+    await store.observe(registry, [replica('eastus', 'Creating'), replica('uksouth', 'Updating')], at(0));
+    await store.observe(other, [replica('eastus', 'Creating')], at(5));
+    expect(await store.watchedIn(registry.subscriptionId, 2)).toBeUndefined();
+    expect(await store.watchedIn(registry.subscriptionId, 3)).toBeDefined();
+  });
 });

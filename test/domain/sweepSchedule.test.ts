@@ -3,6 +3,7 @@ import {
   EVENTS_PER_TASK,
   LISTING_PAGE_SIZE,
   MAX_SCAN_BATCH,
+  MIN_SCAN_BATCH,
   REGISTRIES_PER_SOURCE,
   SWEEP_EVENTS_PER_EXECUTION,
   adaptWindow,
@@ -75,6 +76,51 @@ describe('nextScanBatch shares the waiting registries over the free slots', () =
     ['never across a page', 90, 1000, 1, { from: 90, to: LISTING_PAGE_SIZE }],
   ])('%s', (_name, dispatched, listed, free, expected) => {
     expect(nextScanBatch(dispatched, listed, free)).toEqual(expected);
+  });
+
+  test.each([
+    [
+      'the last hundred over half a window shared by the whole window',
+      900,
+      1000,
+      4,
+      8,
+      { from: 900, to: 913 },
+    ],
+    [
+      'never below MIN_SCAN_BATCH while that many wait',
+      952,
+      1000,
+      4,
+      8,
+      { from: 952, to: 952 + MIN_SCAN_BATCH },
+    ],
+    ['the last few over the free slots only', 980, 1000, 4, 8, { from: 980, to: 985 }],
+    [
+      'a long listing still fills each slot with MAX_SCAN_BATCH',
+      0,
+      1000,
+      4,
+      8,
+      { from: 0, to: MAX_SCAN_BATCH },
+    ],
+  ])('%s', (_name, dispatched, listed, free, window, expected) => {
+    expect(nextScanBatch(dispatched, listed, free, window)).toEqual(expected);
+  });
+
+  test('near the end, half a window refilled while the other half runs leaves a short tail', () => {
+    // The window refills half at a time (see the sweep): each refill shares what waits over all 8 slots.
+    const sizes: number[] = [];
+    let dispatched = 900;
+    while (dispatched < 1000) {
+      const round = fillWindow(dispatched, 1000, [], 4, 8);
+      for (const batch of round) sizes.push(batch.to - batch.from);
+      dispatched = round.at(-1)?.to ?? 1000;
+    }
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(100);
+    // Before, the last hundred went out as four batches of 25 while the other half of the window idled.
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(13);
+    expect(sizes.length).toBeLessThanOrEqual(12);
   });
 
   test('batches cover every listed registry once, in order', () => {

@@ -13,9 +13,11 @@ import {
   registrySweepInstanceId,
   replicaInstanceId,
   shortenDeterministically,
+  subscriptionKeyRange,
   tableKeyProblem,
   validateResourceGroup,
 } from '../../src/domain';
+import { declarationPartition } from '../../src/azure/desiredReplicaStore';
 import { watchPartition, watchRowKey } from '../../src/azure/watchStore';
 
 const SUB = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
@@ -146,5 +148,32 @@ describe('tableKeyProblem', () => {
     ['half of a surrogate pair', 'a\ud835b'],
   ])('names %s', (_name, key) => {
     expect(tableKeyProblem(key)).toEqual(expect.any(String));
+  });
+});
+
+describe('subscriptionKeyRange holds the keys of every registry of its subscription and no other', () => {
+  const inRange = (key: string, sub: string): boolean => {
+    const { from, to } = subscriptionKeyRange(sub);
+    return key >= from && key < to;
+  };
+  const NEIGHBOURS = ['fffffffe-ffff-ffff-ffff-ffffffffffff', '00000000-0000-0000-0000-000000000000'];
+
+  test.each(AWKWARD_GROUPS)(
+    'a registry in a resource group of %s, its key shortened or not',
+    (_name, group) => {
+      for (const name of ['a'.repeat(5), LONGEST_ACR_NAME]) {
+        const registry = registryId(SUB, validateResourceGroup(group), name);
+        for (const key of [watchPartition(registry), declarationPartition(registry)]) {
+          expect(inRange(key, SUB)).toBe(true);
+          expect(inRange(key, SUB.toUpperCase())).toBe(true);
+          for (const neighbour of NEIGHBOURS) expect(inRange(key, neighbour)).toBe(false);
+        }
+      }
+    },
+  );
+
+  test('a subscription whose id differs in its last character only is not in the range', () => {
+    const registry = registryId(`${SUB.slice(0, -1)}e`, 'rg', 'acrname');
+    expect(inRange(watchPartition(registry), SUB)).toBe(false);
   });
 });

@@ -34,8 +34,10 @@ import {
 import type { HealPolicy, ListedRegistry, RegistryView, ReplicaView, SweepSource } from '../../domain';
 import { isWatchedSuspect, minutesBetween, watchedState } from '../../domain/watch';
 import { scopeVerdict } from '../scope/scopeGuard';
-import { replicaSetDriftCheck } from '../desiredReplicas/replicaSetDrift';
-import type { DriftCheck } from '../desiredReplicas/replicaSetDrift';
+import { replicaSetDeclarations, replicaSetDriftCheck } from '../desiredReplicas/replicaSetDrift';
+import type { DriftCheck, SweepDeclarationsRead } from '../desiredReplicas/replicaSetDrift';
+import type { SweepDeclaration } from '../../azure/desiredReplicaStore';
+import type { WatchRow } from '../../domain/watch';
 import type { DriftFinding } from '../desiredReplicas/desiredReplicas.contract';
 import {
   LIST_SWEEP_SOURCE_ACTIVITY,
@@ -67,8 +69,13 @@ export interface SweepDependencies {
   store: WatchStore;
   budget: ArmBudget;
   checkDrift: DriftCheck;
+  /** Declarations of a batch's subscription in one read (see SweepDeclarationsRead). */
+  declarationsIn: SweepDeclarationsRead;
   selection: SweepSelection;
 }
+
+/** Watched rows one read of a subscription may return at most; beyond that, each registry's are read. */
+export const WATCHED_PER_SUBSCRIPTION_READ = 1000;
 
 /** Runs one ARM read when the budget can spare it. */
 type Pace = <T>(read: () => Promise<T>) => Promise<T>;
@@ -169,6 +176,17 @@ export async function scanRegistriesWith(
   deps: SweepDependencies,
   batch: ScanBatch,
 ): Promise<ScanBatchResult> {
+  // A batch of several registries reads its subscription's watched rows and declarations in one query
+  // each, beside its listing, rather than two queries per registry: both tables hold rows only for the
+  // few registries with replicas in flight or with a declaration. A read that fails or would be too large
+  // leaves each registry to read its own. (Rows read at the batch's start: only sweeps write them, and a
+  // registry's own sweep writing meanwhile moves a first-seen time by at most the batch's duration.)
+  // The first registry's list goes to ARM as soon as the listing is read; these reads end meanwhile.
+  const several = batch.to - batch.from > 1;
+  const watchedOf = several
+    ? deps.store.watchedIn(batch.subscriptionId, WATCHED_PER_SUBSCRIPTION_READ).catch(() => undefined)
+    : Promise.resolve(undefined);
+  const declarationOf = several ? deps.declarationsIn(batch.subscriptionId) : Promise.resolve(undefined);
   const registries = await deps.listing.read(batch.listingKey, batch.sourceIndex, batch.from, batch.to);
   const pace = pacer(deps.budget, batch.subscriptionId);
   const { value, budget } = await deps.budget.measure(
@@ -180,12 +198,17 @@ export async function scanRegistriesWith(
       let scanned = 0;
       for (const registry of registries) {
         try {
+          const id = parseRegistryId(registry.registryId);
           const scan = await scanRegistryWith(
             deps.gateway,
             deps.store,
             { registryId: registry.registryId, now: batch.now, thresholdMinutes: registry.thresholdMinutes },
             pace,
             deps.checkDrift,
+            {
+              watched: watchedOf.then((of) => of?.(id)),
+              declaration: declarationOf.then((of) => of?.(id)),
+            },
           );
           for (const suspect of scan.suspects) {
             suspects.push({
@@ -215,13 +238,22 @@ export async function scanRegistryWith(
   { registryId, now, thresholdMinutes }: ScanRequest,
   pace: Pace = (read) => read(),
   checkDrift: DriftCheck = replicaSetDriftCheck(),
+  /**
+   * What the scan's batch reads for every registry (never failing: undefined when it could not); what
+   * it does not have is read here.
+   */
+  known: {
+    watched?: Promise<WatchRow[] | undefined>;
+    declaration?: Promise<SweepDeclaration | undefined>;
+  } = {},
 ): Promise<ScanResult> {
   const registry = parseRegistryId(registryId);
   // The watch store and the declaration are read while ARM lists the replicas: none waits for another.
   const listing = pace(() => gateway.listReplicas(registry));
   // The desired replica set is checked against this very list: drift costs no ARM request.
-  const drifting = checkDrift(registry, listing);
-  const [replicas, watched] = await Promise.all([listing, store.watched(registry)]);
+  const drifting = (async () => checkDrift(registry, listing, await known.declaration))();
+  const watching = (async () => (await known.watched) ?? store.watched(registry))();
+  const [replicas, watched] = await Promise.all([listing, watching]);
   telemetry().replicasObserved(
     registryId,
     replicas.map((r) => r.provisioningState),
@@ -306,6 +338,7 @@ function dependencies(): SweepDependencies {
     store: watchStore(),
     budget: armBudget(),
     checkDrift: replicaSetDriftCheck(),
+    declarationsIn: replicaSetDeclarations(),
     selection: {
       ...(tag === undefined ? {} : { tag }),
       policy: healPolicy(),

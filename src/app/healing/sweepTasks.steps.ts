@@ -207,7 +207,13 @@ export function dispatch(run: SweepRun, gen: Generation): void {
     // New batches beside running ones cost the history a timer each round: a subscription's window is
     // refilled once half of it is free (or none of it runs), not slot by slot.
     if (running > 0 && window - running < Math.ceil(window / 2)) return;
-    let batches = fillWindow(source.dispatched, source.written, source.returned ?? [], window - running);
+    let batches = fillWindow(
+      source.dispatched,
+      source.written,
+      source.returned ?? [],
+      window - running,
+      window,
+    );
     if (batches.length === 0) return;
     if (!tasksFit(gen.events, batches.length, ROOM_KEPT)) {
       // A window only partly filled would leave the rest idle until the generation's last batch ends:
