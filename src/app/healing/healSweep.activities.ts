@@ -196,7 +196,28 @@ export async function scanRegistriesWith(
       const failures: ScanBatchResult['failures'] = [];
       const drift: DriftFinding[] = [];
       let scanned = 0;
-      for (const registry of registries) {
+      const listOf = (registry: ListedRegistry): Promise<ReplicaView[]> =>
+        pace(() => deps.gateway.listReplicas(parseRegistryId(registry.registryId)));
+      // Each registry's list goes to ARM as soon as the one before it is answered, while that one's rows
+      // are checked: the slot keeps one list in flight, never two. Not after a list that must wait for a
+      // rest. (A registry cut short by a rest in its confirming GET is scanned again later, and so is the
+      // one after it, whose list had gone out: one more read each.)
+      let ahead: Promise<ReplicaView[]> | undefined;
+      for (const [index, registry] of registries.entries()) {
+        const listing = ahead ?? listOf(registry);
+        const following = registries[index + 1];
+        ahead =
+          following === undefined
+            ? undefined
+            : listing.then(
+                () => listOf(following),
+                (error: unknown) => {
+                  if (error instanceof BudgetRestNeeded) throw error;
+                  return listOf(following);
+                },
+              );
+        // Read where it is used, or dropped when the batch stops short.
+        ahead?.catch(() => undefined);
         try {
           const id = parseRegistryId(registry.registryId);
           const scan = await scanRegistryWith(
@@ -206,6 +227,7 @@ export async function scanRegistriesWith(
             pace,
             deps.checkDrift,
             {
+              listing,
               watched: watchedOf.then((of) => of?.(id)),
               declaration: declarationOf.then((of) => of?.(id)),
             },
@@ -243,13 +265,15 @@ export async function scanRegistryWith(
    * it does not have is read here.
    */
   known: {
+    /** The registry's replicas as ARM is listing them, when the batch sent the list already. */
+    listing?: Promise<ReplicaView[]>;
     watched?: Promise<WatchRow[] | undefined>;
     declaration?: Promise<SweepDeclaration | undefined>;
   } = {},
 ): Promise<ScanResult> {
   const registry = parseRegistryId(registryId);
   // The watch store and the declaration are read while ARM lists the replicas: none waits for another.
-  const listing = pace(() => gateway.listReplicas(registry));
+  const listing = known.listing ?? pace(() => gateway.listReplicas(registry));
   // The desired replica set is checked against this very list: drift costs no ARM request.
   const drifting = (async () => checkDrift(registry, listing, await known.declaration))();
   const watching = (async () => (await known.watched) ?? store.watched(registry))();

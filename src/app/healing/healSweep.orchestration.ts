@@ -46,12 +46,11 @@ export function* healSweep(
   if (carried === undefined) {
     sweep.status('listing');
     generation.events += 2 * EVENTS_PER_TASK;
-    yield sweep.audit('sweep-started', 'started', { dryRun: request.dryRun });
-    const sources = (yield context.df.callActivityWithRetry(
-      SWEEP_SOURCES_ACTIVITY,
-      ACTIVITY_RETRY,
-      request.registryId ?? null,
-    )) as SweepSource[];
+    // The start is audited while the listings are worked out: neither waits for the other.
+    const [, sources] = (yield context.df.Task.all([
+      sweep.audit('sweep-started', 'started', { dryRun: request.dryRun }),
+      context.df.callActivityWithRetry(SWEEP_SOURCES_ACTIVITY, ACTIVITY_RETRY, request.registryId ?? null),
+    ])) as [unknown, SweepSource[]];
     sweep.progress.sources = sources.map((source) => ({ source, listed: false, written: 0, dispatched: 0 }));
   }
   if ((yield* runGeneration(sweep, generation)) === 'continue') {
