@@ -26,7 +26,7 @@ const PARALLELISM = 8;
 const BURST = 250;
 const REFILL_PER_SECOND = 25;
 /** The devhost's dry run and the direct schedule each run this often; the best of each is compared. */
-const RATIO_RUNS = 2;
+const RATIO_RUNS = 3;
 /** How long the devhost is watched with nothing to do, once the garbage of the last pass is collected. */
 const IDLE_SECONDS = 60;
 const IDLE_SETTLE_SECONDS = 30;
