@@ -8,7 +8,7 @@ import {
 import type { DeclarationVersion } from '../../src/azure/desiredReplicaStore';
 import { diffDeclarations, parseDesiredReplicaSet, parseRegistryId } from '../../src/domain';
 import type { DesiredReplicaSet } from '../../src/domain';
-import { storageConnectionString, uniqueTableName } from '../support/storage';
+import { storageConnectionString, uniqueTableName, unreachableTableClient } from '../support/storage';
 
 const registryText =
   '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-prod/providers/Microsoft.ContainerRegistry/registries/contosoacr';
@@ -157,13 +157,7 @@ describe('DesiredReplicaStore on Azurite', () => {
   });
 
   test('a table that cannot be reached is reported as unavailable, not as a missing declaration', async () => {
-    const unreachable = new DesiredReplicaStore(
-      TableClient.fromConnectionString(
-        'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;',
-        'unreachable',
-        { allowInsecureConnection: true, retryOptions: { maxRetries: 0 } },
-      ),
-    );
+    const unreachable = new DesiredReplicaStore(unreachableTableClient('unreachable'));
     await expect(unreachable.read(registry)).rejects.toBeInstanceOf(DeclarationStoreUnavailableError);
   });
 });

@@ -20,6 +20,18 @@ export function uniqueTableName(prefix: string): string {
   return `${prefix}${randomUUID().replace(/-/g, '').slice(0, 16)}`;
 }
 
+/**
+ * A real table client for Azurite's well-known account on a loopback port where nothing listens, with no
+ * retries: every request fails at once, as against a storage account that cannot be reached.
+ */
+export function unreachableTableClient(tableName: string): TableClient {
+  return TableClient.fromConnectionString(
+    'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;',
+    tableName,
+    { allowInsecureConnection: true, retryOptions: { maxRetries: 0 } },
+  );
+}
+
 /** A fresh audit key, as `AUDIT_SIGNING_KEY` would hold it decoded. */
 export function testAuditKey(): Buffer {
   return randomBytes(32);

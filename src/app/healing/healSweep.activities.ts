@@ -180,8 +180,8 @@ export async function scanRegistriesWith(
   // each, beside its listing, rather than two queries per registry: both tables hold rows only for the
   // few registries with replicas in flight or with a declaration. A read that fails or would be too large
   // leaves each registry to read its own. (Rows read at the batch's start: only sweeps write them, and a
-  // registry's own sweep writing meanwhile moves a first-seen time by at most the batch's duration.)
-  // The first registry's list goes to ARM as soon as the listing is read; these reads end meanwhile.
+  // registry's own sweep writing meanwhile moves a first-seen time by at most the batch's duration.) They
+  // are not awaited here: the first registry's list goes to ARM as soon as the listing is read.
   const several = batch.to - batch.from > 1;
   const watchedOf = several
     ? deps.store.watchedIn(batch.subscriptionId, WATCHED_PER_SUBSCRIPTION_READ).catch(() => undefined)

@@ -1,7 +1,7 @@
 // The sweep's drift check with the declarations a scan batch read for its whole subscription: a registry
 // whose declaration the batch has is checked without a read of its own, and a subscription read that
 // fails leaves each registry to read its own (the check never fails a scan). On Azurite; the unreachable
-// store is a real client pointed at a port where nothing listens.
+// store is a real client pointed at a port where nothing listens (test/support/storage).
 import { TableClient } from '@azure/data-tables';
 
 import { DesiredReplicaStore } from '../../../src/azure/desiredReplicaStore';
@@ -12,7 +12,7 @@ import {
 } from '../../../src/app/desiredReplicas/replicaSetDrift';
 import { diffDeclarations, parseDesiredReplicaSet, parseRegistryId } from '../../../src/domain';
 import type { ReplicaView } from '../../../src/domain';
-import { storageConnectionString, uniqueTableName } from '../../support/storage';
+import { storageConnectionString, uniqueTableName, unreachableTableClient } from '../../support/storage';
 
 const SUB = '00000000-0000-0000-0000-00000000d1f7';
 const registryText = `/subscriptions/${SUB}/resourceGroups/rg-drift/providers/Microsoft.ContainerRegistry/registries/crdrift01`;
@@ -45,13 +45,7 @@ function replica(location: string): ReplicaView {
 /** Only eastus is there: uksouth is missing. */
 const listed = (): Promise<ReplicaView[]> => Promise.resolve([replica('westeurope'), replica('eastus')]);
 
-const unreachable = new DesiredReplicaStore(
-  TableClient.fromConnectionString(
-    'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;',
-    'unreachable',
-    { allowInsecureConnection: true, retryOptions: { maxRetries: 0 } },
-  ),
-);
+const unreachable = new DesiredReplicaStore(unreachableTableClient('unreachable'));
 
 describe('the drift check with declarations read for a whole subscription', () => {
   let table: TableClient;
