@@ -13,7 +13,7 @@ import { DesiredReplicaStore } from '../../src/azure/desiredReplicaStore';
 import { ReplicaGateway } from '../../src/azure/replicas';
 import { SweepListing } from '../../src/azure/sweepListing';
 import { WatchStore } from '../../src/azure/watchStore';
-import { LISTING_LEAD, nextScanBatch, parseRegistryScope, sweepSources } from '../../src/domain';
+import { LISTING_LEAD, fillWindow, parseRegistryScope, sweepSources } from '../../src/domain';
 
 export interface DirectSettings {
   armEndpoint: string;
@@ -80,16 +80,12 @@ async function main(): Promise<void> {
       );
     });
     state.forEach((source, index) => {
-      for (;;) {
-        const batch = nextScanBatch(
-          source.dispatched,
-          source.written,
-          settings.parallelism - inFlight,
-          settings.parallelism,
-        );
-        if (batch === undefined) return;
+      // As the sweep does: the window is refilled once half of it is free (or none of it runs).
+      const window = settings.parallelism;
+      if (inFlight > 0 && window - inFlight < Math.ceil(window / 2)) return;
+      for (const batch of fillWindow(source.dispatched, source.written, [], window - inFlight, window)) {
         source.dispatched = batch.to;
-        inFlight += 1;
+        inFlight += batch.slots;
         const scan = {
           listingKey: 'direct',
           sourceIndex: index,
@@ -99,7 +95,7 @@ async function main(): Promise<void> {
         };
         queue.push(
           scanRegistriesWith(deps, scan).then((result: ScanBatchResult) => () => {
-            inFlight -= 1;
+            inFlight -= batch.slots;
             scanned += result.scanned;
           }),
         );

@@ -199,6 +199,7 @@ export {
   LISTING_PAGE_SIZE,
   MAX_SCAN_BATCH,
   MIN_SCAN_BATCH,
+  MAX_SLOTS_PER_SCAN,
   REGISTRIES_PER_SOURCE,
   EVENTS_OF_AN_EXECUTION,
   EVENTS_PER_TASK,
@@ -206,13 +207,15 @@ export {
   adaptWindow,
   fillWindow,
   nextScanBatch,
+  positionsLeft,
   restUntil,
   secondsLeft,
   singleRegistrySource,
+  slotsPerScan,
   sweepSources,
   tasksFit,
 } from './sweepSchedule';
-export type { ListedRegistry, PositionRange, SweepPace, SweepSource } from './sweepSchedule';
+export type { ListedRegistry, PositionRange, ScanRange, SweepPace, SweepSource } from './sweepSchedule';
 export {
   ARM_READ_BUDGET,
   SWEEP_READ_RESERVE,

@@ -23,13 +23,19 @@ export interface ListedRegistry {
 export const REGISTRIES_PER_SOURCE = 100;
 /** Listed registries are kept in pages of this many; a scan batch never spans two pages. */
 export const LISTING_PAGE_SIZE = 100;
-/** Registries one scan activity takes at most (scanned one after another). */
+/** Registries one slot of a scan activity takes at most (that slot scans them one after another). */
 export const MAX_SCAN_BATCH = 25;
 /**
- * Registries a scan activity takes at least while that many wait: smaller batches near the end of a
- * listing end together sooner, but each costs the sweep's history a task.
+ * Registries one slot of a scan activity takes at least while that many wait: smaller batches near the
+ * end of a listing end together sooner, but each costs the sweep's history a task.
  */
 export const MIN_SCAN_BATCH = 7;
+/**
+ * Slots of the window one scan activity holds at most: that many of its registries are in flight at
+ * once. Each task costs the sweep's history the same whatever it holds, so fewer, wider tasks let a
+ * generation keep the window full for longer before it continues as new.
+ */
+export const MAX_SLOTS_PER_SCAN = 4;
 /** How far (in registries) the listing may run ahead of the scans. */
 export const LISTING_LEAD = 1000;
 /**
@@ -111,32 +117,46 @@ export function singleRegistrySource(registryId: string): SweepSource {
 }
 
 /**
- * The next registries to scan, as positions [from, to) in a source's listing: the listed registries not
- * yet dispatched, shared out over the whole window (`window` slots, the free ones included) so that
- * every slot gets work and the last batches are small enough to end together rather than leave most of
- * the window idle behind one long batch; at most MAX_SCAN_BATCH and at least MIN_SCAN_BATCH at a time
- * (fewer only when fewer are waiting), never across a listing page.
+ * Slots each scan task of a window holds: up to MAX_SLOTS_PER_SCAN, and never more than half the window,
+ * so that a window always has two tasks or more and one of them runs while the sweep refills the other's
+ * slots.
+ */
+export function slotsPerScan(window: number): number {
+  return Math.max(1, Math.min(MAX_SLOTS_PER_SCAN, Math.ceil(window / 2)));
+}
+
+/**
+ * The next registries to scan, as positions [from, to) in a source's listing, for a task holding `slots`
+ * slots of the window: the listed registries not yet dispatched, shared out over the whole window
+ * (`window` slots, the free ones included) so that every slot gets work and the last batches are small
+ * enough to end together rather than leave most of the window idle behind one long batch; per slot at
+ * most MAX_SCAN_BATCH and at least MIN_SCAN_BATCH (fewer only when fewer are waiting), never across a
+ * listing page. A batch holds no more slots than it has registries.
  */
 export function nextScanBatch(
   dispatched: number,
   listed: number,
   freeSlots: number,
   window: number = freeSlots,
-): { from: number; to: number } | undefined {
+  slots = 1,
+): ScanRange | undefined {
   const waiting = listed - dispatched;
   if (waiting <= 0 || freeSlots <= 0) return undefined;
   const shared = Math.ceil(waiting / Math.max(freeSlots, window));
-  const size = Math.min(
+  const perSlot = Math.min(
     MAX_SCAN_BATCH,
     Math.max(shared, Math.min(MIN_SCAN_BATCH, Math.ceil(waiting / freeSlots))),
   );
+  const held = Math.max(1, Math.min(slots, freeSlots));
   const pageEnd = (Math.floor(dispatched / LISTING_PAGE_SIZE) + 1) * LISTING_PAGE_SIZE;
-  return { from: dispatched, to: Math.min(listed, dispatched + size, pageEnd) };
+  const to = Math.min(listed, dispatched + perSlot * held, pageEnd);
+  return { from: dispatched, to, slots: Math.min(held, to - dispatched) };
 }
 
 /**
- * The batches that fill `freeSlots` of a window from one listing: positions put back by batches that
- * stopped short first (each as it was), then the next positions listed (see nextScanBatch).
+ * The batches that fill `freeSlots` of a window of `window` slots from one listing, each holding up to
+ * slotsPerScan(window) slots: positions put back by batches that stopped short first (each range as it
+ * was), then the next positions listed (see nextScanBatch).
  */
 export function fillWindow(
   dispatched: number,
@@ -144,14 +164,26 @@ export function fillWindow(
   returned: readonly PositionRange[],
   freeSlots: number,
   window: number = freeSlots,
-): PositionRange[] {
-  const batches = returned.slice(0, Math.max(0, freeSlots));
+): ScanRange[] {
+  const perTask = slotsPerScan(window);
+  const batches: ScanRange[] = [];
+  let free = Math.max(0, freeSlots);
+  let shared = window;
+  for (const range of returned) {
+    if (free <= 0) break;
+    const slots = Math.max(1, Math.min(perTask, free, range.to - range.from));
+    batches.push({ from: range.from, to: range.to, slots });
+    free -= slots;
+    shared -= slots;
+  }
   let next = dispatched;
-  while (batches.length < freeSlots) {
-    const batch = nextScanBatch(next, listed, freeSlots - batches.length, window - batches.length);
+  while (free > 0) {
+    const batch = nextScanBatch(next, listed, free, shared, Math.min(perTask, free));
     if (batch === undefined) break;
     batches.push(batch);
     next = batch.to;
+    free -= batch.slots;
+    shared -= batch.slots;
   }
   return batches;
 }
@@ -202,6 +234,26 @@ export function secondsLeft(pace: SweepPace): number | undefined {
 export interface PositionRange {
   from: number;
   to: number;
+}
+
+/** Positions [from, to) of a listing for one scan task, and the slots of the window it holds. */
+export interface ScanRange extends PositionRange {
+  slots: number;
+}
+
+/**
+ * The positions [from, from + done.length) where `done` is false, as few ranges as cover them, in order
+ * (what a scan that stopped short puts back).
+ */
+export function positionsLeft(from: number, done: readonly boolean[]): PositionRange[] {
+  const ranges: PositionRange[] = [];
+  done.forEach((scanned, offset) => {
+    if (scanned) return;
+    const last = ranges.at(-1);
+    if (last !== undefined && last.to === from + offset) last.to += 1;
+    else ranges.push({ from: from + offset, to: from + offset + 1 });
+  });
+  return ranges;
 }
 
 /**

@@ -4,15 +4,18 @@ import {
   LISTING_PAGE_SIZE,
   MAX_SCAN_BATCH,
   MIN_SCAN_BATCH,
+  MAX_SLOTS_PER_SCAN,
   REGISTRIES_PER_SOURCE,
   SWEEP_EVENTS_PER_EXECUTION,
   adaptWindow,
   fillWindow,
   nextScanBatch,
   parseRegistryScope,
+  positionsLeft,
   restUntil,
   secondsLeft,
   singleRegistrySource,
+  slotsPerScan,
   sweepSources,
   tasksFit,
 } from '../../src/domain';
@@ -66,46 +69,44 @@ describe('sweepSources covers a scope with one listing per subscription, resourc
 });
 
 describe('nextScanBatch shares the waiting registries over the free slots', () => {
+  const one = (from: number, to: number) => ({ from, to, slots: 1 });
   test.each([
     ['nothing listed yet', 0, 0, 8, undefined],
     ['no free slot', 0, 100, 0, undefined],
-    ['a small fleet is spread over every slot', 0, 5, 2, { from: 0, to: 3 }],
-    ['the rest goes to the last slot', 3, 5, 1, { from: 3, to: 5 }],
-    ['a page of a hundred over eight slots', 0, 100, 8, { from: 0, to: 13 }],
-    ['never more than MAX_SCAN_BATCH', 0, 1000, 2, { from: 0, to: MAX_SCAN_BATCH }],
-    ['never across a page', 90, 1000, 1, { from: 90, to: LISTING_PAGE_SIZE }],
+    ['a small fleet is spread over every slot', 0, 5, 2, one(0, 3)],
+    ['the rest goes to the last slot', 3, 5, 1, one(3, 5)],
+    ['a page of a hundred over eight slots', 0, 100, 8, one(0, 13)],
+    ['never more than MAX_SCAN_BATCH', 0, 1000, 2, one(0, MAX_SCAN_BATCH)],
+    ['never across a page', 90, 1000, 1, one(90, LISTING_PAGE_SIZE)],
   ])('%s', (_name, dispatched, listed, free, expected) => {
     expect(nextScanBatch(dispatched, listed, free)).toEqual(expected);
   });
 
   test.each([
-    [
-      'the last hundred over half a window shared by the whole window',
-      900,
-      1000,
-      4,
-      8,
-      { from: 900, to: 913 },
-    ],
-    [
-      'never below MIN_SCAN_BATCH while that many wait',
-      952,
-      1000,
-      4,
-      8,
-      { from: 952, to: 952 + MIN_SCAN_BATCH },
-    ],
-    ['the last few over the free slots only', 980, 1000, 4, 8, { from: 980, to: 985 }],
-    [
-      'a long listing still fills each slot with MAX_SCAN_BATCH',
-      0,
-      1000,
-      4,
-      8,
-      { from: 0, to: MAX_SCAN_BATCH },
-    ],
+    ['the last hundred over half a window shared by the whole window', 900, 1000, 4, 8, one(900, 913)],
+    ['never below MIN_SCAN_BATCH while that many wait', 952, 1000, 4, 8, one(952, 952 + MIN_SCAN_BATCH)],
+    ['the last few over the free slots only', 980, 1000, 4, 8, one(980, 985)],
+    ['a long listing still fills each slot with MAX_SCAN_BATCH', 0, 1000, 4, 8, one(0, MAX_SCAN_BATCH)],
   ])('%s', (_name, dispatched, listed, free, window, expected) => {
     expect(nextScanBatch(dispatched, listed, free, window)).toEqual(expected);
+  });
+
+  test.each([
+    [
+      "a task of four slots takes four slots' share",
+      0,
+      1000,
+      8,
+      8,
+      4,
+      { from: 0, to: 4 * MAX_SCAN_BATCH, slots: 4 },
+    ],
+    ['still within one page', 150, 1000, 8, 8, 4, { from: 150, to: 200, slots: 4 }],
+    ['the last hundred over the whole window', 900, 1000, 4, 8, 4, { from: 900, to: 952, slots: 4 }],
+    ['no more slots than registries', 998, 1000, 4, 8, 4, { from: 998, to: 1000, slots: 2 }],
+    ['no more slots than are free', 0, 1000, 2, 8, 4, { from: 0, to: 2 * MAX_SCAN_BATCH, slots: 2 }],
+  ])('%s', (_name, dispatched, listed, free, window, slots, expected) => {
+    expect(nextScanBatch(dispatched, listed, free, window, slots)).toEqual(expected);
   });
 
   test('near the end, half a window refilled while the other half runs leaves a short tail', () => {
@@ -114,22 +115,21 @@ describe('nextScanBatch shares the waiting registries over the free slots', () =
     let dispatched = 900;
     while (dispatched < 1000) {
       const round = fillWindow(dispatched, 1000, [], 4, 8);
-      for (const batch of round) sizes.push(batch.to - batch.from);
+      for (const batch of round) sizes.push((batch.to - batch.from) / batch.slots);
       dispatched = round.at(-1)?.to ?? 1000;
     }
-    expect(sizes.reduce((a, b) => a + b, 0)).toBe(100);
     // Before, the last hundred went out as four batches of 25 while the other half of the window idled.
     expect(Math.max(...sizes)).toBeLessThanOrEqual(13);
-    expect(sizes.length).toBeLessThanOrEqual(12);
+    expect(sizes.length).toBeLessThanOrEqual(4);
   });
 
-  test('batches cover every listed registry once, in order', () => {
+  test.each([1, 2, 4, 8])('batches of %i slots cover every listed registry once, in order', (slots) => {
     const covered: number[] = [];
     let dispatched = 0;
     for (
-      let batch = nextScanBatch(0, 1234, 8);
+      let batch = nextScanBatch(0, 1234, 8, 8, slots);
       batch !== undefined;
-      batch = nextScanBatch(dispatched, 1234, 8)
+      batch = nextScanBatch(dispatched, 1234, 8, 8, slots)
     ) {
       for (let p = batch.from; p < batch.to; p += 1) covered.push(p);
       dispatched = batch.to;
@@ -138,33 +138,59 @@ describe('nextScanBatch shares the waiting registries over the free slots', () =
   });
 });
 
+describe('slotsPerScan: the slots one scan task holds', () => {
+  test.each([
+    [1, 1],
+    [2, 1],
+    [3, 2],
+    [4, 2],
+    [8, MAX_SLOTS_PER_SCAN],
+    [16, MAX_SLOTS_PER_SCAN],
+  ])('a window of %i gives tasks of %i', (window, slots) => {
+    expect(slotsPerScan(window)).toBe(slots);
+  });
+});
+
 describe('fillWindow: the batches that fill the free slots of a window', () => {
   test.each([
     [
-      'from the listing alone',
+      'from the listing alone, two slots a task in a window of four',
       0,
       100,
       [],
       4,
+      4,
       [
-        [0, 25],
-        [25, 50],
-        [50, 75],
-        [75, 100],
+        [0, 50, 2],
+        [50, 100, 2],
+      ],
+    ],
+    ['half a window of eight: one task of four', 0, 1000, [], 4, 8, [[0, 100, 4]]],
+    [
+      'a whole window of eight: two tasks of four',
+      200,
+      1000,
+      [],
+      8,
+      8,
+      [
+        [200, 300, 4],
+        [300, 400, 4],
       ],
     ],
     [
-      'positions put back go first, as they were',
+      'positions put back go first, as they were, with no more slots than registries',
       100,
       100,
       [
-        [5, 10],
+        [5, 6],
         [17, 25],
       ],
-      3,
+      4,
+      4,
       [
-        [5, 10],
-        [17, 25],
+        [5, 6, 1],
+        [17, 25, 2],
       ],
     ],
     [
@@ -172,11 +198,11 @@ describe('fillWindow: the batches that fill the free slots of a window', () => {
       50,
       100,
       [[5, 10]],
-      3,
+      4,
+      4,
       [
-        [5, 10],
-        [50, 75],
-        [75, 100],
+        [5, 10, 2],
+        [50, 100, 2],
       ],
     ],
     [
@@ -188,12 +214,45 @@ describe('fillWindow: the batches that fill the free slots of a window', () => {
         [17, 25],
       ],
       1,
-      [[5, 10]],
+      8,
+      [[5, 10, 1]],
     ],
-    ['nothing when no slot is free', 0, 1000, [], 0, []],
-  ])('%s', (_name, dispatched, listed, returned, free, expected) => {
+    ['a window of one: one slot a task', 0, 1000, [], 1, 1, [[0, 25, 1]]],
+    ['nothing when no slot is free', 0, 1000, [], 0, 8, []],
+  ])('%s', (_name, dispatched, listed, returned, free, window, expected) => {
     const ranges = (pairs: number[][]) => pairs.map(([from = 0, to = 0]) => ({ from, to }));
-    expect(fillWindow(dispatched, listed, ranges(returned), free)).toEqual(ranges(expected));
+    const batches = (triples: number[][]) =>
+      triples.map(([from = 0, to = 0, slots = 0]) => ({ from, to, slots }));
+    expect(fillWindow(dispatched, listed, ranges(returned), free, window)).toEqual(batches(expected));
+  });
+
+  test('every slot it gives is free, and a window is never held by fewer than two tasks', () => {
+    for (let window = 1; window <= 16; window += 1) {
+      for (let free = 0; free <= window; free += 1) {
+        const batches = fillWindow(0, 10_000, [], free, window);
+        expect(batches.reduce((sum, b) => sum + b.slots, 0)).toBeLessThanOrEqual(free);
+        if (window > 1) for (const b of batches) expect(b.slots).toBeLessThanOrEqual(Math.ceil(window / 2));
+      }
+    }
+  });
+});
+
+describe('positionsLeft: what a scan that stopped short puts back', () => {
+  test.each([
+    ['everything scanned', [true, true, true], []],
+    ['a tail', [true, true, false, false], [[12, 14]]],
+    [
+      'gaps between slots',
+      [true, false, true, false, false, true, false],
+      [
+        [11, 12],
+        [13, 15],
+        [16, 17],
+      ],
+    ],
+    ['nothing scanned', [false, false], [[10, 12]]],
+  ])('%s', (_name, done, expected) => {
+    expect(positionsLeft(10, done)).toEqual(expected.map(([from = 0, to = 0]) => ({ from, to })));
   });
 });
 

@@ -3,8 +3,8 @@
 // and it keeps a reserve for the app's other operations: a user's create during the sweep is never
 // throttled (ARM holds one registry's list back until the create is under way, so the sweep is still
 // scanning then). It starts the heal of a suspect while its scan of the rest of the fleet goes on, and its
-// scans slide: new batches go out while earlier ones still run (one registry in the second batch answers
-// slowly, so that batch still runs when the first ends), up to HEAL_PARALLELISM at once.
+// scans slide: new batches go out while earlier ones still run (one registry in the first batch answers
+// slowly, so that batch still runs when the second ends), up to HEAL_PARALLELISM slots at once.
 import { EventType } from '@acr-replica-guard/devhost';
 import type { HistoryEvent } from '@acr-replica-guard/devhost';
 import { SWEEP_INSTANCE_ID } from '../../src/domain';
@@ -16,8 +16,8 @@ import type { AppHarness } from './appHarness';
 const REGISTRIES = 400;
 const RG = 'rg-budget';
 /**
- * In the second of the first eight batches (positions 13 to 25 of ARM's first page of 100): ARM takes
- * seconds to list its replicas, while a whole batch of other registries takes a fraction of that.
+ * In the first of the first two batches (positions 0 to 51 of ARM's first page of 100, four slots each):
+ * ARM takes seconds to list its replicas, while a whole batch of other registries takes a fraction of that.
  */
 const SLOW = 'crfleet0019';
 const SLOW_MS = 5_000;
@@ -143,21 +143,28 @@ test("a dry-run sweep of 400 registries meets no 429 of ARM's bucket, heals whil
   expect(log.counts['Registries_List 200']).toBe(REGISTRIES / 100);
 }, 180_000);
 
-test('the scans of that sweep ran in a sliding window: up to eight at once, new ones issued beside running ones', async () => {
+test('the scans of that sweep ran in a sliding window: up to eight slots at once, new scans issued beside running ones', async () => {
   const answer = await app.api(`/devhost/instances/${SWEEP_INSTANCE_ID}/history?executions=all`);
   expect(answer.status).toBe(200);
   const executions = answer.json<HistoryEvent[][]>();
   let most = 0;
+  let widest = 0;
   let besideEarlier = 0;
   for (const history of executions) {
-    const running = new Map<number, number>();
+    // Each scan's episode and the slots of the window it holds (registries in flight at once).
+    const running = new Map<number, { episode: number; slots: number }>();
     let episode = 0;
     for (const event of history) {
       if (event.EventType === EventType.OrchestratorStarted) episode += 1;
       if (event.EventType === EventType.TaskScheduled && event.Name === 'sweepScanRegistries') {
-        if ([...running.values()].some((at) => at < episode)) besideEarlier += 1;
-        running.set(event.EventId, episode);
-        most = Math.max(most, running.size);
+        if ([...running.values()].some((scan) => scan.episode < episode)) besideEarlier += 1;
+        const { slots = 1 } = JSON.parse(event.Input ?? '{}') as { slots?: number };
+        running.set(event.EventId, { episode, slots });
+        widest = Math.max(widest, slots);
+        most = Math.max(
+          most,
+          [...running.values()].reduce((sum, scan) => sum + scan.slots, 0),
+        );
       }
       if (event.EventType === EventType.TaskCompleted) running.delete(event.TaskScheduledId);
     }
@@ -165,6 +172,8 @@ test('the scans of that sweep ran in a sliding window: up to eight at once, new 
     expect(running.size).toBe(0);
   }
   expect(most).toBe(8);
+  // Scans of four slots: two fill the window, and one is refilled while the other runs.
+  expect(widest).toBe(4);
   // At least the first batch's successor went out while the slow second batch still ran.
   expect(besideEarlier).toBeGreaterThan(0);
 });

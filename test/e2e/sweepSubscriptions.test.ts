@@ -76,20 +76,27 @@ test('two subscriptions are scanned side by side, each with its own window and o
     expect(log.counts['Replications_List 200']).toBe(PER_SUBSCRIPTION);
   }
 
-  // Scan batches in flight at once, by subscription: two each (HEAL_PARALLELISM), four together.
+  // Slots of the windows held at once, by subscription: two each (HEAL_PARALLELISM), four together.
   const executions = (await app.api(`/devhost/instances/${SWEEP_INSTANCE_ID}/history?executions=all`)).json<
     HistoryEvent[][]
   >();
   let most = 0;
   for (const history of executions) {
-    const running = new Map<number, string>();
+    const running = new Map<number, { subscriptionId: string; slots: number }>();
+    const held = (subscriptionId?: string): number =>
+      [...running.values()]
+        .filter((scan) => subscriptionId === undefined || scan.subscriptionId === subscriptionId)
+        .reduce((sum, scan) => sum + scan.slots, 0);
     for (const event of history) {
       if (event.EventType === EventType.TaskScheduled && event.Name === 'sweepScanRegistries') {
-        const input = JSON.parse(event.Input ?? '{}') as { subscriptionId: string };
-        running.set(event.EventId, input.subscriptionId);
-        most = Math.max(most, running.size);
+        const { subscriptionId, slots = 1 } = JSON.parse(event.Input ?? '{}') as {
+          subscriptionId: string;
+          slots?: number;
+        };
+        running.set(event.EventId, { subscriptionId, slots });
+        most = Math.max(most, held());
         for (const subscriptionId of [app.subscriptionId, second]) {
-          expect([...running.values()].filter((s) => s === subscriptionId).length).toBeLessThanOrEqual(2);
+          expect(held(subscriptionId)).toBeLessThanOrEqual(2);
         }
       }
       if (event.EventType === EventType.TaskCompleted) running.delete(event.TaskScheduledId);

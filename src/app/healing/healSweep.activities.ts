@@ -21,12 +21,14 @@ import { telemetry } from '../../telemetry/telemetry';
 import { healPolicy, healRegistryTag, registryScope, stuckAfterMinutes } from '../../config/settings';
 import type { TagFilter } from '../../config/settings';
 import {
+  MAX_SLOTS_PER_SCAN,
   SWEEP_READ_RESERVE,
   SWEEP_READ_WAIT_MS,
   healPolicyFor,
   isPremium,
   parseRegistryId,
   parseReplicaId,
+  positionsLeft,
   singleRegistrySource,
   stuckAfterMinutesFor,
   sweepSources,
@@ -166,11 +168,12 @@ function carriesTag(registry: RegistryView, tag: TagFilter | undefined): boolean
 }
 
 /**
- * Scans the registries at the batch's positions one after another. A registry whose scan fails is
- * reported with the reason, not retried: the ARM client has retried already, and the next sweep scans
- * it again. When ARM's budget calls for a rest, the batch stops at the registry it could not finish and
- * says how many came before it; that registry is scanned again later from the start (observing its
- * replicas a second time keeps the first-seen times the first look recorded).
+ * Scans the registries at the batch's positions, as many at once as the batch holds slots of the sweep's
+ * window: each slot scans one registry after another, taking the next position not yet taken. A registry
+ * whose scan fails is reported with the reason, not retried: the ARM client has retried already, and the
+ * next sweep scans it again. When ARM's budget calls for a rest, no slot takes another registry, and the
+ * batch says which positions it did not finish; those registries are scanned again later from the start
+ * (observing their replicas a second time keeps the first-seen times the first look recorded).
  */
 export async function scanRegistriesWith(
   deps: SweepDependencies,
@@ -181,7 +184,7 @@ export async function scanRegistriesWith(
   // few registries with replicas in flight or with a declaration. A read that fails or would be too large
   // leaves each registry to read its own. (Rows read at the batch's start: only sweeps write them, and a
   // registry's own sweep writing meanwhile moves a first-seen time by at most the batch's duration.) They
-  // are not awaited here: the first registry's list goes to ARM as soon as the listing is read.
+  // are not awaited here: the first registries' lists go to ARM as soon as the listing is read.
   const several = batch.to - batch.from > 1;
   const watchedOf = several
     ? deps.store.watchedIn(batch.subscriptionId, WATCHED_PER_SUBSCRIPTION_READ).catch(() => undefined)
@@ -189,69 +192,101 @@ export async function scanRegistriesWith(
   const declarationOf = several ? deps.declarationsIn(batch.subscriptionId) : Promise.resolve(undefined);
   const registries = await deps.listing.read(batch.listingKey, batch.sourceIndex, batch.from, batch.to);
   const pace = pacer(deps.budget, batch.subscriptionId);
+  const slots = Math.max(1, Math.min(MAX_SLOTS_PER_SCAN, Math.floor(batch.slots ?? 1)));
   const { value, budget } = await deps.budget.measure(
     batch.subscriptionId,
     async () => {
       const suspects: FoundSuspect[] = [];
       const failures: ScanBatchResult['failures'] = [];
       const drift: DriftFinding[] = [];
-      let scanned = 0;
-      const listOf = (registry: ListedRegistry): Promise<ReplicaView[]> =>
-        pace(() => deps.gateway.listReplicas(parseRegistryId(registry.registryId)));
-      // Each registry's list goes to ARM as soon as the one before it is answered, while that one's rows
-      // are checked: the slot keeps one list in flight, never two. Not after a list that must wait for a
-      // rest. (A registry cut short by a rest in its confirming GET is scanned again later, and so is the
-      // one after it, whose list had gone out: one more read each.)
-      let ahead: Promise<ReplicaView[]> | undefined;
-      for (const [index, registry] of registries.entries()) {
-        const listing = ahead ?? listOf(registry);
-        const following = registries[index + 1];
-        ahead =
-          following === undefined
-            ? undefined
-            : listing.then(
-                () => listOf(following),
-                (error: unknown) => {
-                  if (error instanceof BudgetRestNeeded) throw error;
-                  return listOf(following);
-                },
-              );
-        // Read where it is used, or dropped when the batch stops short.
-        ahead?.catch(() => undefined);
-        try {
-          const id = parseRegistryId(registry.registryId);
-          const scan = await scanRegistryWith(
-            deps.gateway,
-            deps.store,
-            { registryId: registry.registryId, now: batch.now, thresholdMinutes: registry.thresholdMinutes },
-            pace,
-            deps.checkDrift,
-            {
-              listing,
-              watched: watchedOf.then((of) => of?.(id)),
-              declaration: declarationOf.then((of) => of?.(id)),
-            },
-          );
-          for (const suspect of scan.suspects) {
-            suspects.push({
-              ...suspect,
-              policy: registry.policy,
-              thresholdMinutes: registry.thresholdMinutes,
-            });
+      const done = registries.map(() => false);
+      let taken = 0;
+      let restMs: number | undefined;
+      const take = (): number | undefined =>
+        restMs === undefined && taken < registries.length ? taken++ : undefined;
+      const listOf = (at: number): Promise<ReplicaView[]> => {
+        const registry = registries[at];
+        if (registry === undefined || restMs !== undefined) return Promise.reject(new BatchStopped());
+        return pace(() => deps.gateway.listReplicas(parseRegistryId(registry.registryId)));
+      };
+      // Each slot's next registry is taken as soon as its current one is, and its list goes to ARM once
+      // the current list is answered, while that one's rows are checked: a slot keeps one list in flight,
+      // never two, and none goes out after a list that must wait for a rest. (A registry cut short by a
+      // rest in its confirming GET is scanned again later, and so is the one its slot had taken next.)
+      const slot = async (): Promise<void> => {
+        let at = take();
+        let listing = at === undefined ? undefined : listOf(at);
+        while (at !== undefined && listing !== undefined) {
+          const registry = registries[at];
+          if (registry === undefined) return;
+          const following = take();
+          const ahead =
+            following === undefined
+              ? undefined
+              : listing.then(
+                  () => listOf(following),
+                  (error: unknown) => {
+                    if (error instanceof BudgetRestNeeded || error instanceof BatchStopped) throw error;
+                    return listOf(following);
+                  },
+                );
+          // Read where it is used, or dropped when the batch stops short.
+          ahead?.catch(() => undefined);
+          try {
+            const id = parseRegistryId(registry.registryId);
+            const scan = await scanRegistryWith(
+              deps.gateway,
+              deps.store,
+              {
+                registryId: registry.registryId,
+                now: batch.now,
+                thresholdMinutes: registry.thresholdMinutes,
+              },
+              pace,
+              deps.checkDrift,
+              {
+                listing,
+                watched: watchedOf.then((of) => of?.(id)),
+                declaration: declarationOf.then((of) => of?.(id)),
+              },
+            );
+            for (const suspect of scan.suspects) {
+              suspects.push({
+                ...suspect,
+                policy: registry.policy,
+                thresholdMinutes: registry.thresholdMinutes,
+              });
+            }
+            if (scan.drift !== undefined) drift.push(scan.drift);
+          } catch (error) {
+            if (error instanceof BudgetRestNeeded) {
+              restMs = Math.max(restMs ?? 0, error.restMs);
+              return;
+            }
+            if (error instanceof BatchStopped) return;
+            failures.push({ registryId: registry.registryId, reason: reasonOf(error) });
           }
-          if (scan.drift !== undefined) drift.push(scan.drift);
-        } catch (error) {
-          if (error instanceof BudgetRestNeeded)
-            return { scanned, suspects, failures, drift, restMs: error.restMs };
-          failures.push({ registryId: registry.registryId, reason: reasonOf(error) });
+          done[at] = true;
+          if (restMs !== undefined) return;
+          at = following;
+          listing = ahead;
         }
-        scanned += 1;
-      }
-      return { scanned, suspects, failures, drift };
+      };
+      await Promise.all(Array.from({ length: Math.min(slots, registries.length) }, slot));
+      const scanned = done.filter(Boolean).length;
+      if (restMs === undefined) return { scanned, suspects, failures, drift };
+      return { scanned, suspects, failures, drift, restMs, unscanned: positionsLeft(batch.from, done) };
     },
     SWEEP_READ_WAIT_MS,
   );
   return { ...value, budget };
+}
+
+/** A registry's list not sent because another slot of its batch met a rest. */
+class BatchStopped extends Error {
+  constructor() {
+    super('the batch stopped short for a rest');
+  }
 }
 
 export async function scanRegistryWith(

@@ -57,7 +57,7 @@ export interface SourceProgress {
   failures?: number;
   /**
    * Positions handed to scans that stopped short (ARM's budget called for a rest), to be scanned again
-   * first: at most one range per batch that was in flight.
+   * first: a few ranges per batch that was in flight (see ScanBatchResult.unscanned).
    */
   returned?: PositionRange[];
 }
@@ -144,18 +144,25 @@ export interface ScanBatch {
   /** Positions [from, to) of the source's listing, within one page. */
   from: number;
   to: number;
+  /**
+   * Slots of the sweep's window the batch holds: how many of its registries are in flight at once (1 when
+   * absent).
+   */
+  slots?: number;
   /** The sweep's time (replay-safe), used as the watch store's clock. */
   now: string;
 }
 
 export interface ScanBatchResult {
-  /** Registries scanned (or whose scan failed), from the batch's first position on. */
+  /** Registries scanned (or whose scan failed). */
   scanned: number;
   /**
-   * The batch stopped short for ARM's budget: how long (ms) the subscription should rest. The registries
-   * after the first `scanned` were not scanned.
+   * The batch stopped short for ARM's budget: how long (ms) the subscription should rest. The positions
+   * in `unscanned` were not scanned (without it, those after the first `scanned`).
    */
   restMs?: number;
+  /** Positions of the batch not scanned, when it stopped short: a few ranges, in order. */
+  unscanned?: PositionRange[];
   suspects: FoundSuspect[];
   failures: { registryId: string; reason: string }[];
   /** What the desired replica sets of the scanned registries say, for the sweep to hand over. */

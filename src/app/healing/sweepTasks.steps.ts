@@ -94,6 +94,7 @@ export interface Generation {
    */
   closing: boolean;
   listing: Set<number>;
+  /** Slots of each subscription's window held by scans under way. */
   scans: Map<string, number>;
   starting: number;
   reading: boolean;
@@ -110,7 +111,7 @@ export function handle(run: SweepRun, gen: Generation, done: InFlight, value: un
     case 'scan':
       gen.scans.set(
         laneOf(done.batch.subscriptionId),
-        (gen.scans.get(laneOf(done.batch.subscriptionId)) ?? 0) - 1,
+        (gen.scans.get(laneOf(done.batch.subscriptionId)) ?? 0) - (done.batch.slots ?? 1),
       );
       scanned(run, done.batch, error === undefined ? (value as ScanBatchResult) : undefined, error);
       return;
@@ -239,9 +240,10 @@ export function dispatch(run: SweepRun, gen: Generation): void {
         subscriptionId: source.source.subscriptionId,
         from: batch.from,
         to: batch.to,
+        slots: batch.slots,
         now: run.now().toISOString(),
       };
-      gen.scans.set(lane, (gen.scans.get(lane) ?? 0) + 1);
+      gen.scans.set(lane, (gen.scans.get(lane) ?? 0) + batch.slots);
       gen.scansIssued += 1;
       schedule(gen, {
         kind: 'scan',
@@ -370,10 +372,11 @@ function scanned(
     suspects: progress.summary.suspects + result.suspects.length,
   };
   if (result.restMs !== undefined) {
-    // The registries the batch did not reach are scanned again once the subscription has rested.
-    const from = batch.from + result.scanned;
+    // The registries the batch did not finish are scanned again once the subscription has rested.
+    const left = result.unscanned ?? [{ from: batch.from + result.scanned, to: batch.to }];
     const source = progress.sources[batch.sourceIndex];
-    if (source !== undefined && from < batch.to) (source.returned ??= []).push({ from, to: batch.to });
+    const within = left.filter((r) => r.from >= batch.from && r.to <= batch.to && r.from < r.to);
+    if (source !== undefined && within.length > 0) (source.returned ??= []).push(...within);
   }
   for (const failure of result.failures) {
     progress.summary = tallyScanFailure(progress.summary, failure.registryId);
