@@ -249,6 +249,17 @@ test('Task.any returns the event when it arrives before the timer', async () => 
   ]);
 });
 
+test('a Task.any yielded again after its tasks were issued waits for them without issuing them again', async () => {
+  const id = await api.start('AnyYieldedAgain');
+  const status = await api.waitFor(id);
+  expect(status.runtimeStatus).toBe('Completed');
+  expect(status.output).toEqual(['Hello Ann!', 'Hello Bob!']);
+  const history = await api.history(id);
+  expect(ofType(history, EventType.TaskScheduled)).toHaveLength(2);
+  expect(ofType(history, EventType.TaskCompleted)).toHaveLength(2);
+  expect(ofType(history, EventType.TimerCreated)).toHaveLength(1);
+});
+
 test('sub-orchestrations run as their own instances, named or numbered after the parent execution', async () => {
   const id = await api.start('Parent');
   const status = await api.waitFor(id);

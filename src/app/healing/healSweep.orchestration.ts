@@ -176,9 +176,11 @@ function statusOf(sweep: SweepRun, phase: SweepPhase): Record<string, unknown> {
 /**
  * Keeps the listing ahead of the scans, the scan windows full and the heals going. The host issues tasks
  * together only when they are yielded together, and a task issued once must not join a later Task.any
- * (the host would issue it a second time): so new tasks go out in a Task.any of their own, with a timer
- * due at once while older tasks still run, and the waits in between are for the oldest task under way
- * (no task waits long: a scan that would wait for ARM's budget stops short and its subscription rests).
+ * (the SDK would send its action again, and the host would issue it a second time): so new tasks go out
+ * in a Task.any of their own, with a timer due at once while older tasks still run, and the waits in
+ * between are for the oldest task under way, or for whichever of the tasks issued with it ends first
+ * while none of them has (no task waits long: a scan that would wait for ARM's budget stops short and
+ * its subscription rests).
  * When nothing runs and the sweep is not done, a timer waits for the end of the earliest rest or the
  * next look at the heals. Ends when everything is done, or continues as new once the generation's
  * history has no room for more work and its tasks have ended.
@@ -210,18 +212,24 @@ function* runGeneration(
     if (generation.fresh.length > 0) {
       const fresh = generation.fresh.splice(0);
       const olderRunning = generation.queue.some((f) => !settled(f.task));
+      // Tasks issued together may be waited for together later (whichever ends first): a Task.any made
+      // now, while none of them is issued, and yielded again only while none of them has ended.
+      const [only, ...others] = fresh.map((f) => f.task);
+      const together =
+        only !== undefined && others.length === 0 ? only : context.df.Task.any(fresh.map((f) => f.task));
+      for (const f of fresh) f.together = together;
       generation.queue.push(...fresh);
-      const tasks = fresh.map((f) => f.task);
       if (olderRunning) {
-        tasks.push(context.df.createTimer(sweep.now()));
         generation.events += EVENTS_PER_TASK;
+        yield context.df.Task.any([together, context.df.createTimer(sweep.now())]);
+      } else {
+        yield together;
       }
-      yield context.df.Task.any(tasks);
     } else {
       const oldest = generation.queue.find((f) => !settled(f.task));
       if (oldest !== undefined) {
         try {
-          yield oldest.task;
+          yield oldest.together !== undefined && !settled(oldest.together) ? oldest.together : oldest.task;
         } catch {
           // Read below, from the task itself.
         }

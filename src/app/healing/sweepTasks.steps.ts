@@ -69,14 +69,18 @@ export interface SweepRun {
   now: () => Date;
 }
 
-/** A task the sweep waits for, and what to do with its outcome. */
-export type InFlight =
+/**
+ * A task the sweep waits for, and what to do with its outcome; once issued, the Task.any of the tasks
+ * issued with it (`together`).
+ */
+export type InFlight = (
   | { kind: 'list'; task: Task; source: number }
   | { kind: 'scan'; task: Task; batch: ScanBatch }
   | { kind: 'start'; task: Task; launches: HealLaunch[] }
   | { kind: 'read'; task: Task; launches: HealLaunch[] }
   | { kind: 'timer'; task: Task }
-  | { kind: 'audit'; task: Task };
+  | { kind: 'audit'; task: Task }
+) & { together?: Task };
 
 /** What is under way in this generation. */
 export interface Generation {
