@@ -8,8 +8,9 @@ import {
   parseDesiredReplicaSet,
   parseImportOptions,
 } from '../../src/domain';
-import type { DesiredReplicaSet, ReplicaView } from '../../src/domain';
+import type { DesiredReplicaSet } from '../../src/domain';
 import { invalidFieldsOf, onlyErrorOf } from './thrown';
+import { replicaView } from '../support/replicaView';
 
 describe('parseDesiredReplicaSet', () => {
   test('regions are normalised and sorted; absent options take their safe defaults', () => {
@@ -176,16 +177,7 @@ describe('homeRegionEntriesWithSettings', () => {
   });
 });
 
-const replica = (location: string, settings: Partial<ReplicaView> = {}): ReplicaView => ({
-  id: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/cr/replications/${location}`,
-  name: location,
-  location,
-  provisioningState: 'Succeeded',
-  regionEndpointEnabled: true,
-  zoneRedundancy: 'Disabled',
-  tags: {},
-  ...settings,
-});
+const replica = replicaView;
 
 describe('declarationFromReplicas', () => {
   test('lists every region, the home region without settings, and lifts shared values into the defaults', () => {

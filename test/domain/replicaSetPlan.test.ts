@@ -12,20 +12,13 @@ import {
 } from '../../src/domain';
 import type { ApprovalContext, PlanInput, PlanStep, ReplicaView } from '../../src/domain';
 
+import { replicaView } from '../support/replicaView';
+
 const HOME = 'westeurope';
 const REQUEST: ApprovalContext = { trigger: 'request', registryPolicy: 'auto' };
 
-const replica = (location: string, settings: Partial<ReplicaView> = {}): ReplicaView => ({
-  id: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/cr/replications/${location}`,
-  name: location,
-  location,
-  provisioningState: 'Succeeded',
-  displayStatus: 'Ready',
-  regionEndpointEnabled: true,
-  zoneRedundancy: 'Disabled',
-  tags: {},
-  ...settings,
-});
+const replica = (location: string, settings: Partial<ReplicaView> = {}): ReplicaView =>
+  replicaView(location, { displayStatus: 'Ready', ...settings });
 
 function plan(declaration: unknown, replicas: ReplicaView[], extra: Partial<PlanInput> = {}): PlanStep[] {
   return planReplicaSet({

@@ -13,6 +13,7 @@ import {
 import { diffDeclarations, parseDesiredReplicaSet, parseRegistryId } from '../../../src/domain';
 import type { ReplicaView } from '../../../src/domain';
 import { storageConnectionString, uniqueTableName, unreachableTableClient } from '../../support/storage';
+import { replicaView } from '../../support/replicaView';
 
 const SUB = '00000000-0000-0000-0000-00000000d1f7';
 const registryText = `/subscriptions/${SUB}/resourceGroups/rg-drift/providers/Microsoft.ContainerRegistry/registries/crdrift01`;
@@ -30,17 +31,8 @@ const declared: DeclarationVersion = {
   diff: diffDeclarations(undefined, declaration),
 };
 
-function replica(location: string): ReplicaView {
-  return {
-    id: `${registryText}/replications/${location}`,
-    name: location,
-    location,
-    provisioningState: 'Succeeded',
-    regionEndpointEnabled: true,
-    zoneRedundancy: 'Disabled',
-    tags: {},
-  };
-}
+const replica = (location: string): ReplicaView =>
+  replicaView(location, { id: `${registryText}/replications/${location}` });
 
 /** Only eastus is there: uksouth is missing. */
 const listed = (): Promise<ReplicaView[]> => Promise.resolve([replica('westeurope'), replica('eastus')]);
