@@ -13,7 +13,7 @@ import { DesiredReplicaStore } from '../../src/azure/desiredReplicaStore';
 import { ReplicaGateway } from '../../src/azure/replicas';
 import { SweepListing } from '../../src/azure/sweepListing';
 import { WatchStore } from '../../src/azure/watchStore';
-import { LISTING_LEAD, fillWindow, parseRegistryScope, sweepSources } from '../../src/domain';
+import { LISTING_LEAD, fillWindow, parseRegistryScope, refillDue, sweepSources } from '../../src/domain';
 
 export interface DirectSettings {
   armEndpoint: string;
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     state.forEach((source, index) => {
       // As the sweep does: the window is refilled once half of it is free (or none of it runs).
       const window = settings.parallelism;
-      if (inFlight > 0 && window - inFlight < Math.ceil(window / 2)) return;
+      if (!refillDue(window, inFlight)) return;
       for (const batch of fillWindow(source.dispatched, source.written, [], window - inFlight, window)) {
         source.dispatched = batch.to;
         inFlight += batch.slots;

@@ -208,6 +208,7 @@ export {
   fillWindow,
   nextScanBatch,
   positionsLeft,
+  refillDue,
   restUntil,
   secondsLeft,
   singleRegistrySource,

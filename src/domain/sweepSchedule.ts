@@ -117,6 +117,15 @@ export function singleRegistrySource(registryId: string): SweepSource {
 }
 
 /**
+ * Whether a window of `window` slots, `held` of them by scans under way, is refilled now: once half of it
+ * is free, or none of it runs. New tasks beside running ones cost the history a timer each round, so the
+ * window is not refilled slot by slot.
+ */
+export function refillDue(window: number, held: number): boolean {
+  return held <= 0 || window - held >= Math.ceil(window / 2);
+}
+
+/**
  * Slots each scan task of a window holds: up to MAX_SLOTS_PER_SCAN, and never more than half the window,
  * so that a window always has two tasks or more and one of them runs while the sweep refills the other's
  * slots.

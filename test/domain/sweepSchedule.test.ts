@@ -12,6 +12,7 @@ import {
   nextScanBatch,
   parseRegistryScope,
   positionsLeft,
+  refillDue,
   restUntil,
   secondsLeft,
   singleRegistrySource,
@@ -135,6 +136,20 @@ describe('nextScanBatch shares the waiting registries over the free slots', () =
       dispatched = batch.to;
     }
     expect(covered).toEqual(Array.from({ length: 1234 }, (_, i) => i));
+  });
+});
+
+describe('refillDue: a window is refilled once half of it is free, or none of it runs', () => {
+  test.each([
+    [8, 0, true],
+    [8, 4, true],
+    [8, 5, false],
+    [8, 8, false],
+    [1, 1, false],
+    [3, 1, true],
+    [3, 2, false],
+  ])('a window of %i with %i slots held: %s', (window, held, due) => {
+    expect(refillDue(window, held)).toBe(due);
   });
 });
 

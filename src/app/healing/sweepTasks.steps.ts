@@ -13,6 +13,7 @@ import {
   fillWindow,
   parseReplicaId,
   pollDelaySeconds,
+  refillDue,
   replicaInstanceId,
   restUntil,
   tally,
@@ -209,9 +210,7 @@ export function dispatch(run: SweepRun, gen: Generation): void {
     if (!hasRoom(gen) || resting(run, lane)) return;
     const window = progress.windows[lane] ?? request.parallelism;
     const running = gen.scans.get(lane) ?? 0;
-    // New batches beside running ones cost the history a timer each round: a subscription's window is
-    // refilled once half of it is free (or none of it runs), not slot by slot.
-    if (running > 0 && window - running < Math.ceil(window / 2)) return;
+    if (!refillDue(window, running)) return;
     let batches = fillWindow(
       source.dispatched,
       source.written,
