@@ -105,6 +105,21 @@ async function startSweep(): Promise<string | undefined> {
   return started.requestedAt;
 }
 
+/**
+ * ARM lets the throttled subscription through again (the fault rule goes); the sweep then completes with
+ * every registry of both subscriptions scanned and none failed.
+ */
+async function letThroughAndComplete(ruleId: string): Promise<SweepStatus> {
+  expect((await app.sandbox.admin.call('DELETE', `/faults/${ruleId}`)).status).toBe(204);
+  const done = await until('the sweep to complete', sweepStatus, (s) => s.runtimeStatus === 'Completed');
+  expect(done.result).toMatchObject({
+    registries: 2 * PER_SUBSCRIPTION,
+    registriesScanned: 2 * PER_SUBSCRIPTION,
+    scanFailures: 0,
+  });
+  return done;
+}
+
 test('a subscription ARM throttles from the start rests while the other is scanned to its end, and is scanned once ARM lets it through', async () => {
   const fault = await app.sandbox.admin.call<{ rules: { id: string }[] }>('POST', '/faults', {
     kind: 'throttle',
@@ -136,13 +151,7 @@ test('a subscription ARM throttles from the start rests while the other is scann
   expect(UNDER_WAY).toContain((await sweepStatus()).runtimeStatus);
 
   // ARM lets it through again.
-  expect((await app.sandbox.admin.call('DELETE', `/faults/${fault.body.rules[0]!.id}`)).status).toBe(204);
-  const done = await until('the sweep to complete', sweepStatus, (s) => s.runtimeStatus === 'Completed');
-  expect(done.result).toMatchObject({
-    registries: 2 * PER_SUBSCRIPTION,
-    registriesScanned: 2 * PER_SUBSCRIPTION,
-    scanFailures: 0,
-  });
+  const done = await letThroughAndComplete(fault.body.rules[0]!.id);
   expect(done.rests).toBeGreaterThanOrEqual(2);
   expect(done.throttled).toBeGreaterThanOrEqual(2);
   expect(done.lanesResting).toBe(0);
@@ -180,13 +189,7 @@ test('a batch cut short by a throttled registry puts the rest back: once ARM let
   expect(before.get(cut)).toBeUndefined();
   for (let n = 0; n < 5; n += 1) expect(before.get(name(n))).toBe(1);
 
-  expect((await app.sandbox.admin.call('DELETE', `/faults/${fault.body.rules[0]!.id}`)).status).toBe(204);
-  const done = await until('the sweep to complete', sweepStatus, (s) => s.runtimeStatus === 'Completed');
-  expect(done.result).toMatchObject({
-    registries: 2 * PER_SUBSCRIPTION,
-    registriesScanned: 2 * PER_SUBSCRIPTION,
-    scanFailures: 0,
-  });
+  await letThroughAndComplete(fault.body.rules[0]!.id);
   expect(await listsByRegistry(app.subscriptionId)).toEqual(everyRegistryOnce);
   expect(await listsByRegistry(throttled)).toEqual(everyRegistryOnce);
 });
